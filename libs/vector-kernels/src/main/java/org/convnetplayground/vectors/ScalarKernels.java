@@ -1,0 +1,117 @@
+package org.convnetplayground.vectors;
+
+/**
+ * The reference kernels: every float is widened to double and sums run left to right, which is
+ * what SciPy's C loops do on the float64 copy of float32 data, so results match it to the last
+ * bit or close to it.
+ */
+final class ScalarKernels implements VectorKernels {
+    static final ScalarKernels INSTANCE = new ScalarKernels();
+
+    private ScalarKernels() {}
+
+    @Override
+    public String name() {
+        return "scalar";
+    }
+
+    @Override
+    public double dot(float[] a, int aOff, float[] b, int bOff, int len) {
+        double s = 0.0;
+        for (int i = 0; i < len; i++) {
+            s += (double) a[aOff + i] * (double) b[bOff + i];
+        }
+        return s;
+    }
+
+    @Override
+    public double squaredL2(float[] a, int aOff, float[] b, int bOff, int len) {
+        double s = 0.0;
+        for (int i = 0; i < len; i++) {
+            double d = (double) a[aOff + i] - (double) b[bOff + i];
+            s += d * d;
+        }
+        return s;
+    }
+
+    @Override
+    public double l1(float[] a, int aOff, float[] b, int bOff, int len) {
+        double s = 0.0;
+        for (int i = 0; i < len; i++) {
+            s += Math.abs((double) a[aOff + i] - (double) b[bOff + i]);
+        }
+        return s;
+    }
+
+    @Override
+    public double lInf(float[] a, int aOff, float[] b, int bOff, int len) {
+        double max = 0.0;
+        for (int i = 0; i < len; i++) {
+            double d = Math.abs((double) a[aOff + i] - (double) b[bOff + i]);
+            if (d > max) {
+                max = d;
+            }
+        }
+        return max;
+    }
+
+    @Override
+    public double minkowskiPowerSum(float[] a, int aOff, float[] b, int bOff, int len, double p) {
+        double s = 0.0;
+        for (int i = 0; i < len; i++) {
+            s += Math.pow(Math.abs((double) a[aOff + i] - (double) b[bOff + i]), p);
+        }
+        return s;
+    }
+
+    @Override
+    public double canberra(float[] a, int aOff, float[] b, int bOff, int len) {
+        double s = 0.0;
+        for (int i = 0; i < len; i++) {
+            double x = a[aOff + i];
+            double y = b[bOff + i];
+            double den = Math.abs(x) + Math.abs(y);
+            if (den > 0.0) {
+                s += Math.abs(x - y) / den;
+            }
+        }
+        return s;
+    }
+
+    @Override
+    public double brayCurtis(float[] a, int aOff, float[] b, int bOff, int len) {
+        double num = 0.0;
+        double den = 0.0;
+        for (int i = 0; i < len; i++) {
+            double x = a[aOff + i];
+            double y = b[bOff + i];
+            num += Math.abs(x - y);
+            den += Math.abs(x + y);
+        }
+        return num / den;
+    }
+
+    /** Row mean as SciPy's correlation computes it: a double sum divided by the length. */
+    static double mean(float[] a, int aOff, int len) {
+        double s = 0.0;
+        for (int i = 0; i < len; i++) {
+            s += a[aOff + i];
+        }
+        return s / len;
+    }
+
+    /** {@code sum (a_i - meanA) * (b_i - meanB)} with the centring done in double. */
+    static double centredDot(float[] a, int aOff, double meanA, float[] b, int bOff, double meanB,
+                             int len) {
+        double s = 0.0;
+        for (int i = 0; i < len; i++) {
+            s += ((double) a[aOff + i] - meanA) * ((double) b[bOff + i] - meanB);
+        }
+        return s;
+    }
+
+    @Override
+    public String toString() {
+        return name();
+    }
+}

@@ -1,0 +1,69 @@
+package org.convnetplayground.vectors;
+
+/**
+ * The inner loops of every metric, over {@code len} elements of {@code a} from {@code aOff} and of
+ * {@code b} from {@code bOff}. Kept behind an interface so a full scan can run on SIMD lanes when
+ * the JVM offers them, while {@link #scalar()} stays the exact reference.
+ *
+ * <p>The scalar implementation widens to double and sums left to right, bit-for-bit like SciPy.
+ * The SIMD implementation accumulates in float lanes: its results are close (relative error grows
+ * with {@code len}), good for ranking but not for reporting. Inputs are assumed finite (as
+ * {@link VectorMatrix} guarantees); out-of-range offsets throw {@link IndexOutOfBoundsException}.
+ */
+public interface VectorKernels {
+
+    /** Short name for logs and benchmarks, e.g. {@code "scalar"} or {@code "simd-256"}. */
+    String name();
+
+    /** {@code sum a_i * b_i}. */
+    double dot(float[] a, int aOff, float[] b, int bOff, int len);
+
+    /** {@code sum (a_i - b_i)^2}. */
+    double squaredL2(float[] a, int aOff, float[] b, int bOff, int len);
+
+    /** {@code sum |a_i - b_i|}. */
+    double l1(float[] a, int aOff, float[] b, int bOff, int len);
+
+    /** {@code max |a_i - b_i|}, 0 when {@code len == 0}. */
+    double lInf(float[] a, int aOff, float[] b, int bOff, int len);
+
+    /** {@code sum |a_i - b_i|^p}, the Minkowski distance before the 1/p root; {@code p >= 1}. */
+    double minkowskiPowerSum(float[] a, int aOff, float[] b, int bOff, int len, double p);
+
+    /** {@code sum |a_i - b_i| / (|a_i| + |b_i|)}, terms with a zero denominator counting 0. */
+    double canberra(float[] a, int aOff, float[] b, int bOff, int len);
+
+    /**
+     * {@code sum |a_i - b_i| / sum |a_i + b_i|}, numerator and denominator in one pass: NaN for
+     * 0/0 and +Infinity for x/0, as SciPy.
+     */
+    double brayCurtis(float[] a, int aOff, float[] b, int bOff, int len);
+
+    /** The exact double-accumulating reference implementation. */
+    static VectorKernels scalar() {
+        return ScalarKernels.INSTANCE;
+    }
+
+    /**
+     * The fastest implementation this JVM can run: SIMD when the {@code jdk.incubator.vector}
+     * module is in the boot layer (start the JVM with {@code --add-modules jdk.incubator.vector})
+     * and the system property {@code cnp.vectors.simd} is not {@code false}; otherwise
+     * {@link #scalar()}. The SIMD class is loaded reflectively, so it is never loaded, and nothing
+     * is thrown, when the module is absent.
+     */
+    static VectorKernels best() {
+        if ("false".equalsIgnoreCase(System.getProperty("cnp.vectors.simd", "true").trim())) {
+            return ScalarKernels.INSTANCE;
+        }
+        if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
+            return ScalarKernels.INSTANCE;
+        }
+        try {
+            return (VectorKernels) Class.forName("org.convnetplayground.vectors.SimdKernels")
+                    .getDeclaredField("INSTANCE").get(null);
+        } catch (ReflectiveOperationException | LinkageError e) {
+            // The module is there but unusable (e.g. not readable from this layer): stay correct.
+            return ScalarKernels.INSTANCE;
+        }
+    }
+}

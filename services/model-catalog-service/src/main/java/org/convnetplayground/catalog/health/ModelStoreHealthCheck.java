@@ -1,0 +1,33 @@
+package org.convnetplayground.catalog.health;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.convnetplayground.catalog.store.ModelStore;
+import org.eclipse.microprofile.health.HealthCheck;
+import org.eclipse.microprofile.health.HealthCheckResponse;
+import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
+import org.eclipse.microprofile.health.Readiness;
+
+/** Ready when the model store is readable and has been loaded; reports rejected models as data. */
+@Readiness
+@ApplicationScoped
+public class ModelStoreHealthCheck implements HealthCheck {
+
+    @Inject
+    ModelStore store;
+
+    @Override
+    public HealthCheckResponse call() {
+        Path dir = store.modelsDir();
+        boolean readable = Files.isDirectory(dir) && Files.isReadable(dir);
+        HealthCheckResponseBuilder b = HealthCheckResponse.named("model-store")
+                .status(readable && store.isLoaded())
+                .withData("modelsDir", dir.toString())
+                .withData("readable", readable)
+                .withData("models", store.list().size());
+        store.rejected().forEach((id, why) -> b.withData("rejected." + id, why));
+        return b.build();
+    }
+}

@@ -1,0 +1,38 @@
+package org.convnetplayground.catalog.store;
+
+import java.nio.file.Path;
+import java.util.List;
+import org.convnetplayground.catalog.graph.LayerTable;
+
+/**
+ * A model the catalog serves: its metadata, its verified file and its analysed graph.
+ *
+ * @param metadata  what model.json says
+ * @param file      the ONNX file
+ * @param sha256    the file's checksum, verified against model.json
+ * @param sizeBytes the file's size
+ * @param opset     the default-domain opset
+ * @param table     every layer, the feature layers and totals
+ * @param labels    class names in output order (empty for feature extractors)
+ */
+public record CatalogModel(
+        ModelMetadata metadata,
+        Path file,
+        String sha256,
+        long sizeBytes,
+        long opset,
+        LayerTable table,
+        List<String> labels) {
+
+    public String id() {
+        return metadata.id();
+    }
+
+    public long parameters() {
+        return table.parameters();
+    }
+
+    public int layerCount() {
+        return table.layers().size();
+    }
+}
