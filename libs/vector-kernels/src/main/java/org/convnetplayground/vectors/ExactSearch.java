@@ -20,8 +20,10 @@ import java.util.function.IntPredicate;
  * {@link #topK} ranks with the fast kernels (with SIMD kernels, in float lanes), keeps the best
  * {@code k + }{@value #RERANK_MARGIN} candidates, recomputes their distances exactly, re-sorts and
  * returns the first {@code k}. Consequently the reported values and their order are exact, but
- * when more than {@value #RERANK_MARGIN} rows sit within float rounding (relative ~1e-6) of the
- * k-th distance, which of those near-ties make the cut may differ from a full exact sort.
+ * when more than {@value #RERANK_MARGIN} rows lie within the float ranking error of the k-th
+ * distance (around 1e-6 of the distance scale at dimension 1,280, growing with the dimension),
+ * which of those near-ties make the cut may differ from a full exact sort of {@link #distances}.
+ * With the scalar kernels (no SIMD) ranking runs in double and this does not arise in practice.
  *
  * <p><b>Order.</b> Ascending distance, ties broken by ascending row index, NaN distances (e.g. a
  * zero row under cosine) after all numbers.
@@ -262,10 +264,13 @@ public final class ExactSearch {
             if (!Double.isFinite(raw) && kernels != ScalarKernels.INSTANCE) {
                 raw = rawScore(ScalarKernels.INSTANCE, row);
             }
-            return switch (metric) {
-                case COSINE, CORRELATION -> 1.0 - raw / (queryNorm * norms[row]);
-                default -> raw;
-            };
+            if (metric == Metric.COSINE || metric == Metric.CORRELATION) {
+                double denominator = queryNorm * norms[row];
+                // A zero (centred) norm makes the exact distance 0/0 = NaN; the float dot of a
+                // constant row with the centred query is rounding noise, not 0, so decide here.
+                return denominator == 0.0 ? Double.NaN : 1.0 - raw / denominator;
+            }
+            return raw;
         }
 
         private double rawScore(VectorKernels k, int row) {

@@ -58,6 +58,15 @@ final class ScalarKernels implements VectorKernels {
     @Override
     public double minkowskiPowerSum(float[] a, int aOff, float[] b, int bOff, int len, double p) {
         double s = 0.0;
+        if (p == 3.0) {
+            // The product's default p: Math.pow costs ~20x a multiply and the two roundings of
+            // d * d * d stay within 2 ulp of it (SciPy's std::pow is itself not exact).
+            for (int i = 0; i < len; i++) {
+                double d = Math.abs((double) a[aOff + i] - (double) b[bOff + i]);
+                s += d * d * d;
+            }
+            return s;
+        }
         for (int i = 0; i < len; i++) {
             s += Math.pow(Math.abs((double) a[aOff + i] - (double) b[bOff + i]), p);
         }

@@ -19,6 +19,9 @@ final class SimdKernels implements VectorKernels {
     private static final int L = S.length();
     /** Four independent accumulators hide the add latency; this is their combined stride. */
     private static final int L4 = 4 * L;
+    private static final FloatVector ONE = FloatVector.broadcast(S, 1f);
+    /** Largest Minkowski exponent computed in lanes (d^8 is the largest factor built). */
+    private static final double MAX_LANE_EXPONENT = 15.5;
 
     private SimdKernels() {}
 
@@ -107,6 +110,13 @@ final class SimdKernels implements VectorKernels {
         return max;
     }
 
+    /**
+     * p = 3 (the product default) has its own loop; other integer and half-integer exponents up
+     * to {@value #MAX_LANE_EXPONENT} are built in lanes from d, d^2, d^4, d^8 and sqrt(d); any
+     * other p runs the scalar reference, because the incubator's lane-wise POW is not intrinsified
+     * on every JDK and is then slower than scalar {@link Math#pow}. (The exponent is applied with
+     * loop-invariant masks, not branches: a vector merged by control flow in the loop gets boxed.)
+     */
     @Override
     public double minkowskiPowerSum(float[] a, int aOff, float[] b, int bOff, int len, double p) {
         if (p == 1.0) {
@@ -115,19 +125,33 @@ final class SimdKernels implements VectorKernels {
         if (p == 2.0) {
             return squaredL2(a, aOff, b, bOff, len);
         }
+        if (p == 3.0) {
+            return cubeSum(a, aOff, b, bOff, len);
+        }
+        double twiceP = 2 * p;
+        if (twiceP != Math.rint(twiceP) || p > MAX_LANE_EXPONENT) {
+            return ScalarKernels.INSTANCE.minkowskiPowerSum(a, aOff, b, bOff, len, p);
+        }
+        int whole = (int) p;
+        // Lanes where a factor is NOT part of the power are replaced by 1.
+        VectorMask<Float> skip1 = S.maskAll((whole & 1) == 0);
+        VectorMask<Float> skip2 = S.maskAll((whole & 2) == 0);
+        VectorMask<Float> skip4 = S.maskAll((whole & 4) == 0);
+        VectorMask<Float> skip8 = S.maskAll((whole & 8) == 0);
+        VectorMask<Float> skipRoot = S.maskAll(p == whole);
         FloatVector s = FloatVector.zero(S);
         int i = 0;
-        if (p == 3.0) {
-            for (int end = len - L; i <= end; i += L) {
-                FloatVector d = load(a, aOff + i).sub(load(b, bOff + i)).abs();
-                s = d.mul(d).fma(d, s);
-            }
-        } else {
-            float pf = (float) p;
-            for (int end = len - L; i <= end; i += L) {
-                FloatVector d = load(a, aOff + i).sub(load(b, bOff + i)).abs();
-                s = s.add(d.lanewise(VectorOperators.POW, pf));
-            }
+        for (int end = len - L; i <= end; i += L) {
+            FloatVector d = load(a, aOff + i).sub(load(b, bOff + i)).abs();
+            FloatVector d2 = d.mul(d);
+            FloatVector d4 = d2.mul(d2);
+            FloatVector d8 = d4.mul(d4);
+            FloatVector power = d.blend(ONE, skip1)
+                    .mul(d2.blend(ONE, skip2))
+                    .mul(d4.blend(ONE, skip4))
+                    .mul(d8.blend(ONE, skip8))
+                    .mul(d.sqrt().blend(ONE, skipRoot));
+            s = s.add(power);
         }
         double sum = s.reduceLanes(VectorOperators.ADD);
         for (; i < len; i++) {
@@ -136,10 +160,30 @@ final class SimdKernels implements VectorKernels {
         return sum;
     }
 
+    private static double cubeSum(float[] a, int aOff, float[] b, int bOff, int len) {
+        FloatVector s0 = FloatVector.zero(S), s1 = s0;
+        int i = 0;
+        for (int end = len - 2 * L; i <= end; i += 2 * L) {
+            FloatVector d0 = load(a, aOff + i).sub(load(b, bOff + i)).abs();
+            FloatVector d1 = load(a, aOff + i + L).sub(load(b, bOff + i + L)).abs();
+            s0 = d0.mul(d0).fma(d0, s0);
+            s1 = d1.mul(d1).fma(d1, s1);
+        }
+        for (int end = len - L; i <= end; i += L) {
+            FloatVector d = load(a, aOff + i).sub(load(b, bOff + i)).abs();
+            s0 = d.mul(d).fma(d, s0);
+        }
+        double sum = s0.add(s1).reduceLanes(VectorOperators.ADD);
+        for (; i < len; i++) {
+            double d = Math.abs((double) a[aOff + i] - b[bOff + i]);
+            sum += d * d * d;
+        }
+        return sum;
+    }
+
     @Override
     public double canberra(float[] a, int aOff, float[] b, int bOff, int len) {
         FloatVector s = FloatVector.zero(S);
-        FloatVector one = FloatVector.broadcast(S, 1f);
         int i = 0;
         for (int end = len - L; i <= end; i += L) {
             FloatVector x = load(a, aOff + i);
@@ -147,7 +191,7 @@ final class SimdKernels implements VectorKernels {
             FloatVector den = x.abs().add(y.abs());
             // den == 0 only when x == y == 0, so dividing the zero numerator by 1 adds 0.
             VectorMask<Float> zero = den.compare(VectorOperators.EQ, 0f);
-            s = s.add(x.sub(y).abs().div(den.blend(one, zero)));
+            s = s.add(x.sub(y).abs().div(den.blend(ONE, zero)));
         }
         double sum = s.reduceLanes(VectorOperators.ADD);
         for (; i < len; i++) {

@@ -1,7 +1,7 @@
 package org.convnetplayground.catalog.rest;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
+import java.util.Map;
 import org.convnetplayground.catalog.store.CatalogModel;
 import org.convnetplayground.catalog.store.ModelMetadata;
 import org.convnetplayground.catalog.store.Preprocessing;
@@ -21,6 +21,7 @@ public record ModelSummary(
         @Schema(description = "Number of layers (graph nodes).") int layerCount,
         @Schema(description = "Multiply-adds per image of Conv, Gemm and MatMul layers.") long flops,
         @Schema(description = "Input [height, width] in pixels.") List<Integer> inputSize,
+        @Schema(description = "The graph input that takes the image tensor.") String inputName,
         @Schema(description = "Whether the model ends in ImageNet class logits.") boolean hasClassifier,
         @Schema(description = "Number of classes of the classifier, 0 for feature extractors.") int numClasses,
         @Schema(description = "The final pooled embedding layer (or the last feature map, which is pooled).")
@@ -30,7 +31,7 @@ public record ModelSummary(
         @Schema(description = "How an image becomes the input tensor.") Preprocessing preprocessing,
         @Schema(description = "Licence of the weights.") String license,
         @Schema(description = "Where the weights come from: repository, commit, paths, as published with the model.",
-                type = SchemaType.OBJECT) JsonNode source,
+                type = SchemaType.OBJECT) Map<String, Object> source,
         @Schema(description = "The format the weights were converted from.") String originalFormat,
         @Schema(description = "Conversion notes.") String notes,
         @Schema(description = "SHA-256 of the ONNX file, verified at load.") String sha256,
@@ -40,7 +41,7 @@ public record ModelSummary(
     static ModelSummary of(CatalogModel m, int rank) {
         ModelMetadata meta = m.metadata();
         return new ModelSummary(m.id(), meta.name(), meta.family(), meta.architecture(), rank, m.parameters(),
-                m.layerCount(), m.table().flops(), meta.preprocessing().inputSize(), meta.hasClassifier(),
+                m.layerCount(), m.table().flops(), meta.preprocessing().inputSize(), m.inputName(), meta.hasClassifier(),
                 meta.numClasses(), m.table().embeddingLayer(), m.table().featureLayers(), meta.preprocessing(),
                 meta.license(), meta.source(), meta.originalFormat(), meta.notes(), m.sha256(), m.sizeBytes(),
                 m.opset());

@@ -12,6 +12,7 @@ import org.convnetplayground.catalog.graph.LayerTable;
  * @param sha256    the file's checksum, verified against model.json
  * @param sizeBytes the file's size
  * @param opset     the default-domain opset
+ * @param inputName the graph input that takes the image
  * @param table     every layer, the feature layers and totals
  * @param labels    class names in output order (empty for feature extractors)
  */
@@ -21,6 +22,7 @@ public record CatalogModel(
         String sha256,
         long sizeBytes,
         long opset,
+        String inputName,
         LayerTable table,
         List<String> labels) {
 

@@ -1,6 +1,9 @@
 package org.convnetplayground.catalog.store;
 
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.Map;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -18,6 +21,8 @@ public final class ModelJson {
     private static final Pattern CENTRE_CROP_N = Pattern.compile("cent(?:re|er) crop (\\d+)");
     private static final Pattern SIZE_OVER_FRACTION = Pattern.compile("size\\s*/\\s*(0?\\.\\d+)");
     static final double DEFAULT_CROP_FRACTION = 0.875;
+    private static final ObjectMapper SOURCE_READER = new ObjectMapper();
+    private static final TypeReference<Map<String, Object>> SOURCE_TYPE = new TypeReference<>() { };
 
     private ModelJson() {
     }
@@ -76,7 +81,7 @@ public final class ModelJson {
         }
         return new ModelMetadata(id, text(json, "name", id), text(json, "family", ""),
                 text(json, "architecture", ""), classifier, head, text(json, "license", ""),
-                json.path("source").isMissingNode() ? null : json.get("source"), text(json, "original_format", ""),
+                SOURCE_READER.convertValue(json.path("source"), SOURCE_TYPE), text(json, "original_format", ""),
                 text(json, "notes", ""), text(json, "file", "model.onnx"), text(json, "sha256", ""),
                 json.hasNonNull("parameter_count") ? json.get("parameter_count").asLong() : null,
                 text(input, "name", ""), preprocessing, text(output, "name", ""), classifier ? numClasses : 0,

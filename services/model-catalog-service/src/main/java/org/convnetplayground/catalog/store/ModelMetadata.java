@@ -1,7 +1,7 @@
 package org.convnetplayground.catalog.store;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
+import java.util.Map;
 
 /**
  * What a model's {@code model.json} says about it, in typed form.
@@ -34,7 +34,7 @@ public record ModelMetadata(
         boolean hasClassifier,
         String head,
         String license,
-        JsonNode source,
+        Map<String, Object> source,
         String originalFormat,
         String notes,
         String file,

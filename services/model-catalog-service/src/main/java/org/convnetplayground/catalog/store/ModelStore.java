@@ -45,7 +45,7 @@ public class ModelStore {
 
     private static final Logger LOG = Logger.getLogger(ModelStore.class);
     /** Bump when the analysis format or the feature-layer rule changes, to invalidate cached analyses. */
-    private static final String ANALYSIS_VERSION = "2";
+    private static final String ANALYSIS_VERSION = "3";
 
     private final CatalogConfig config;
     private final OrtShapeInference shapeInference;
@@ -173,7 +173,7 @@ public class ModelStore {
             LOG.warnf("model '%s': model.json declares %d parameters, the graph has %d", id,
                     meta.declaredParameters(), analysis.table().parameters());
         }
-        return new CatalogModel(meta, file, sha, size, analysis.opset(), analysis.table(), labels);
+        return new CatalogModel(meta, file, sha, size, analysis.opset(), analysis.inputName(), analysis.table(), labels);
     }
 
     /** The graph analysis, from the on-disk cache when the file and its metadata are unchanged. */
@@ -197,7 +197,7 @@ public class ModelStore {
                 "NHWC".equals(meta.preprocessing().layout()));
         LayerTable table = LayerTable.build(model.graph(), shapes, meta.namedLayers(), meta.numClasses(),
                 config.featureLayers());
-        Analysis analysis = new Analysis(model.opsetVersion(), table);
+        Analysis analysis = new Analysis(model.opsetVersion(), input.name(), table);
         Files.createDirectories(cached.getParent());
         Path tmp = Files.createTempFile(cached.getParent(), key, ".tmp");
         json.writeValue(tmp.toFile(), analysis);
@@ -237,6 +237,6 @@ public class ModelStore {
     }
 
     /** What is cached per model file: the part of loading that needs ONNX Runtime. */
-    record Analysis(long opset, LayerTable table) {
+    record Analysis(long opset, String inputName, LayerTable table) {
     }
 }

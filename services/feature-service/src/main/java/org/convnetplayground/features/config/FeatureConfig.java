@@ -1,0 +1,78 @@
+package org.convnetplayground.features.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/** Every setting of the feature-service; keys are {@code cnp.features.*}. */
+@ConfigMapping(prefix = "cnp.features")
+public interface FeatureConfig {
+
+    /** The datasets root: one folder per dataset, one sub-folder per class. */
+    @WithDefault("../shared/datasets")
+    Path datasetsDir();
+
+    /** Where the service keeps its own files: model cache, thumbnails, extraction results. */
+    @WithDefault("data/features")
+    Path dataDir();
+
+    /** Inference settings. */
+    Inference inference();
+
+    /** Image decoding limits and thumbnail sizes. */
+    Images images();
+
+    /** Extraction job settings. */
+    Extraction extraction();
+
+    interface Inference {
+        /** ONNX Runtime intra-op threads; 0 means one per available core. */
+        @WithDefault("0")
+        int threads();
+
+        /** Images per forward pass in extraction jobs. */
+        @WithDefault("16")
+        int batchSize();
+
+        /** How many (model, layer set) sessions stay loaded. */
+        @WithDefault("6")
+        int sessionCacheSize();
+    }
+
+    interface Images {
+        /** Threads decoding and resizing images, overlapped with inference. */
+        @WithDefault("2")
+        int decodeThreads();
+
+        /** The largest image file accepted, in bytes. */
+        @WithDefault("26214400")
+        long maxBytes();
+
+        /** The most pixels (width x height) an image may declare; larger ones are refused before decoding. */
+        @WithDefault("50000000")
+        long maxPixels();
+
+        /** Thumbnail edge in pixels when none is asked for. */
+        @WithDefault("160")
+        int thumbnailSize();
+
+        /** The largest thumbnail edge that may be asked for. */
+        @WithDefault("512")
+        int maxThumbnailSize();
+    }
+
+    interface Extraction {
+        /** Extraction jobs that run at once (each already uses every core). */
+        @WithDefault("1")
+        int concurrentJobs();
+
+        /** How long finished jobs and their vectors are kept for clients to fetch. */
+        @WithDefault("PT1H")
+        Duration retention();
+
+        /** The most values per image that {@code flatten} pooling may produce. */
+        @WithDefault("200000")
+        int maxFlattenDimensions();
+    }
+}

@@ -1,0 +1,67 @@
+package org.convnetplayground.features.dataset;
+
+import java.nio.file.Path;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/** A folder of images, one sub-folder per class, scanned into a stable order (by id). Immutable. */
+public final class Dataset {
+
+    private final String id;
+    private final Path dir;
+    private final List<DatasetImage> images;
+    private final String version;
+    private final Map<String, DatasetImage> byId = new HashMap<>();
+    private final Map<String, Integer> classCounts;
+
+    /**
+     * @param id      the folder name
+     * @param dir     the folder
+     * @param images  every image, sorted by id
+     * @param version changes whenever an image is added, removed or rewritten
+     */
+    public Dataset(String id, Path dir, List<DatasetImage> images, String version) {
+        this.id = id;
+        this.dir = dir;
+        this.images = List.copyOf(images);
+        this.version = version;
+        Map<String, Integer> counts = new TreeMap<>();
+        for (DatasetImage image : this.images) {
+            byId.put(image.id(), image);
+            if (image.label() != null) {
+                counts.merge(image.label(), 1, Integer::sum);
+            }
+        }
+        this.classCounts = Collections.unmodifiableMap(new LinkedHashMap<>(counts));
+    }
+
+    public String id() {
+        return id;
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    public List<DatasetImage> images() {
+        return images;
+    }
+
+    public String version() {
+        return version;
+    }
+
+    public Optional<DatasetImage> image(String imageId) {
+        return Optional.ofNullable(byId.get(imageId));
+    }
+
+    /** Class names, sorted, with the number of images in each. */
+    public Map<String, Integer> classCounts() {
+        return classCounts;
+    }
+}

@@ -1,0 +1,349 @@
+package org.convnetplayground.features.extraction;
+
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+import org.convnetplayground.features.config.FeatureConfig;
+import org.convnetplayground.features.dataset.Dataset;
+import org.convnetplayground.features.dataset.DatasetImage;
+import org.convnetplayground.features.image.ImageCodec;
+import org.convnetplayground.features.image.PreprocessingSpec;
+import org.convnetplayground.features.model.ModelInfo;
+import org.convnetplayground.features.model.ModelRegistry;
+import org.convnetplayground.features.onnx.InferenceEngine;
+import org.convnetplayground.features.onnx.LayerOutput;
+import org.convnetplayground.jobs.Job;
+import org.convnetplayground.jobs.JobContext;
+import org.convnetplayground.jobs.JobRegistry;
+import org.convnetplayground.problem.ProblemException;
+import org.jboss.logging.Logger;
+
+/**
+ * Turns images into vectors: a whole dataset as a job, or one uploaded image at once.
+ *
+ * <p>A dataset job is a pipeline: a pool of decode threads prepares the next batches (decode, resize, crop,
+ * normalise into a direct buffer) while ONNX Runtime runs the current one, so inference never waits on JPEG
+ * decoding. Pooled vectors stream to one file per layer; memory stays flat whatever the dataset size.
+ */
+@ApplicationScoped
+public class FeatureExtractor {
+
+    private static final Logger LOG = Logger.getLogger(FeatureExtractor.class);
+    static final String KIND = "extraction";
+    /** Batches prepared ahead of the one being inferred. */
+    private static final int PREFETCH = 2;
+
+    private final ModelRegistry models;
+    private final ImageCodec codec;
+    private final InferenceEngine engine;
+    private final FeatureConfig config;
+    private final Path resultsDir;
+    private final JobRegistry jobs;
+    private final ExecutorService decoders;
+
+    @Inject
+    public FeatureExtractor(ModelRegistry models, ImageCodec codec, InferenceEngine engine, FeatureConfig config) {
+        this.models = models;
+        this.codec = codec;
+        this.engine = engine;
+        this.config = config;
+        this.resultsDir = config.dataDir().resolve("extractions");
+        this.jobs = new JobRegistry(Executors.newFixedThreadPool(Math.max(1, config.extraction().concurrentJobs()),
+                named("extraction")), config.extraction().retention());
+        this.decoders = Executors.newFixedThreadPool(Math.max(1, config.images().decodeThreads()), named("decode"));
+    }
+
+    void onStart(@Observes StartupEvent event) {
+        deleteTree(resultsDir);
+    }
+
+    void onStop(@Observes ShutdownEvent event) {
+        jobs.close();
+        decoders.shutdownNow();
+    }
+
+    public JobRegistry jobs() {
+        return jobs;
+    }
+
+    /**
+     * Resolves and checks a request: the model exists, every layer exists and pools to a usable vector.
+     *
+     * @param layers the layer names; the model's embedding layer when empty
+     */
+    public ExtractionPlan plan(String modelId, List<String> layers, String pooling) {
+        if (modelId == null || modelId.isBlank()) {
+            throw ProblemException.missing("model", "a model id from /api/catalog/models");
+        }
+        Pooling p = Pooling.parse(pooling);
+        ModelInfo model = models.require(modelId);
+        List<String> wanted = layers == null || layers.isEmpty() ? List.of(model.embeddingLayer())
+                : new ArrayList<>(new java.util.LinkedHashSet<>(layers));
+        models.requireLayers(model, wanted);
+        List<ExtractionPlan.LayerPlan> planned = new ArrayList<>();
+        for (String layer : wanted) {
+            List<Long> shape = model.layerShapes().get(layer);
+            long dim = p.dimension(shape, model.preprocessing().channelsLast());
+            if (dim <= 0) {
+                throw ProblemException.invalid("pooling", p.id(), "flatten for layer '" + layer + "' of shape "
+                        + shape + ": only 2-, 3- and 4-D outputs can be averaged or max-pooled");
+            }
+            if (dim > config.extraction().maxFlattenDimensions()) {
+                throw ProblemException.invalid("pooling", p.id(), "avg or max for layer '" + layer + "': flatten gives "
+                        + dim + " values per image, the limit is " + config.extraction().maxFlattenDimensions());
+            }
+            planned.add(new ExtractionPlan.LayerPlan(layer, shape, (int) dim));
+        }
+        return new ExtractionPlan(model, planned, p);
+    }
+
+    /** Starts (or joins, when the same one is running) a job extracting every image of {@code dataset}. */
+    public Job<ExtractionResult> submit(Dataset dataset, ExtractionPlan plan) {
+        if (dataset.images().isEmpty()) {
+            throw ProblemException.badRequest("dataset '" + dataset.id() + "' has no images to extract");
+        }
+        sweepResults();
+        String key = String.join("|", dataset.id(), dataset.version(), plan.model().id(), plan.model().sha256(),
+                plan.pooling().id(), String.join(",", new TreeSet<>(plan.layerNames())));
+        return jobs.submit(KIND, key, ctx -> extract(dataset, plan, ctx));
+    }
+
+    public Optional<Job<?>> job(String id) {
+        return jobs.find(id).filter(j -> j.kind().equals(KIND));
+    }
+
+    /** The vectors file of a finished job's layer: float32 little-endian rows, in the result's item order. */
+    public Path vectorsFile(String jobId, ExtractionResult result, String layer) {
+        for (int i = 0; i < result.layers().size(); i++) {
+            if (result.layers().get(i).name().equals(layer)) {
+                return resultsDir.resolve(jobId).resolve(i + ".f32");
+            }
+        }
+        throw ProblemException.unknown("layer", layer, "in extraction " + jobId,
+                result.layers().stream().map(ExtractionResult.LayerVectors::name).toList(), null);
+    }
+
+    /** Cancels a running job or forgets a finished one, with its files. */
+    public boolean delete(String jobId) {
+        boolean known = jobs.cancel(jobId);
+        if (known && job(jobId).map(j -> j.state().isFinal()).orElse(false)) {
+            deleteTree(resultsDir.resolve(jobId));
+        }
+        return known;
+    }
+
+    /** The vectors of one image, computed now. */
+    public Embedding embed(byte[] image, String name, ExtractionPlan plan) {
+        ModelInfo model = plan.model();
+        PreprocessingSpec spec = model.preprocessing();
+        Path file = models.file(model);
+        FloatBuffer input = direct(spec.floatsPerImage());
+        ImageCodec.Prepared prepared = codec.preprocess(image, name, spec, input, 0);
+        try (InferenceEngine.Runner runner = engine.open(model.sha256(), file, model.inputName(), plan.layerNames())) {
+            Map<String, LayerOutput> out = runner.run(input, spec.tensorShape(1));
+            List<Embedding.LayerVector> vectors = new ArrayList<>();
+            for (ExtractionPlan.LayerPlan layer : plan.layers()) {
+                LayerOutput o = out.get(layer.name());
+                float[] v = new float[layer.dimension()];
+                plan.pooling().pool(o.shape(), o.data(), 0, spec.channelsLast(), v);
+                vectors.add(new Embedding.LayerVector(layer.name(), layer.dimension(), v));
+            }
+            return new Embedding(model.id(), model.sha256(), plan.pooling(),
+                    new Embedding.Preprocessed(prepared.width(), prepared.height(), prepared.region(), prepared.filter(),
+                            List.of(spec.height(), spec.width()), spec.interpolation()),
+                    vectors);
+        }
+    }
+
+    private ExtractionResult extract(Dataset dataset, ExtractionPlan plan, JobContext ctx) throws IOException {
+        long started = System.nanoTime();
+        ModelInfo model = plan.model();
+        PreprocessingSpec spec = model.preprocessing();
+        List<DatasetImage> images = dataset.images();
+        int n = images.size();
+        ctx.progress(0, n);
+        ctx.message("loading model " + model.id());
+        Path file = models.file(model);
+        Path dir = resultsDir.resolve(ctx.jobId());
+        Files.createDirectories(dir);
+
+        int batchSize = Math.max(1, config.inference().batchSize());
+        int per = spec.floatsPerImage();
+        FloatBuffer[] buffers = new FloatBuffer[PREFETCH + 1];
+        for (int i = 0; i < buffers.length; i++) {
+            buffers[i] = direct(batchSize * per);
+        }
+        int batches = (n + batchSize - 1) / batchSize;
+        List<CompletableFuture<String[]>> prepared = new ArrayList<>();
+        List<ExtractionResult.Item> items = new ArrayList<>(n);
+        List<ExtractionResult.Skipped> skipped = new ArrayList<>();
+        List<FileChannel> outputs = new ArrayList<>();
+        try (InferenceEngine.Runner runner = engine.open(model.sha256(), file, model.inputName(), plan.layerNames())) {
+            for (int i = 0; i < plan.layers().size(); i++) {
+                outputs.add(FileChannel.open(dir.resolve(i + ".f32"), StandardOpenOption.CREATE,
+                        StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE));
+            }
+            ctx.message("extracting " + n + " images");
+            int done = 0;
+            for (int b = 0; b < batches; b++) {
+                while (prepared.size() < Math.min(batches, b + PREFETCH + 1)) {
+                    int next = prepared.size();
+                    prepared.add(prepare(images, next, batchSize, spec, buffers[next % buffers.length]));
+                }
+                String[] failures = prepared.get(b).join();
+                prepared.set(b, null);
+                int from = b * batchSize;
+                int count = Math.min(batchSize, n - from);
+                FloatBuffer batch = buffers[b % buffers.length].duplicate().position(0).limit(count * per).slice();
+                Map<String, LayerOutput> out = runner.run(batch, spec.tensorShape(count));
+                for (int i = 0; i < plan.layers().size(); i++) {
+                    ExtractionPlan.LayerPlan layer = plan.layers().get(i);
+                    writeRows(out.get(layer.name()), layer.dimension(), count, failures, plan.pooling(),
+                            spec.channelsLast(), outputs.get(i));
+                }
+                for (int r = 0; r < count; r++) {
+                    DatasetImage image = images.get(from + r);
+                    if (failures[r] == null) {
+                        items.add(new ExtractionResult.Item(image.id(), image.label()));
+                    } else {
+                        skipped.add(new ExtractionResult.Skipped(image.id(), failures[r]));
+                    }
+                }
+                done += count;
+                ctx.progress(done, n);
+                ctx.throwIfCancelled();
+            }
+        } finally {
+            prepared.stream().filter(f -> f != null).forEach(f -> f.cancel(false));
+            for (FileChannel c : outputs) {
+                c.close();
+            }
+        }
+        if (items.isEmpty()) {
+            throw ProblemException.badRequest("no image of dataset '" + dataset.id() + "' could be used; first reason: "
+                    + skipped.get(0).reason());
+        }
+        double seconds = (System.nanoTime() - started) / 1e9;
+        ctx.message("extracted " + items.size() + " images in " + String.format("%.1f", seconds) + " s");
+        LOG.infof("extraction %s: %s on %s, %d images (%d skipped) in %.1f s = %.1f images/s", ctx.jobId(),
+                model.id(), dataset.id(), items.size(), skipped.size(), seconds, n / seconds);
+        List<ExtractionResult.LayerVectors> layers = plan.layers().stream()
+                .map(l -> new ExtractionResult.LayerVectors(l.name(), l.dimension())).toList();
+        return new ExtractionResult(dataset.id(), dataset.version(), model.id(), model.sha256(), plan.pooling(), layers,
+                items, skipped, seconds, n / seconds);
+    }
+
+    /** Decodes one batch on the decode pool; each slot holds null or why its image was skipped. */
+    private CompletableFuture<String[]> prepare(List<DatasetImage> images, int batch, int batchSize,
+                                                PreprocessingSpec spec, FloatBuffer buffer) {
+        int from = batch * batchSize;
+        int count = Math.min(batchSize, images.size() - from);
+        String[] failures = new String[count];
+        CompletableFuture<?>[] slots = new CompletableFuture<?>[count];
+        for (int r = 0; r < count; r++) {
+            int slot = r;
+            DatasetImage image = images.get(from + r);
+            slots[r] = CompletableFuture.runAsync(() -> {
+                int offset = slot * spec.floatsPerImage();
+                try {
+                    if (image.bytes() > config.images().maxBytes()) {
+                        throw ProblemException.of(413, "Image too large", "'" + image.id() + "' is " + image.bytes()
+                                + " bytes; the limit is " + config.images().maxBytes());
+                    }
+                    codec.preprocess(Files.readAllBytes(image.file()), image.id(), spec, buffer, offset);
+                } catch (ProblemException e) {
+                    failures[slot] = e.getMessage();
+                    buffer.put(offset, new float[spec.floatsPerImage()]);
+                } catch (IOException | UncheckedIOException e) {
+                    failures[slot] = "cannot read '" + image.id() + "': " + e.getMessage();
+                    buffer.put(offset, new float[spec.floatsPerImage()]);
+                }
+            }, decoders);
+        }
+        return CompletableFuture.allOf(slots).thenApply(v -> failures);
+    }
+
+    private static void writeRows(LayerOutput out, int dim, int count, String[] failures, Pooling pooling,
+                                  boolean channelsLast, FileChannel channel) throws IOException {
+        ByteBuffer bytes = ByteBuffer.allocate(count * dim * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+        float[] row = new float[dim];
+        for (int r = 0; r < count; r++) {
+            if (failures[r] != null) {
+                continue;
+            }
+            pooling.pool(out.shape(), out.data(), r, channelsLast, row);
+            bytes.asFloatBuffer().put(row);
+            bytes.position(bytes.position() + dim * Float.BYTES);
+        }
+        bytes.flip();
+        while (bytes.hasRemaining()) {
+            channel.write(bytes);
+        }
+    }
+
+    private static FloatBuffer direct(int floats) {
+        return ByteBuffer.allocateDirect(floats * Float.BYTES).order(ByteOrder.nativeOrder()).asFloatBuffer();
+    }
+
+    /** Deletes result folders whose job the registry no longer remembers. */
+    private void sweepResults() {
+        if (!Files.isDirectory(resultsDir)) {
+            return;
+        }
+        try (Stream<Path> dirs = Files.list(resultsDir)) {
+            dirs.filter(d -> jobs.find(d.getFileName().toString()).isEmpty()).forEach(FeatureExtractor::deleteTree);
+        } catch (IOException e) {
+            LOG.warnf("cannot sweep %s: %s", resultsDir, e.getMessage());
+        }
+    }
+
+    private static void deleteTree(Path root) {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(root)) {
+            walk.sorted(Comparator.reverseOrder()).forEach(p -> {
+                try {
+                    Files.deleteIfExists(p);
+                } catch (IOException e) {
+                    LOG.warnf("cannot delete %s: %s", p, e.getMessage());
+                }
+            });
+        } catch (IOException e) {
+            LOG.warnf("cannot delete %s: %s", root, e.getMessage());
+        }
+    }
+
+    private static ThreadFactory named(String prefix) {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+}

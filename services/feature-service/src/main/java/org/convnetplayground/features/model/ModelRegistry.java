@@ -1,0 +1,174 @@
+package org.convnetplayground.features.model;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.DigestOutputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.convnetplayground.features.config.FeatureConfig;
+import org.convnetplayground.features.image.PreprocessingSpec;
+import org.convnetplayground.problem.ProblemException;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.rest.client.inject.RestClient;
+
+/**
+ * Models as the catalog describes them, and their ONNX files, fetched from the catalog once and kept in a local
+ * cache by checksum. The catalog owns the models; this service only keeps verified copies to run them.
+ */
+@ApplicationScoped
+public class ModelRegistry {
+
+    private static final Duration INFO_TTL = Duration.ofSeconds(30);
+
+    private final CatalogApi catalog;
+    private final String catalogUrl;
+    private final Path cacheDir;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final Map<String, Timed<ModelInfo>> infos = new ConcurrentHashMap<>();
+    private final Map<String, Timed<List<String>>> labels = new ConcurrentHashMap<>();
+    private final Map<String, Object> downloadLocks = new ConcurrentHashMap<>();
+
+    @Inject
+    public ModelRegistry(@RestClient CatalogApi catalog,
+                         @ConfigProperty(name = "quarkus.rest-client.catalog.url") String catalogUrl,
+                         FeatureConfig config) {
+        this.catalog = catalog;
+        this.catalogUrl = catalogUrl;
+        this.cacheDir = config.dataDir().resolve("models");
+    }
+
+    public String catalogUrl() {
+        return catalogUrl;
+    }
+
+    /** The model, or the catalog's 404 naming the models there are. */
+    public ModelInfo require(String id) {
+        Timed<ModelInfo> hit = infos.get(id);
+        if (hit != null && hit.fresh()) {
+            return hit.value();
+        }
+        try {
+            CatalogApi.CatalogModel m = catalog.get(id);
+            Map<String, List<Long>> shapes = new LinkedHashMap<>();
+            for (CatalogApi.CatalogLayer l : catalog.layers(id)) {
+                shapes.put(l.name(), l.outputShape());
+            }
+            ModelInfo info = new ModelInfo(m.id(), m.sha256(), m.sizeBytes(), m.inputName(), spec(m.preprocessing()),
+                    m.hasClassifier(), m.featureLayers(), m.embeddingLayer(), shapes);
+            infos.put(id, new Timed<>(info, Instant.now()));
+            return info;
+        } catch (RuntimeException e) {
+            throw CatalogUnavailable.translate(e, catalogUrl);
+        }
+    }
+
+    /** Checks each layer exists; the 404 offers the feature layers and points at the full list. */
+    public void requireLayers(ModelInfo model, List<String> layers) {
+        for (String layer : layers) {
+            if (!model.layerShapes().containsKey(layer)) {
+                throw ProblemException.unknown("layer", layer, "for model '" + model.id() + "'",
+                        model.featureLayers(), "/api/catalog/models/" + model.id() + "/layers");
+            }
+        }
+    }
+
+    /** Class labels of a classifier, in output order. */
+    public List<String> labels(String id) {
+        Timed<List<String>> hit = labels.get(id);
+        if (hit != null && hit.fresh()) {
+            return hit.value();
+        }
+        try {
+            List<String> fetched = List.copyOf(catalog.labels(id));
+            labels.put(id, new Timed<>(fetched, Instant.now()));
+            return fetched;
+        } catch (RuntimeException e) {
+            throw CatalogUnavailable.translate(e, catalogUrl);
+        }
+    }
+
+    /** The model's ONNX file on local disk, downloaded and checksum-verified on first use. */
+    public Path file(ModelInfo model) {
+        Path target = cacheDir.resolve(model.sha256() + ".onnx");
+        if (Files.isRegularFile(target)) {
+            return target;
+        }
+        synchronized (downloadLocks.computeIfAbsent(model.sha256(), k -> new Object())) {
+            if (Files.isRegularFile(target)) {
+                return target;
+            }
+            try {
+                download(model, target);
+                return target;
+            } catch (IOException e) {
+                throw ProblemException.unavailable("cannot fetch the file of model '" + model.id()
+                        + "' from the model-catalog-service at " + catalogUrl + ": " + e.getMessage());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw ProblemException.unavailable("interrupted while fetching model '" + model.id() + "'");
+            }
+        }
+    }
+
+    private void download(ModelInfo model, Path target) throws IOException, InterruptedException {
+        Files.createDirectories(cacheDir);
+        URI uri = URI.create(catalogUrl + "/api/catalog/models/"
+                + URLEncoder.encode(model.id(), StandardCharsets.UTF_8).replace("+", "%20") + "/file");
+        HttpResponse<InputStream> response = http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofMinutes(10)).build(),
+                HttpResponse.BodyHandlers.ofInputStream());
+        if (response.statusCode() != 200) {
+            response.body().close();
+            throw new IOException("the catalog answered " + response.statusCode());
+        }
+        Path tmp = Files.createTempFile(cacheDir, model.sha256(), ".part");
+        try {
+            MessageDigest digest = MessageDigest.getInstance("SHA-256");
+            try (InputStream in = response.body();
+                 OutputStream out = new DigestOutputStream(Files.newOutputStream(tmp), digest)) {
+                in.transferTo(out);
+            }
+            String actual = HexFormat.of().formatHex(digest.digest());
+            if (!actual.equalsIgnoreCase(model.sha256())) {
+                throw new IOException("checksum mismatch: expected " + model.sha256() + ", got " + actual);
+            }
+            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    static PreprocessingSpec spec(CatalogApi.CatalogPreprocessing p) {
+        boolean channelsLast = "NHWC".equalsIgnoreCase(p.layout());
+        boolean bgr = "BGR".equalsIgnoreCase(p.channelOrder());
+        return new PreprocessingSpec(p.inputSize().get(0), p.inputSize().get(1), channelsLast, bgr, p.mean(), p.std(),
+                "stretch".equals(p.resize()), p.cropFraction(), p.interpolation().toLowerCase(Locale.ROOT));
+    }
+
+    private record Timed<T>(T value, Instant at) {
+        boolean fresh() {
+            return at.plus(INFO_TTL).isAfter(Instant.now());
+        }
+    }
+}

@@ -1,0 +1,212 @@
+package org.convnetplayground.features.onnx;
+
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OnnxValue;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import io.quarkus.runtime.ShutdownEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.nio.FloatBuffer;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import org.convnetplayground.features.config.FeatureConfig;
+import org.convnetplayground.onnx.graph.OnnxModel;
+import org.convnetplayground.problem.ProblemException;
+import org.jboss.logging.Logger;
+
+/**
+ * Runs models with ONNX Runtime. The only class that touches ONNX Runtime: one environment per process, one
+ * session per (model file, set of layers) kept in a small LRU cache and closed when evicted and idle, or on
+ * shutdown. A session's outputs are exactly the requested layers (added to the graph as outputs), so one forward
+ * pass yields all of them and the runtime skips whatever they do not depend on.
+ */
+@ApplicationScoped
+public class InferenceEngine {
+
+    private static final Logger LOG = Logger.getLogger(InferenceEngine.class);
+
+    private final OrtEnvironment env = OrtEnvironment.getEnvironment();
+    private final int threads;
+    private final int capacity;
+    private final LinkedHashMap<String, Entry> sessions = new LinkedHashMap<>(16, 0.75f, true);
+
+    @Inject
+    public InferenceEngine(FeatureConfig config) {
+        int configured = config.inference().threads();
+        this.threads = configured > 0 ? configured : Runtime.getRuntime().availableProcessors();
+        this.capacity = Math.max(1, config.inference().sessionCacheSize());
+    }
+
+    public int threads() {
+        return threads;
+    }
+
+    /** The ONNX Runtime version, for health reports. */
+    public String version() {
+        return env.getVersion();
+    }
+
+    /**
+     * A handle on a session that outputs {@code layers}; close it when done so the session can be evicted.
+     *
+     * @param cacheKey  identifies the model file (its checksum)
+     * @param modelFile the ONNX file
+     * @param inputName the image input's name
+     */
+    public Runner open(String cacheKey, Path modelFile, String inputName, List<String> layers) {
+        String key = cacheKey + "|" + String.join("\u0000", new TreeSet<>(layers));
+        Entry entry;
+        boolean create = false;
+        synchronized (sessions) {
+            entry = sessions.get(key);
+            if (entry == null) {
+                entry = new Entry();
+                sessions.put(key, entry);
+                create = true;
+            }
+            entry.refs++;
+        }
+        if (create) {
+            try {
+                entry.session.complete(createSession(modelFile, layers));
+            } catch (RuntimeException e) {
+                entry.session.completeExceptionally(e);
+                synchronized (sessions) {
+                    sessions.remove(key, entry);
+                }
+            }
+            evictIdle();
+        }
+        try {
+            return new Runner(entry, entry.session.get(), inputName, layers);
+        } catch (ExecutionException e) {
+            release(entry);
+            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+            release(entry);
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while loading a model", e);
+        }
+    }
+
+    private OrtSession createSession(Path modelFile, List<String> layers) {
+        try {
+            byte[] bytes = OnnxModel.read(modelFile, Long.MAX_VALUE).withOutputs(layers);
+            try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
+                options.setIntraOpNumThreads(threads);
+                options.setInterOpNumThreads(1);
+                options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+                OrtSession session = env.createSession(bytes, options);
+                LOG.debugf("loaded %s with outputs %s", modelFile.getFileName(), layers);
+                return session;
+            }
+        } catch (IOException | OrtException e) {
+            throw ProblemException.of(500, "Model cannot run", "ONNX Runtime cannot load "
+                    + modelFile.getFileName() + " with outputs " + layers + ": " + e.getMessage());
+        }
+    }
+
+    private void release(Entry entry) {
+        synchronized (sessions) {
+            entry.refs--;
+        }
+        evictIdle();
+    }
+
+    /** Closes the least recently used idle sessions beyond the cache capacity. */
+    private void evictIdle() {
+        List<OrtSession> toClose = new ArrayList<>();
+        synchronized (sessions) {
+            Iterator<Map.Entry<String, Entry>> it = sessions.entrySet().iterator();
+            int excess = sessions.size() - capacity;
+            while (excess > 0 && it.hasNext()) {
+                Entry e = it.next().getValue();
+                if (e.refs == 0 && e.session.isDone() && !e.session.isCompletedExceptionally()) {
+                    it.remove();
+                    toClose.add(e.session.join());
+                    excess--;
+                }
+            }
+        }
+        toClose.forEach(InferenceEngine::closeQuietly);
+    }
+
+    void onShutdown(@Observes ShutdownEvent event) {
+        synchronized (sessions) {
+            sessions.values().stream().filter(e -> e.session.isDone() && !e.session.isCompletedExceptionally())
+                    .forEach(e -> closeQuietly(e.session.join()));
+            sessions.clear();
+        }
+    }
+
+    private static void closeQuietly(OrtSession s) {
+        try {
+            s.close();
+        } catch (OrtException e) {
+            LOG.warn("closing a session failed", e);
+        }
+    }
+
+    private static final class Entry {
+        final CompletableFuture<OrtSession> session = new CompletableFuture<>();
+        int refs;
+    }
+
+    /** Runs batches through one session. Thread-safe; close once. */
+    public final class Runner implements AutoCloseable {
+        private final Entry entry;
+        private final OrtSession session;
+        private final String inputName;
+        private final List<String> layers;
+        private boolean closed;
+
+        private Runner(Entry entry, OrtSession session, String inputName, List<String> layers) {
+            this.entry = entry;
+            this.session = session;
+            this.inputName = inputName;
+            this.layers = List.copyOf(layers);
+        }
+
+        /**
+         * @param input a batch in the model's layout; a direct buffer avoids one copy
+         * @param shape the batch's shape, batch first
+         * @return each requested layer's output, by name
+         */
+        public Map<String, LayerOutput> run(FloatBuffer input, long[] shape) {
+            try (OnnxTensor x = OnnxTensor.createTensor(env, input, shape);
+                 OrtSession.Result result = session.run(Map.of(inputName, x), new HashSet<>(layers))) {
+                Map<String, LayerOutput> out = new LinkedHashMap<>();
+                for (String layer : layers) {
+                    OnnxValue v = result.get(layer).orElseThrow();
+                    if (!(v instanceof OnnxTensor t) || t.getInfo().type != ai.onnxruntime.OnnxJavaType.FLOAT) {
+                        throw ProblemException.badRequest("layer '" + layer + "' does not output float values");
+                    }
+                    out.put(layer, new LayerOutput(t.getInfo().getShape(), t.getFloatBuffer()));
+                }
+                return out;
+            } catch (OrtException e) {
+                throw ProblemException.of(500, "Inference failed", "ONNX Runtime failed: " + e.getMessage());
+            }
+        }
+
+        @Override
+        public void close() {
+            if (!closed) {
+                closed = true;
+                release(entry);
+            }
+        }
+    }
+}

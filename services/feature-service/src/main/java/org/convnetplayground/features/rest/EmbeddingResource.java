@@ -1,0 +1,69 @@
+package org.convnetplayground.features.rest;
+
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.util.Arrays;
+import java.util.List;
+import org.convnetplayground.features.extraction.Embedding;
+import org.convnetplayground.features.extraction.ExtractionPlan;
+import org.convnetplayground.features.extraction.FeatureExtractor;
+import org.convnetplayground.problem.Problem;
+import org.convnetplayground.problem.ProblemException;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.jboss.resteasy.reactive.RestForm;
+import org.jboss.resteasy.reactive.multipart.FileUpload;
+
+/** Vectors for one uploaded image, computed synchronously. */
+@Path("/embeddings")
+@Tag(name = "embeddings", description = "The vectors of one uploaded image")
+public class EmbeddingResource {
+
+    @Inject
+    FeatureExtractor extractor;
+
+    @POST
+    @Consumes(MediaType.MULTIPART_FORM_DATA)
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Embed one image",
+            description = "Decodes the uploaded image (JPEG, PNG, GIF, BMP, WebP or TIFF), preprocesses it exactly as "
+                    + "the model's metadata says (the response reports the resampling filter used), runs the model "
+                    + "once and pools each requested layer to a vector.")
+    @APIResponse(responseCode = "200", description = "One vector per requested layer.")
+    @APIResponse(responseCode = "400", description = "Missing, empty, corrupt or non-image upload; bad pooling.",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "404", description = "Unknown model or layer.",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "413", description = "Image larger than the limits.",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "415", description = "Not multipart/form-data.",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public Embedding embed(@RestForm("image") @Schema(description = "The image file.") FileUpload image,
+                           @RestForm("model") @Schema(description = "Model id.") String model,
+                           @RestForm("layers") @Schema(description = "Comma-separated layer names; the embedding layer when empty.") String layers,
+                           @RestForm("pooling") @Schema(description = "avg (default), max or flatten.") String pooling) {
+        if (image == null) {
+            throw ProblemException.missing("image", "a multipart file field 'image' holding an image");
+        }
+        List<String> names = layers == null || layers.isBlank() ? List.of()
+                : Arrays.stream(layers.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+        ExtractionPlan plan = extractor.plan(model, names, pooling);
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(image.uploadedFile());
+        } catch (IOException e) {
+            throw ProblemException.badRequest("cannot read the uploaded image: " + e.getMessage());
+        }
+        String name = image.fileName() == null || image.fileName().isBlank() ? "upload" : image.fileName();
+        return extractor.embed(bytes, name, plan);
+    }
+}

@@ -1,0 +1,149 @@
+package org.convnetplayground.features.rest;
+
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.net.URI;
+
+import java.util.List;
+import org.convnetplayground.features.dataset.Dataset;
+import org.convnetplayground.features.dataset.DatasetRegistry;
+import org.convnetplayground.features.extraction.ExtractionPlan;
+import org.convnetplayground.features.extraction.ExtractionResult;
+import org.convnetplayground.features.extraction.FeatureExtractor;
+import org.convnetplayground.jobs.Job;
+import org.convnetplayground.jobs.JobState;
+import org.convnetplayground.problem.Problem;
+import org.convnetplayground.problem.ProblemException;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+/** Extraction jobs over whole datasets. Translates HTTP to {@link FeatureExtractor} calls. */
+@Path("/extractions")
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "extractions", description = "Run a model over a whole dataset as a job; fetch the vectors per layer")
+public class ExtractionResource {
+
+    @Inject
+    FeatureExtractor extractor;
+
+    @Inject
+    DatasetRegistry datasets;
+
+    /** What to extract. */
+    @Schema(name = "ExtractionRequest")
+    public record ExtractionRequest(
+            @Schema(description = "Dataset id.", examples = "caltech101-iconic200", required = true) String dataset,
+            @Schema(description = "Model id.", examples = "mobilenet_v2_1.0_224", required = true) String model,
+            @Schema(description = "Layers to extract in one forward pass; the model's embedding layer when empty.",
+                    examples = "[\"global_pool\"]") List<String> layers,
+            @Schema(description = "How spatial outputs become vectors: avg (default), max or flatten.",
+                    enumeration = {"avg", "max", "flatten"}) String pooling) {
+    }
+
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Start an extraction job",
+            description = "Runs the model over every image of the dataset, all requested layers in one forward pass "
+                    + "per batch, and pools each layer's output to one vector per image. Answers 202 with the job; "
+                    + "an identical job already running is returned instead of starting another. Images that cannot "
+                    + "be decoded are skipped and listed in the result.")
+    @APIResponse(responseCode = "202", description = "The job, to poll at its `job` URL.")
+    @APIResponse(responseCode = "400", description = "Bad pooling, or a layer that cannot be pooled.",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "404", description = "Unknown dataset, model or layer; the problem lists the valid names.",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "503", description = "The model catalog is unavailable.",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public Response start(ExtractionRequest request) {
+        if (request == null) {
+            throw ProblemException.missing("body", "a JSON object {dataset, model, layers, pooling}");
+        }
+        if (request.dataset() == null || request.dataset().isBlank()) {
+            throw ProblemException.missing("dataset", "a dataset id from /api/features/datasets");
+        }
+        Dataset dataset = datasets.require(request.dataset());
+        ExtractionPlan plan = extractor.plan(request.model(), request.layers(), request.pooling());
+        Job<ExtractionResult> job = extractor.submit(dataset, plan);
+        JobView view = JobView.of(job);
+        return Response.accepted(view).location(URI.create(view.job())).build();
+    }
+
+    @GET
+    @Operation(summary = "List recent extraction jobs", description = "Jobs are remembered for an hour after they end.")
+    @APIResponse(responseCode = "200", description = "The jobs, newest first.")
+    public List<JobView> list() {
+        return extractor.jobs().list().stream().map(JobView::of).toList();
+    }
+
+    @GET
+    @Path("/{id}")
+    @Operation(summary = "Poll an extraction job", description = "State, progress and, once succeeded, the result.")
+    @APIResponse(responseCode = "200", description = "The job.")
+    @APIResponse(responseCode = "404", description = "No such job (or it ended more than an hour ago).",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public JobView get(@Parameter(description = "Job id") @PathParam("id") String id) {
+        return JobView.of(require(id));
+    }
+
+    @GET
+    @Path("/{id}/vectors")
+    @Produces(MediaType.APPLICATION_OCTET_STREAM)
+    @Operation(summary = "Fetch one layer's vectors",
+            description = "float32 little-endian, row-major: one row of `dimension` values per item, in the order of "
+                    + "the result's `items`. Headers X-Vector-Count and X-Vector-Dimension give the shape.")
+    @APIResponse(responseCode = "200", description = "The vectors.",
+            content = @Content(mediaType = MediaType.APPLICATION_OCTET_STREAM,
+                    schema = @Schema(type = SchemaType.STRING, format = "binary")))
+    @APIResponse(responseCode = "404", description = "No such job or layer.",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "409", description = "The job has not succeeded.",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public Response vectors(@Parameter(description = "Job id") @PathParam("id") String id,
+                            @Parameter(description = "Layer name", required = true) @QueryParam("layer") String layer) {
+        Job<?> job = require(id);
+        if (job.state() != JobState.SUCCEEDED) {
+            throw ProblemException.conflict("extraction " + id + " is " + job.state().id() + "; vectors are available once it has succeeded");
+        }
+        ExtractionResult result = (ExtractionResult) job.result().orElseThrow();
+        if (layer == null || layer.isBlank()) {
+            throw ProblemException.missing("layer", "one of " + result.layers().stream()
+                    .map(ExtractionResult.LayerVectors::name).toList());
+        }
+        java.nio.file.Path file = extractor.vectorsFile(id, result, layer);
+        int dim = result.layers().stream().filter(l -> l.name().equals(layer)).findFirst().orElseThrow().dimension();
+        return Response.ok(file.toFile(), MediaType.APPLICATION_OCTET_STREAM)
+                .header("X-Vector-Count", result.items().size())
+                .header("X-Vector-Dimension", dim)
+                .build();
+    }
+
+    @DELETE
+    @Path("/{id}")
+    @Operation(summary = "Cancel or forget an extraction job")
+    @APIResponse(responseCode = "204", description = "Cancelled (if running) and forgotten with its vectors.")
+    @APIResponse(responseCode = "404", description = "No such job.",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public void delete(@Parameter(description = "Job id") @PathParam("id") String id) {
+        require(id);
+        extractor.delete(id);
+    }
+
+    private Job<?> require(String id) {
+        return extractor.job(id).orElseThrow(() -> ProblemException.notFound("no extraction job '" + id
+                + "'; jobs are kept for an hour after they end (list them at /api/features/extractions)"));
+    }
+}
