@@ -93,6 +93,13 @@ public class ProblemException extends RuntimeException {
                 kind, value, List.copyOf(choices), choicesUrl));
     }
 
+    /** The same problem with another status, e.g. 400 for an unknown value of a body field rather than a path. */
+    public ProblemException withStatus(int status, String title) {
+        Problem p = problem;
+        return new ProblemException(new Problem(p.type(), title, status, p.detail(), p.instance(), p.parameter(),
+                p.value(), p.choices(), p.choicesUrl()), getCause());
+    }
+
     static String listForMessage(Collection<String> choices) {
         if (choices.size() <= CHOICES_IN_MESSAGE) {
             return "[" + String.join(", ", choices) + "]";

@@ -11,7 +11,6 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import java.net.URI;
 
 import java.util.List;
 import org.convnetplayground.features.dataset.Dataset;
@@ -79,7 +78,7 @@ public class ExtractionResource {
         ExtractionPlan plan = extractor.plan(request.model(), request.layers(), request.pooling());
         Job<ExtractionResult> job = extractor.submit(dataset, plan);
         JobView view = JobView.of(job);
-        return Response.accepted(view).location(URI.create(view.job())).build();
+        return Response.accepted(view).header("Location", view.job()).build();
     }
 
     @GET

@@ -1,0 +1,149 @@
+package org.convnetplayground.search.build;
+
+import io.quarkus.runtime.ShutdownEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import java.io.InputStream;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import org.convnetplayground.jobs.Job;
+import org.convnetplayground.jobs.JobContext;
+import org.convnetplayground.jobs.JobRegistry;
+import org.convnetplayground.problem.ProblemException;
+import org.convnetplayground.search.collection.CollectionKey;
+import org.convnetplayground.search.collection.CollectionMeta;
+import org.convnetplayground.search.collection.CollectionStore;
+import org.convnetplayground.search.config.SearchConfig;
+import org.convnetplayground.search.features.FeatureService;
+import org.convnetplayground.search.features.FeatureServiceApi;
+import org.jboss.logging.Logger;
+
+/**
+ * Builds collections on demand: asks the feature-service to extract the wanted layers of a dataset in one job,
+ * mirrors that job's progress, then pulls each layer's vectors into the store. Requests for a collection that is
+ * already being built join the running build.
+ */
+@ApplicationScoped
+public class CollectionBuilder {
+
+    private static final Logger LOG = Logger.getLogger(CollectionBuilder.class);
+    public static final String KIND = "collection-build";
+
+    private final FeatureService features;
+    private final CollectionStore store;
+    private final SearchConfig config;
+    private final JobRegistry jobs;
+    /** The running build of each collection, so a second request joins it. */
+    private final Map<CollectionKey, Job<BuildResult>> building = new ConcurrentHashMap<>();
+
+    @Inject
+    public CollectionBuilder(FeatureService features, CollectionStore store, SearchConfig config) {
+        this.features = features;
+        this.store = store;
+        this.config = config;
+        this.jobs = new JobRegistry(Executors.newFixedThreadPool(Math.max(1, config.buildThreads()), r -> {
+            Thread t = new Thread(r, "collection-build");
+            t.setDaemon(true);
+            return t;
+        }), config.jobRetention());
+    }
+
+    void onStop(@Observes ShutdownEvent event) {
+        jobs.close();
+    }
+
+    public JobRegistry jobs() {
+        return jobs;
+    }
+
+    public Optional<Job<?>> job(String id) {
+        return jobs.find(id);
+    }
+
+    /**
+     * Starts building the collections of {@code layers} (one extraction pass), or returns the running build when
+     * every wanted collection is already being built. Bad names fail here, synchronously, with the
+     * feature-service's problem (e.g. 404 naming the valid datasets).
+     */
+    public synchronized Job<BuildResult> build(String dataset, String model, List<String> layers, String pooling) {
+        List<CollectionKey> keys = layers.stream().map(l -> new CollectionKey(dataset, model, l, pooling)).toList();
+        building.values().removeIf(j -> j.state().isFinal());
+        Job<BuildResult> running = building.get(keys.get(0));
+        if (running != null && keys.stream().allMatch(k -> building.get(k) == running)) {
+            return running;
+        }
+        FeatureServiceApi.ExtractionJob extraction = features.startExtraction(dataset, model, layers, pooling);
+        String key = dataset + "/" + model + "/" + String.join(",", layers) + "/" + pooling;
+        Job<BuildResult> job = jobs.submit(KIND, key, ctx -> run(extraction.id(), keys, ctx));
+        keys.forEach(k -> building.put(k, job));
+        return job;
+    }
+
+    private BuildResult run(String extractionId, List<CollectionKey> keys, JobContext ctx) throws Exception {
+        ctx.message("extracting features");
+        FeatureServiceApi.ExtractionJob extraction;
+        while (true) {
+            if (ctx.isCancelled()) {
+                features.deleteExtraction(extractionId);
+                ctx.throwIfCancelled();
+            }
+            extraction = features.extraction(extractionId);
+            ctx.progress(extraction.done(), extraction.total());
+            if (extraction.total() > 0) {
+                ctx.message("extracting features: " + extraction.done() + " of " + extraction.total() + " images");
+            }
+            if (!extraction.state().equals("queued") && !extraction.state().equals("running")) {
+                break;
+            }
+            Thread.sleep(config.pollInterval().toMillis());
+        }
+        if (!extraction.state().equals("succeeded")) {
+            if (extraction.error() != null) {
+                throw new ProblemException(extraction.error());
+            }
+            throw ProblemException.of(502, "Extraction failed", "the feature extraction ended " + extraction.state());
+        }
+        FeatureServiceApi.ExtractionResult result = extraction.result();
+        ctx.message("storing vectors");
+        List<CollectionMeta.Item> items = result.items().stream()
+                .map(i -> new CollectionMeta.Item(i.id(), i.label())).toList();
+        List<CollectionKey> stored = new ArrayList<>();
+        for (CollectionKey key : keys) {
+            int dimension = result.layers().stream().filter(l -> l.name().equals(key.layer())).findFirst()
+                    .orElseThrow(() -> ProblemException.of(502, "Extraction incomplete",
+                            "the extraction has no vectors for layer '" + key.layer() + "'"))
+                    .dimension();
+            try (CollectionStore.Staging staging = store.stage(key);
+                 InputStream vectors = features.vectors(extractionId, key.layer())) {
+                staging.writeVectors(vectors);
+                staging.commit(new CollectionMeta(key, dimension, result.datasetVersion(), result.modelSha256(),
+                        Instant.now(), items));
+            }
+            stored.add(key);
+        }
+        try {
+            features.deleteExtraction(extractionId);
+        } catch (ProblemException e) {
+            LOG.debugf("could not clean up extraction %s: %s", extractionId, e.getMessage());
+        }
+        ctx.message("built " + stored.size() + " collection(s) of " + items.size() + " images");
+        return new BuildResult(stored, items.size(), result.skipped().stream()
+                .map(s -> new BuildResult.Skipped(s.id(), s.reason())).toList());
+    }
+
+    /**
+     * @param collections the collections built
+     * @param size        items in each
+     * @param skipped     images that could not be used, with the reason
+     */
+    public record BuildResult(List<CollectionKey> collections, int size, List<Skipped> skipped) {
+        public record Skipped(String id, String reason) {
+        }
+    }
+}

@@ -1,0 +1,31 @@
+package org.convnetplayground.search.collection;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * What a stored collection holds, apart from the vectors themselves.
+ *
+ * @param key            which collection
+ * @param dimension      values per vector
+ * @param datasetVersion the dataset version the vectors were computed from
+ * @param modelSha256    the checksum of the model file that computed them
+ * @param createdAt      when it was built
+ * @param items          one entry per vector row, in row order
+ */
+public record CollectionMeta(
+        CollectionKey key,
+        int dimension,
+        String datasetVersion,
+        String modelSha256,
+        Instant createdAt,
+        List<Item> items) {
+
+    /** An image id and its class label (null when unlabelled). */
+    public record Item(String id, String label) {
+    }
+
+    public int size() {
+        return items.size();
+    }
+}

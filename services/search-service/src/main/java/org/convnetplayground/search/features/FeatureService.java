@@ -1,0 +1,109 @@
+package org.convnetplayground.search.features;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.ProcessingException;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.Response;
+import java.io.InputStream;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.function.Supplier;
+import org.convnetplayground.problem.Problem;
+import org.convnetplayground.problem.ProblemException;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.rest.client.inject.RestClient;
+import org.jboss.resteasy.reactive.client.api.ClientMultipartForm;
+
+/**
+ * The feature-service as this service needs it. Its problems (an unknown dataset, model or layer; an unreadable
+ * upload) are passed on unchanged; when it cannot be reached the caller gets a 503 that names it.
+ */
+@ApplicationScoped
+public class FeatureService {
+
+    private final FeatureServiceApi api;
+    private final String url;
+
+    @Inject
+    public FeatureService(@RestClient FeatureServiceApi api,
+                          @ConfigProperty(name = "quarkus.rest-client.features.url") String url) {
+        this.api = api;
+        this.url = url;
+    }
+
+    public String url() {
+        return url;
+    }
+
+    public FeatureServiceApi.ExtractionJob startExtraction(String dataset, String model, List<String> layers,
+                                                           String pooling) {
+        return call(() -> api.startExtraction(new FeatureServiceApi.ExtractionRequest(dataset, model, layers, pooling)));
+    }
+
+    public FeatureServiceApi.ExtractionJob extraction(String id) {
+        return call(() -> api.extraction(id));
+    }
+
+    public InputStream vectors(String id, String layer) {
+        return call(() -> api.vectors(id, layer));
+    }
+
+    public void deleteExtraction(String id) {
+        call(() -> {
+            api.deleteExtraction(id);
+            return null;
+        });
+    }
+
+    /** The vector of one uploaded image at one layer. */
+    public float[] embed(Path image, String fileName, String model, String layer, String pooling) {
+        ClientMultipartForm form = ClientMultipartForm.create()
+                .binaryFileUpload("image", fileName, image.toString(), "application/octet-stream")
+                .attribute("model", model, null)
+                .attribute("layers", layer, null)
+                .attribute("pooling", pooling, null);
+        FeatureServiceApi.Embedding e = call(() -> api.embed(form));
+        return e.layers().get(0).vector();
+    }
+
+    /** Whether the service answers at all, for health checks. */
+    public boolean reachable() {
+        try {
+            api.datasets();
+            return true;
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    private <T> T call(Supplier<T> request) {
+        try {
+            return request.get();
+        } catch (WebApplicationException e) {
+            Response r = e.getResponse();
+            try {
+                Problem upstream = r.readEntity(Problem.class);
+                if (upstream != null && upstream.detail() != null) {
+                    throw new ProblemException(upstream.withInstance(null));
+                }
+            } catch (ProblemException p) {
+                throw p;
+            } catch (RuntimeException unreadable) {
+                // not a problem document
+            }
+            throw ProblemException.of(502, "Bad gateway", "the feature-service at " + url + " answered " + r.getStatus());
+        } catch (ProcessingException e) {
+            throw ProblemException.unavailable("the feature-service at " + url + " is unavailable: " + rootMessage(e));
+        }
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null) {
+            t = t.getCause();
+        }
+        String m = t.getMessage();
+        return m == null || m.isBlank() ? "connection failed" : m;
+    }
+}

@@ -1,0 +1,77 @@
+package org.convnetplayground.search.features;
+
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import java.io.InputStream;
+import java.util.List;
+import java.util.Map;
+import org.convnetplayground.problem.Problem;
+import org.eclipse.microprofile.rest.client.inject.RegisterRestClient;
+import org.jboss.resteasy.reactive.client.api.ClientMultipartForm;
+
+/** The feature-service endpoints the search-service calls. */
+@RegisterRestClient(configKey = "features")
+@Path("/api/features")
+public interface FeatureServiceApi {
+
+    @GET
+    @Path("/datasets")
+    List<Map<String, Object>> datasets();
+
+    @POST
+    @Path("/extractions")
+    @Consumes(MediaType.APPLICATION_JSON)
+    ExtractionJob startExtraction(ExtractionRequest request);
+
+    @GET
+    @Path("/extractions/{id}")
+    ExtractionJob extraction(@PathParam("id") String id);
+
+    @GET
+    @Path("/extractions/{id}/vectors")
+    @Produces(MediaType.APPLICATION_OCTET_STREAM)
+    InputStream vectors(@PathParam("id") String id, @QueryParam("layer") String layer);
+
+    @DELETE
+    @Path("/extractions/{id}")
+    void deleteExtraction(@PathParam("id") String id);
+
+    @POST
+    @Path("/embeddings")
+    @Consumes(MediaType.MULTIPART_FORM_DATA)
+    Embedding embed(ClientMultipartForm form);
+
+    record ExtractionRequest(String dataset, String model, List<String> layers, String pooling) {
+    }
+
+    record ExtractionJob(String id, String state, double progress, long done, long total, String message,
+                         Problem error, ExtractionResult result) {
+    }
+
+    record ExtractionResult(String dataset, String datasetVersion, String model, String modelSha256, String pooling,
+                            List<LayerVectors> layers, List<Item> items, List<Skipped> skipped,
+                            double imagesPerSecond) {
+    }
+
+    record LayerVectors(String name, int dimension) {
+    }
+
+    record Item(String id, String label) {
+    }
+
+    record Skipped(String id, String reason) {
+    }
+
+    record Embedding(String model, String pooling, Map<String, Object> preprocessing, List<LayerVector> layers) {
+    }
+
+    record LayerVector(String name, int dimension, float[] vector) {
+    }
+}

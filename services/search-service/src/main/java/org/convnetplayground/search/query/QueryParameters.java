@@ -1,0 +1,52 @@
+package org.convnetplayground.search.query;
+
+import java.util.List;
+import java.util.Locale;
+import org.convnetplayground.problem.ProblemException;
+import org.convnetplayground.search.collection.CollectionKey;
+import org.convnetplayground.search.config.SearchConfig;
+import org.convnetplayground.vectors.Metric;
+import org.convnetplayground.vectors.MetricParams;
+
+/**
+ * A query's settings, validated: which collection, which metric (with p for minkowski), how many hits.
+ *
+ * @param key    the collection
+ * @param metric the distance
+ * @param p      the minkowski exponent (ignored by other metrics)
+ * @param k      hits wanted
+ */
+public record QueryParameters(CollectionKey key, Metric metric, double p, int k) {
+
+    public static final List<String> POOLINGS = List.of("avg", "max", "flatten");
+
+    /** Checks every field and names the bad one, with the valid choices, in a 400. */
+    public static QueryParameters of(String dataset, String model, String layer, String pooling, String metric,
+                                     Double p, Integer k, SearchConfig config) {
+        require("dataset", dataset, "a dataset id from /api/features/datasets");
+        require("model", model, "a model id from /api/catalog/models");
+        require("layer", layer, "a layer name from /api/catalog/models/{model}/layers");
+        String pool = pooling == null || pooling.isBlank() ? "avg" : pooling.trim().toLowerCase(Locale.ROOT);
+        if (!POOLINGS.contains(pool)) {
+            throw ProblemException.invalid("pooling", pooling, "one of " + POOLINGS);
+        }
+        Metric m = metric == null || metric.isBlank() ? Metric.COSINE : Metric.byName(metric).orElseThrow(() ->
+                ProblemException.unknown("metric", metric, null, Metric.names(), "/api/search/metrics")
+                        .withStatus(400, "Unknown metric"));
+        double exponent = p == null ? MetricParams.DEFAULT_P : p;
+        if (!(exponent >= 1) || Double.isInfinite(exponent)) {
+            throw ProblemException.invalid("p", p, "a finite number >= 1 (the minkowski exponent)");
+        }
+        int hits = k == null ? config.defaultK() : k;
+        if (hits < 1 || hits > config.maxK()) {
+            throw ProblemException.invalid("k", k, "an integer from 1 to " + config.maxK());
+        }
+        return new QueryParameters(new CollectionKey(dataset, model, layer, pool), m, exponent, hits);
+    }
+
+    private static void require(String name, String value, String expected) {
+        if (value == null || value.isBlank()) {
+            throw ProblemException.missing(name, expected);
+        }
+    }
+}

@@ -1,0 +1,119 @@
+package org.convnetplayground.search.query;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import org.convnetplayground.jobs.Job;
+import org.convnetplayground.problem.ProblemException;
+import org.convnetplayground.search.build.CollectionBuilder;
+import org.convnetplayground.search.collection.CollectionMeta;
+import org.convnetplayground.search.collection.CollectionStore;
+import org.convnetplayground.search.collection.VectorCollection;
+import org.convnetplayground.search.features.FeatureService;
+import org.convnetplayground.search.ranking.Hit;
+import org.convnetplayground.search.ranking.Ranker;
+
+/**
+ * Answers queries: by an item of the collection, by an uploaded image or by a raw vector. A collection that does
+ * not exist yet is built on demand and the caller gets the build job to wait for.
+ */
+@ApplicationScoped
+public class QueryService {
+
+    private final CollectionStore store;
+    private final CollectionBuilder builder;
+    private final FeatureService features;
+    private final Ranker ranker;
+
+    @Inject
+    public QueryService(CollectionStore store, CollectionBuilder builder, FeatureService features, Ranker ranker) {
+        this.store = store;
+        this.builder = builder;
+        this.features = features;
+        this.ranker = ranker;
+    }
+
+    /** Either the hits, or the job building the collection. */
+    public sealed interface Outcome permits Results, Building {
+    }
+
+    /**
+     * @param collection the collection ranked
+     * @param query      the query item (id and label), or the upload's name with no label
+     * @param hits       nearest first
+     * @param tookMs     time spent ranking
+     */
+    public record Results(CollectionMeta collection, QueryParameters parameters, Query query, List<Hit> hits,
+                          double tookMs) implements Outcome {
+    }
+
+    public record Building(Job<?> job) implements Outcome {
+    }
+
+    /** What the query was: an item of the collection (id, label) or an upload (its file name). */
+    @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+    public record Query(String id, String label, String upload) {
+    }
+
+    /** Nearest items to item {@code queryId} of the collection, the item itself left out. */
+    public Outcome byItem(QueryParameters q, String queryId) {
+        if (queryId == null || queryId.isBlank()) {
+            throw ProblemException.missing("queryId", "the id of an image of the dataset (its path, e.g. 'elephant/image_0001.jpg')");
+        }
+        Optional<VectorCollection> found = store.find(q.key());
+        if (found.isEmpty()) {
+            return new Building(build(q));
+        }
+        VectorCollection c = found.get();
+        int row = c.row(queryId).orElseThrow(() -> ProblemException.unknown("image", queryId,
+                "in collection " + q.key(), c.meta().items().stream().limit(10).map(CollectionMeta.Item::id).toList(),
+                "/api/features/datasets/" + q.key().dataset() + "/images"));
+        CollectionMeta.Item item = c.item(row);
+        return rank(c, q, c.vectors().row(row), row, new Query(item.id(), item.label(), null));
+    }
+
+    /** Nearest items to an uploaded image, embedded by the feature-service with the collection's model and layer. */
+    public Outcome byUpload(QueryParameters q, Path image, String fileName) {
+        Optional<VectorCollection> found = store.find(q.key());
+        if (found.isEmpty()) {
+            return new Building(build(q));
+        }
+        float[] vector = features.embed(image, fileName, q.key().model(), q.key().layer(), q.key().pooling());
+        return rank(found.get(), q, vector, -1, new Query(null, null, fileName));
+    }
+
+    /** Nearest items to a vector given by the caller. */
+    public Outcome byVector(QueryParameters q, float[] vector) {
+        if (vector == null || vector.length == 0) {
+            throw ProblemException.missing("vector", "an array of numbers");
+        }
+        Optional<VectorCollection> found = store.find(q.key());
+        if (found.isEmpty()) {
+            return new Building(build(q));
+        }
+        VectorCollection c = found.get();
+        if (vector.length != c.meta().dimension()) {
+            throw ProblemException.invalid("vector", "[" + vector.length + " values]", "exactly "
+                    + c.meta().dimension() + " values, the dimension of collection " + q.key());
+        }
+        for (int i = 0; i < vector.length; i++) {
+            if (!Float.isFinite(vector[i])) {
+                throw ProblemException.invalid("vector", vector[i], "finite numbers only (value at index " + i + ")");
+            }
+        }
+        return rank(c, q, vector, -1, new Query(null, null, null));
+    }
+
+    private Results rank(VectorCollection c, QueryParameters q, float[] vector, int exclude, Query query) {
+        long t0 = System.nanoTime();
+        List<Hit> hits = ranker.rank(c, vector, q.metric(), q.p(), q.k(), exclude);
+        double ms = (System.nanoTime() - t0) / 1e6;
+        return new Results(c.meta(), q, query, hits, ms);
+    }
+
+    private Job<?> build(QueryParameters q) {
+        return builder.build(q.key().dataset(), q.key().model(), List.of(q.key().layer()), q.key().pooling());
+    }
+}

@@ -1,0 +1,43 @@
+package org.convnetplayground.search.ranking;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.IntPredicate;
+import org.convnetplayground.search.collection.CollectionMeta;
+import org.convnetplayground.search.collection.VectorCollection;
+import org.convnetplayground.vectors.Metric;
+import org.convnetplayground.vectors.ScoredRow;
+
+/** Exact top-k over a collection, with similarity percentages. */
+@ApplicationScoped
+public class Ranker {
+
+    /** Typical distances per collection version, metric and p; computed once. */
+    private final Map<String, Double> scales = new ConcurrentHashMap<>();
+
+    /**
+     * @param query      the query vector (same dimension as the collection)
+     * @param excludeRow a row to leave out (the query item itself), or -1
+     */
+    public List<Hit> rank(VectorCollection c, float[] query, Metric metric, double p, int k, int excludeRow) {
+        IntPredicate exclude = excludeRow < 0 ? null : row -> row == excludeRow;
+        List<ScoredRow> rows = c.search().topK(query, metric, p, k, exclude);
+        double scale = Similarity.needsScale(metric) ? scale(c, metric, p) : 0;
+        List<Hit> hits = new ArrayList<>(rows.size());
+        for (ScoredRow r : rows) {
+            CollectionMeta.Item item = c.item(r.row());
+            double d = r.distance();
+            hits.add(new Hit(hits.size() + 1, item.id(), item.label(), Double.isNaN(d) ? null : d,
+                    Similarity.percent(metric, d, c.meta().dimension(), scale)));
+        }
+        return hits;
+    }
+
+    private double scale(VectorCollection c, Metric metric, double p) {
+        String key = c.key() + "|" + c.meta().createdAt() + "|" + metric.id() + "|" + p;
+        return scales.computeIfAbsent(key, k -> Similarity.typicalDistance(c, metric, p));
+    }
+}

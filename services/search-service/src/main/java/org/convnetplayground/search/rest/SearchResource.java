@@ -1,0 +1,215 @@
+package org.convnetplayground.search.rest;
+
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.util.List;
+import org.convnetplayground.problem.Problem;
+import org.convnetplayground.problem.ProblemException;
+import org.convnetplayground.search.config.SearchConfig;
+import org.convnetplayground.search.query.QueryParameters;
+import org.convnetplayground.search.query.QueryService;
+import org.convnetplayground.search.ranking.Similarity;
+import org.convnetplayground.vectors.Metric;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.jboss.resteasy.reactive.RestForm;
+import org.jboss.resteasy.reactive.multipart.FileUpload;
+
+/** Queries and metrics. Translates HTTP to {@link QueryService} calls. */
+@Path("/")
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "search", description = "Find the most similar images")
+public class SearchResource {
+
+    static final String METRICS_DOC = "Distances follow SciPy's scipy.spatial.distance.cdist: cosine, euclidean, "
+            + "sqeuclidean, minkowski (p, default 3), cityblock (alias manhattan), chebyshev, correlation, canberra, "
+            + "braycurtis. Similarity percentages: cosine and correlation 100*max(0, 1-d); braycurtis "
+            + "100*max(0, 1-d); canberra 100*(1 - d/n) with n the dimension; euclidean, sqeuclidean, minkowski, "
+            + "cityblock and chebyshev 100*2^(-d/m) with m the median distance between pairs of items of the "
+            + "collection, so a typical pair scores 50%. Identical vectors score 100; the percentage never rises "
+            + "as the distance grows. Where SciPy's distance is undefined (NaN: cosine of a zero vector, "
+            + "correlation of a constant one) the hit ranks last with distance null and similarity 0.";
+
+    private static final String BUILDING = "The collection does not exist yet: it is being built (features are "
+            + "extracted by the feature-service). The body is the job; poll its `job` URL until it succeeds, then "
+            + "repeat the query.";
+
+    @Inject
+    QueryService queries;
+
+    @Inject
+    SearchConfig config;
+
+    /** A query by an item of the collection. */
+    @Schema(name = "QueryRequest")
+    public record QueryRequest(
+            @Schema(required = true, examples = "caltech101-iconic200") String dataset,
+            @Schema(required = true, examples = "mobilenet_v2_1.0_224") String model,
+            @Schema(required = true, examples = "global_pool") String layer,
+            @Schema(description = "Distance metric; cosine when absent.", examples = "cosine") String metric,
+            @Schema(description = "Hits wanted, 1 to 1000; 50 when absent.", examples = "50") Integer k,
+            @Schema(required = true, description = "Id of the query image in the dataset.",
+                    examples = "elephant/image_0001.jpg") String queryId,
+            @Schema(description = "avg (default), max or flatten.") String pooling,
+            @Schema(description = "Minkowski exponent, >= 1; 3 when absent.") Double p) {
+    }
+
+    /** A query by a raw vector. */
+    @Schema(name = "VectorQueryRequest")
+    public record VectorQueryRequest(
+            @Schema(required = true) String dataset,
+            @Schema(required = true) String model,
+            @Schema(required = true) String layer,
+            String metric,
+            Integer k,
+            String pooling,
+            Double p,
+            @Schema(required = true, description = "The query vector; its length must equal the collection's dimension.")
+            float[] vector) {
+    }
+
+    /** One metric, described. */
+    @Schema(name = "MetricDescription")
+    public record MetricDescription(String name, String distance, String similarity, List<String> parameters) {
+    }
+
+    @GET
+    @Path("metrics")
+    @Operation(summary = "List distance metrics", description = METRICS_DOC)
+    @APIResponse(responseCode = "200", description = "Metric names, as SciPy spells them.")
+    public List<String> metrics() {
+        return Metric.names();
+    }
+
+    @GET
+    @Path("metrics/{name}")
+    @Operation(summary = "Describe a metric", description = "Its distance formula and how its similarity percentage is computed.")
+    @APIResponse(responseCode = "200", description = "The metric.")
+    @APIResponse(responseCode = "404", description = "Unknown metric; the problem lists them.",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public MetricDescription metric(@Parameter(description = "Metric name") @PathParam("name") String name) {
+        Metric m = Metric.byName(name).orElseThrow(() -> ProblemException.unknown("metric", name, null, Metric.names(),
+                "/api/search/metrics"));
+        return new MetricDescription(m.id(), m.formula(), Similarity.rule(m),
+                m == Metric.MINKOWSKI ? List.of("p: exponent >= 1, default 3") : List.of());
+    }
+
+    @POST
+    @Path("query")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Find the images most similar to an image of the dataset",
+            description = "Exact top-k of collection (dataset, model, layer, pooling) under the metric, the query "
+                    + "image itself left out. " + METRICS_DOC)
+    @APIResponse(responseCode = "200", description = "The hits, nearest first.",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = SearchResponse.class)))
+    @APIResponse(responseCode = "202", description = BUILDING,
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = JobView.class)))
+    @APIResponse(responseCode = "400", description = "Missing or invalid field (k, metric, pooling, p).",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "404", description = "Unknown dataset, model, layer or image; the problem lists valid names.",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "503", description = "A service this query needs is unavailable.",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public Response query(QueryRequest r) {
+        if (r == null) {
+            throw ProblemException.missing("body", "a JSON object {dataset, model, layer, metric, k, queryId}");
+        }
+        QueryParameters q = QueryParameters.of(r.dataset(), r.model(), r.layer(), r.pooling(), r.metric(), r.p(), r.k(), config);
+        return respond(queries.byItem(q, r.queryId()));
+    }
+
+    @POST
+    @Path("query-image")
+    @Consumes(MediaType.MULTIPART_FORM_DATA)
+    @Operation(summary = "Find the images most similar to an uploaded image",
+            description = "The feature-service embeds the upload with the collection's model, layer and pooling; "
+                    + "then as /query. " + METRICS_DOC)
+    @APIResponse(responseCode = "200", description = "The hits, nearest first.",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = SearchResponse.class)))
+    @APIResponse(responseCode = "202", description = BUILDING + " Upload the image again then.",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = JobView.class)))
+    @APIResponse(responseCode = "400", description = "Missing, empty, corrupt or non-image upload; invalid field.",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "404", description = "Unknown dataset, model or layer.",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "413", description = "Image too large.",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "415", description = "Not multipart/form-data.",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public Response queryImage(@RestForm("image") @Schema(description = "The query image file.") FileUpload image,
+                               @RestForm("dataset") String dataset,
+                               @RestForm("model") String model,
+                               @RestForm("layer") String layer,
+                               @RestForm("metric") String metric,
+                               @RestForm("k") String k,
+                               @RestForm("pooling") String pooling,
+                               @RestForm("p") String p) {
+        QueryParameters q = QueryParameters.of(dataset, model, layer, pooling, metric, number("p", p), integer("k", k), config);
+        if (image == null) {
+            throw ProblemException.missing("image", "a multipart file field 'image' holding an image");
+        }
+        String name = image.fileName() == null || image.fileName().isBlank() ? "upload" : image.fileName();
+        return respond(queries.byUpload(q, image.uploadedFile(), name));
+    }
+
+    @POST
+    @Path("query-vector")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Find the images nearest to a vector",
+            description = "For programs that compute their own vectors. " + METRICS_DOC)
+    @APIResponse(responseCode = "200", description = "The hits, nearest first.",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = SearchResponse.class)))
+    @APIResponse(responseCode = "202", description = BUILDING,
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = JobView.class)))
+    @APIResponse(responseCode = "400", description = "Wrong dimension, non-finite values or invalid field.",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "404", description = "Unknown dataset, model or layer.",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public Response queryVector(VectorQueryRequest r) {
+        if (r == null) {
+            throw ProblemException.missing("body", "a JSON object {dataset, model, layer, metric, k, vector}");
+        }
+        QueryParameters q = QueryParameters.of(r.dataset(), r.model(), r.layer(), r.pooling(), r.metric(), r.p(), r.k(), config);
+        return respond(queries.byVector(q, r.vector()));
+    }
+
+    private static Response respond(QueryService.Outcome outcome) {
+        if (outcome instanceof QueryService.Results results) {
+            return Response.ok(SearchResponse.of(results)).build();
+        }
+        return JobView.accepted(((QueryService.Building) outcome).job());
+    }
+
+    private static Integer integer(String name, String value) {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        try {
+            return Integer.valueOf(value.trim());
+        } catch (NumberFormatException e) {
+            throw ProblemException.invalid(name, value, "an integer");
+        }
+    }
+
+    private static Double number(String name, String value) {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        try {
+            return Double.valueOf(value.trim());
+        } catch (NumberFormatException e) {
+            throw ProblemException.invalid(name, value, "a number");
+        }
+    }
+}
