@@ -250,11 +250,11 @@ public final class FeatureTesting {
 
     /** The vector of {@code layer} in an embedding response. */
     public static float[] layerVector(JsonPath embedding, String layer) {
-        List<Number> values = embedding.getList("layers.find { it.name == '" + layer + "' }.vector", Number.class);
+        List<Object> values = embedding.getList("layers.find { it.name == '" + layer + "' }.vector");
         assertNotNull(values, "layer " + layer + " in " + embedding.prettify());
         float[] out = new float[values.size()];
         for (int i = 0; i < out.length; i++) {
-            out[i] = values.get(i).floatValue();
+            out[i] = ((Number) values.get(i)).floatValue();
         }
         return out;
     }

@@ -188,11 +188,15 @@ class ImageCodecTest {
         assertEquals(new ImageCodec.Prepared(600, 450, List.of(103, 28, 394, 394), "area"),
                 CODEC.preprocess(large, "large.png", spec, dst, 0));
 
-        // stretch uses the whole image
-        PreprocessingSpec stretched = new PreprocessingSpec(224, 224, false, false, List.of(0.0, 0.0, 0.0),
+        // stretch uses the whole image; 300 x 225 into 320 x 320 enlarges (declared filter), into 224 x 224 shrinks (area)
+        PreprocessingSpec enlarged = new PreprocessingSpec(320, 320, false, false, List.of(0.0, 0.0, 0.0),
                 List.of(1.0, 1.0, 1.0), true, 0.875, "bicubic");
         assertEquals(new ImageCodec.Prepared(300, 225, List.of(0, 0, 300, 225), "bicubic"),
-                CODEC.preprocess(png, "landscape.png", stretched, dst, 0));
+                CODEC.preprocess(png, "landscape.png", enlarged, FloatBuffer.allocate(enlarged.floatsPerImage()), 0));
+        PreprocessingSpec shrunk = new PreprocessingSpec(224, 224, false, false, List.of(0.0, 0.0, 0.0),
+                List.of(1.0, 1.0, 1.0), true, 0.875, "bicubic");
+        assertEquals(new ImageCodec.Prepared(300, 225, List.of(0, 0, 300, 225), "area"),
+                CODEC.preprocess(png, "landscape.png", shrunk, dst, 0));
     }
 
     @Test

@@ -3,6 +3,7 @@ package org.convnetplayground.search.rest;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -114,6 +115,34 @@ public class CollectionResource {
                 "/api/features/datasets/" + dataset + "/images"));
         CollectionMeta.Item item = c.item(row);
         return new StoredVector(item.id(), item.label(), c.vectors().row(row));
+    }
+
+    /** A page of a collection's items. */
+    @Schema(name = "ItemPage")
+    public record ItemPage(int total, int offset, int limit, List<CollectionMeta.Item> items) {
+    }
+
+    @GET
+    @Path("/{dataset}/{model}/{layer}/items")
+    @Operation(summary = "Page through a collection's items", description = "Image ids and labels, in row order.")
+    @APIResponse(responseCode = "200", description = "A page of items.")
+    @APIResponse(responseCode = "400", description = "Bad offset or limit.",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "404", description = "No such collection.",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public ItemPage items(@PathParam("dataset") String dataset, @PathParam("model") String model,
+                          @PathParam("layer") String layer, @QueryParam("pooling") String pooling,
+                          @Parameter(description = "Index of the first item") @QueryParam("offset") @DefaultValue("0") int offset,
+                          @Parameter(description = "Most items to return, 1 to 100000") @QueryParam("limit") @DefaultValue("1000") int limit) {
+        if (offset < 0) {
+            throw ProblemException.invalid("offset", offset, "an integer >= 0");
+        }
+        if (limit < 1 || limit > 100_000) {
+            throw ProblemException.invalid("limit", limit, "an integer from 1 to 100000");
+        }
+        CollectionMeta meta = requireMeta(key(dataset, model, layer, pooling));
+        List<CollectionMeta.Item> page = meta.items().stream().skip(offset).limit(limit).toList();
+        return new ItemPage(meta.size(), offset, limit, page);
     }
 
     @DELETE

@@ -1,0 +1,112 @@
+// The selectors: dataset, model, layer, metric, and pooling in an advanced area.
+import type { Dataset } from '../../api/features';
+import type { Layer, Model } from '../../api/catalog';
+import { h } from '../../lib/dom';
+import { datasetLabel, layerLabel, modelLabel } from '../../lib/format';
+import { groupLayers } from './defaults';
+import { POOLINGS, type Pooling, type SearchState, type Selection } from './state';
+
+export interface ControlsView {
+  readonly el: HTMLElement;
+  setLists(lists: { datasets?: Dataset[]; models?: Model[]; metrics?: string[] }): void;
+  setLayers(model: Model, layers: readonly Layer[]): void;
+  setLayersPending(message: string): void;
+  render(state: SearchState): void;
+}
+
+const POOLING_TEXT: Record<Pooling, string> = {
+  avg: 'avg — mean over positions',
+  max: 'max — strongest response',
+};
+
+function field(id: string, label: string, control: HTMLElement, extra = ''): HTMLElement {
+  return h('div', { class: `field ${extra}`.trim() }, h('label', { for: id, class: 'field-label' }, label), control);
+}
+
+function select(id: string, testid: string): HTMLSelectElement {
+  const el = h('select', { id, name: testid, 'data-testid': testid, disabled: true });
+  el.append(h('option', { value: '' }, 'Loading…'));
+  return el;
+}
+
+function fill(el: HTMLSelectElement, options: { value: string; text: string }[]): void {
+  el.replaceChildren(...options.map((o) => h('option', { value: o.value }, o.text)));
+  el.disabled = options.length === 0;
+}
+
+function setValue(el: HTMLSelectElement, value: string): void {
+  if (value && el.value !== value && [...el.options].some((o) => o.value === value)) el.value = value;
+}
+
+export function createControls(onChange: (patch: Partial<Selection>) => void): ControlsView {
+  const dataset = select('sel-dataset', 'dataset');
+  const model = select('sel-model', 'model');
+  const layer = select('sel-layer', 'layer');
+  const metric = select('sel-metric', 'metric');
+  const pooling = h('select', { id: 'sel-pooling', name: 'pooling', 'data-testid': 'pooling' });
+  for (const p of POOLINGS) pooling.append(h('option', { value: p }, POOLING_TEXT[p]));
+
+  dataset.addEventListener('change', () => onChange({ dataset: dataset.value }));
+  model.addEventListener('change', () => onChange({ model: model.value }));
+  layer.addEventListener('change', () => onChange({ layer: layer.value }));
+  metric.addEventListener('change', () => onChange({ metric: metric.value }));
+  pooling.addEventListener('change', () => onChange({ pooling: pooling.value as Pooling }));
+
+  const advanced = h(
+    'details',
+    { class: 'advanced' },
+    h('summary', { class: 'advanced-toggle' }, 'Advanced'),
+    h(
+      'div',
+      { class: 'advanced-panel' },
+      field('sel-pooling', 'Pooling', pooling),
+      h('p', { class: 'advanced-note' }, "How a layer's H×W×C output becomes one C-value vector per image. Each pooling is its own collection, built on first use."),
+    ),
+  );
+  document.addEventListener('click', (e) => {
+    if (advanced.open && !advanced.contains(e.target as Node)) advanced.open = false;
+  });
+
+  const el = h(
+    'section',
+    { class: 'controls card', 'aria-label': 'Search settings' },
+    field('sel-dataset', 'Dataset', dataset, 'field-dataset'),
+    field('sel-model', 'Model', model, 'field-model'),
+    field('sel-layer', 'Layer', layer, 'field-layer'),
+    field('sel-metric', 'Metric', metric, 'field-metric'),
+    advanced,
+  );
+
+  let lastState: SearchState | undefined;
+  return {
+    el,
+    setLists({ datasets, models, metrics }) {
+      if (datasets) fill(dataset, datasets.map((d) => ({ value: d.id ?? '', text: datasetLabel(d) })));
+      if (models) fill(model, models.map((m) => ({ value: m.id ?? '', text: modelLabel(m) })));
+      if (metrics) fill(metric, metrics.map((m) => ({ value: m, text: m })));
+      if (lastState) this.render(lastState);
+    },
+    setLayers(m, layers) {
+      const groups = groupLayers(m, layers);
+      const option = (l: Layer) => h('option', { value: l.name ?? '' }, layerLabel(l, m.embeddingLayer));
+      const children: HTMLElement[] = [];
+      if (groups.feature.length) children.push(h('optgroup', { label: 'Feature layers' }, ...groups.feature.map(option)));
+      if (groups.other.length) children.push(h('optgroup', { label: 'All layers' }, ...groups.other.map(option)));
+      layer.replaceChildren(...children);
+      layer.disabled = children.length === 0;
+      if (lastState) setValue(layer, lastState.layer);
+    },
+    setLayersPending(message) {
+      layer.replaceChildren(h('option', { value: '' }, message));
+      layer.disabled = true;
+    },
+    render(state) {
+      lastState = state;
+      setValue(dataset, state.dataset);
+      setValue(model, state.model);
+      setValue(layer, state.layer);
+      setValue(metric, state.metric);
+      setValue(pooling, state.pooling);
+    },
+  };
+}

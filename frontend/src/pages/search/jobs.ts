@@ -1,0 +1,53 @@
+// Waiting for a collection build: poll the job every 400 ms until it ends.
+import type { Job } from '../../api/search';
+import { ApiError } from '../../api/problem';
+import { delay } from '../../lib/latest';
+
+export const POLL_INTERVAL_MS = 400;
+const JOB_PATH = '/api/search/jobs/';
+
+export function isFinished(job: Job): boolean {
+  return job.state === 'succeeded' || job.state === 'failed' || job.state === 'cancelled';
+}
+
+/** The job id in the URL the search-service hands out to poll, e.g. "/api/search/jobs/0f8c…" → "0f8c…". */
+export function jobIdFromUrl(url: string | undefined): string {
+  const path = url?.split(/[?#]/)[0] ?? '';
+  const at = path.indexOf(JOB_PATH);
+  const id = at < 0 ? '' : path.slice(at + JOB_PATH.length);
+  if (!id || id.includes('/')) throw new ApiError(`the search-service answered with a job URL that cannot be polled: '${url ?? ''}'`);
+  return decodeURIComponent(id);
+}
+
+export interface WaitOptions {
+  poll(id: string, signal: AbortSignal): Promise<Job>;
+  onProgress(job: Job): void;
+  signal: AbortSignal;
+  intervalMs?: number;
+}
+
+/** Polls the job's `job` URL until it has succeeded, failed or been cancelled; returns the final job. */
+export async function waitForJob(job: Job, options: WaitOptions): Promise<Job> {
+  const interval = options.intervalMs ?? POLL_INTERVAL_MS;
+  const id = jobIdFromUrl(job.job);
+  let current = job;
+  options.onProgress(current);
+  while (!isFinished(current)) {
+    await delay(interval, options.signal);
+    current = await options.poll(id, options.signal);
+    options.onProgress(current);
+  }
+  return current;
+}
+
+/** Why a finished job did not succeed, for people. */
+export function jobFailureMessage(job: Job): string {
+  return job.error?.detail || job.message || `building the collection ${job.key ?? ''} ${job.state ?? 'ended'}`.replace(/\s+/g, ' ');
+}
+
+/** "extracting features: 32 of 200 images" with a fraction 0..1 (progress, else done/total). */
+export function jobFraction(job: Job): number {
+  if (typeof job.progress === 'number' && Number.isFinite(job.progress)) return Math.min(1, Math.max(0, job.progress));
+  if (job.total && job.done !== undefined) return Math.min(1, job.done / job.total);
+  return 0;
+}

@@ -1,0 +1,131 @@
+// The results: a one-line summary and a fixed-height grid of the 50 hits with similarity bars.
+import { thumbnailUrl } from '../../api/features';
+import type { Hit, Job, SearchResults } from '../../api/search';
+import { h } from '../../lib/dom';
+import { barWidth, formatDistance, formatPercent } from '../../lib/format';
+import { createProgress } from './progress';
+import type { SearchState } from './state';
+import { summarise } from './summary';
+
+export const RESULT_THUMB_SIZE = 160;
+export const K = 50;
+
+export interface ResultsView {
+  readonly el: HTMLElement;
+  loading(state: SearchState): void;
+  building(job: Job, state: SearchState): void;
+  ready(results: SearchResults, state: SearchState): void;
+  error(message: string): void;
+}
+
+export function createResults(onPick: (hit: Hit) => void): ResultsView {
+  const summary = h('p', { class: 'results-summary', 'data-testid': 'summary', 'aria-live': 'polite' }, '\u00a0');
+  const legend = h('span', { class: 'legend', hidden: true }, h('span', { class: 'legend-swatch', 'aria-hidden': 'true' }), 'same class as the query');
+  const grid = h('ol', { class: 'results-grid', 'aria-label': 'Most similar images' });
+  const message = h('div', { class: 'results-message', hidden: true });
+  const progress = createProgress();
+  const scroller = h('div', { class: 'results-scroll scroll' }, grid);
+  const el = h(
+    'section',
+    { class: 'results card', 'aria-labelledby': 'results-heading', 'data-testid': 'results', 'data-state': 'empty' },
+    h('div', { class: 'card-head results-head' }, h('h2', { class: 'card-title', id: 'results-heading' }, 'Most similar'), summary, legend),
+    h('div', { class: 'results-body' }, scroller, message, progress.el),
+  );
+  let hasHits = false;
+
+  const setState = (state: string, s?: SearchState) => {
+    el.dataset.state = state;
+    if (s) {
+      el.dataset.dataset = s.dataset;
+      el.dataset.model = s.model;
+      el.dataset.layer = s.layer;
+      el.dataset.metric = s.metric;
+      el.dataset.pooling = s.pooling;
+      el.dataset.query = s.upload ? `upload:${s.upload.name}` : s.q;
+    }
+    el.setAttribute('aria-busy', state === 'loading' || state === 'building' ? 'true' : 'false');
+  };
+
+  const skeletons = () => {
+    grid.replaceChildren(
+      ...Array.from({ length: K }, () =>
+        h('li', { class: 'result skeleton', 'aria-hidden': 'true' }, h('div', { class: 'result-card' }, h('span', { class: 'result-thumb' }), h('span', { class: 'result-meta' }, h('span', { class: 'skeleton-line' }), h('span', { class: 'skeleton-line short' })))),
+      ),
+    );
+    hasHits = false;
+  };
+
+  const card = (dataset: string, hit: Hit, metric: string, queryLabel: string | undefined): HTMLElement => {
+    const id = hit.id ?? '';
+    const label = hit.label ?? 'unlabeled';
+    const same = queryLabel !== undefined && hit.label === queryLabel;
+    const button = h(
+      'button',
+      { type: 'button', class: 'result-card', title: `${id}\n${metric} distance ${formatDistance(hit.distance)}`, 'data-id': id },
+      h('span', { class: 'result-thumb' }, h('img', { src: thumbnailUrl(dataset, id, RESULT_THUMB_SIZE), alt: `${label} — ${id}`, loading: 'lazy', decoding: 'async', width: 160, height: 160 })),
+      h('span', { class: 'result-rank' }, h('span', { class: 'visually-hidden' }, 'rank '), String(hit.rank ?? '')),
+      h(
+        'span',
+        { class: 'result-meta' },
+        h('span', { class: 'result-label', 'data-testid': 'result-label' }, label),
+        h(
+          'span',
+          { class: 'sim' },
+          h('span', { class: 'sim-bar', 'aria-hidden': 'true' }, h('span', { class: 'sim-fill', style: `width:${barWidth(hit.similarity)}%` })),
+          h('span', { class: 'sim-value' }, formatPercent(hit.similarity)),
+        ),
+      ),
+    );
+    button.addEventListener('click', () => onPick(hit));
+    return h('li', { class: same ? 'result same' : 'result', 'data-testid': 'result' }, button);
+  };
+
+  skeletons();
+  return {
+    el,
+    loading(s) {
+      message.hidden = true;
+      if (hasHits) grid.classList.add('is-stale');
+      else skeletons();
+      setState('loading', s);
+    },
+    building(job, s) {
+      message.hidden = true;
+      if (!hasHits) skeletons();
+      grid.classList.add('is-stale');
+      progress.show(job, `${s.model} · ${s.layer} on ${s.dataset}`);
+      setState('building', s);
+    },
+    ready(r, s) {
+      progress.hide();
+      message.hidden = true;
+      grid.classList.remove('is-stale');
+      const dataset = r.collection?.dataset ?? s.dataset;
+      const metric = r.metric ?? s.metric;
+      const queryLabel = r.query?.label || undefined;
+      const hits = r.hits ?? [];
+      grid.replaceChildren(...hits.map((hit) => card(dataset, hit, metric, queryLabel)));
+      hasHits = hits.length > 0;
+      scroller.scrollTop = 0;
+      summary.textContent = summarise(r);
+      summary.title = r.similarity ? `Similarity: ${r.similarity}` : '';
+      legend.hidden = !queryLabel;
+      if (!hasHits) {
+        message.textContent = 'No other images in this collection.';
+        message.hidden = false;
+      }
+      setState('ready', s);
+    },
+    error(text) {
+      progress.hide();
+      grid.classList.remove('is-stale');
+      grid.replaceChildren();
+      hasHits = false;
+      summary.textContent = '\u00a0';
+      legend.hidden = true;
+      message.replaceChildren(h('strong', {}, 'No results. '), text);
+      message.hidden = false;
+      setState('error');
+    },
+  };
+}
