@@ -50,15 +50,30 @@ public final class ServiceProcess implements AutoCloseable {
 
     /** Starts {@code services/<module>} from its packaged jar and waits until it reports ready. */
     public static ServiceProcess start(String module, Map<String, String> config) {
+        return start(module, config, List.of());
+    }
+
+    /** As {@link #start(String, Map)}, with extra JVM options (heap, modules). */
+    public static ServiceProcess start(String module, Map<String, String> config, List<String> jvmOptions) {
+        return start(module, config, jvmOptions, freePort());
+    }
+
+    /** As {@link #start(String, Map, List)}, on a given port (to restart a service where clients expect it). */
+    public static ServiceProcess start(String module, Map<String, String> config, List<String> jvmOptions, int port) {
         Path jar = Repo.dir().resolve("services").resolve(module).resolve("target/quarkus-app/quarkus-run.jar");
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException(jar + " is missing; build the service first: ./mvnw -pl services/"
                     + module + " -am package -DskipTests");
         }
-        int port = freePort();
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.add("-Xmx2g");
+        if (module.equals("search-service")) {
+            // lets the search-service rank with SIMD kernels, as scripts/run.sh does
+            cmd.add("--add-modules");
+            cmd.add("jdk.incubator.vector");
+        }
+        cmd.addAll(jvmOptions);
         cmd.add("-Dquarkus.http.port=" + port);
         cmd.add("-Dquarkus.http.host=127.0.0.1");
         config.forEach((k, v) -> cmd.add("-D" + k + "=" + v));

@@ -35,6 +35,13 @@ public interface FeatureConfig {
         @WithDefault("16")
         int batchSize();
 
+        /**
+         * Whether ONNX Runtime's worker threads spin while waiting for work. Spinning saves microseconds per
+         * operator when cores are idle, but burns the cores the image decoders need.
+         */
+        @WithDefault("false")
+        boolean allowSpinning();
+
         /** How many (model, layer set) sessions stay loaded. */
         @WithDefault("6")
         int sessionCacheSize();
@@ -44,6 +51,10 @@ public interface FeatureConfig {
         /** Threads decoding and resizing images, overlapped with inference. */
         @WithDefault("2")
         int decodeThreads();
+
+        /** Batches decoded ahead of the one being inferred (0: decode each batch just before it runs). */
+        @WithDefault("1")
+        int prefetchBatches();
 
         /** The largest image file accepted, in bytes. */
         @WithDefault("26214400")

@@ -16,6 +16,8 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
  * @param skipped          images that could not be used, with the reason
  * @param seconds          wall time of the job
  * @param imagesPerSecond  throughput of the job
+ * @param inferenceSeconds time spent in forward passes
+ * @param waitSeconds      time the model waited for decoded images
  */
 @Schema(name = "ExtractionResult", description = "What an extraction job produced; fetch each layer's vectors from "
         + "/api/features/extractions/{id}/vectors?layer=... as float32 little-endian rows in `items` order.")
@@ -29,7 +31,9 @@ public record ExtractionResult(
         List<Item> items,
         List<Skipped> skipped,
         double seconds,
-        double imagesPerSecond) {
+        double imagesPerSecond,
+        double inferenceSeconds,
+        double waitSeconds) {
 
     /** A layer's vectors: {@code dimension} floats per item. */
     public record LayerVectors(String name, int dimension) {

@@ -54,8 +54,6 @@ public class FeatureExtractor {
 
     private static final Logger LOG = Logger.getLogger(FeatureExtractor.class);
     static final String KIND = "extraction";
-    /** Batches prepared ahead of the one being inferred. */
-    private static final int PREFETCH = 2;
 
     private final ModelRegistry models;
     private final ImageCodec codec;
@@ -192,8 +190,9 @@ public class FeatureExtractor {
         Files.createDirectories(dir);
 
         int batchSize = Math.max(1, config.inference().batchSize());
+        int prefetch = Math.max(0, config.images().prefetchBatches());
         int per = spec.floatsPerImage();
-        FloatBuffer[] buffers = new FloatBuffer[PREFETCH + 1];
+        FloatBuffer[] buffers = new FloatBuffer[prefetch + 1];
         for (int i = 0; i < buffers.length; i++) {
             buffers[i] = direct(batchSize * per);
         }
@@ -202,6 +201,8 @@ public class FeatureExtractor {
         List<ExtractionResult.Item> items = new ArrayList<>(n);
         List<ExtractionResult.Skipped> skipped = new ArrayList<>();
         List<FileChannel> outputs = new ArrayList<>();
+        long waited = 0;
+        long inferred = 0;
         try (InferenceEngine.Runner runner = engine.open(model.sha256(), file, model.inputName(), plan.layerNames())) {
             for (int i = 0; i < plan.layers().size(); i++) {
                 outputs.add(FileChannel.open(dir.resolve(i + ".f32"), StandardOpenOption.CREATE,
@@ -210,16 +211,20 @@ public class FeatureExtractor {
             ctx.message("extracting " + n + " images");
             int done = 0;
             for (int b = 0; b < batches; b++) {
-                while (prepared.size() < Math.min(batches, b + PREFETCH + 1)) {
+                while (prepared.size() < Math.min(batches, b + prefetch + 1)) {
                     int next = prepared.size();
                     prepared.add(prepare(images, next, batchSize, spec, buffers[next % buffers.length]));
                 }
+                long waitStart = System.nanoTime();
                 String[] failures = prepared.get(b).join();
+                long inferStart = System.nanoTime();
+                waited += inferStart - waitStart;
                 prepared.set(b, null);
                 int from = b * batchSize;
                 int count = Math.min(batchSize, n - from);
                 FloatBuffer batch = buffers[b % buffers.length].duplicate().position(0).limit(count * per).slice();
                 Map<String, LayerOutput> out = runner.run(batch, spec.tensorShape(count));
+                inferred += System.nanoTime() - inferStart;
                 for (int i = 0; i < plan.layers().size(); i++) {
                     ExtractionPlan.LayerPlan layer = plan.layers().get(i);
                     writeRows(out.get(layer.name()), layer.dimension(), count, failures, plan.pooling(),
@@ -249,12 +254,13 @@ public class FeatureExtractor {
         }
         double seconds = (System.nanoTime() - started) / 1e9;
         ctx.message("extracted " + items.size() + " images in " + String.format("%.1f", seconds) + " s");
-        LOG.infof("extraction %s: %s on %s, %d images (%d skipped) in %.1f s = %.1f images/s", ctx.jobId(),
-                model.id(), dataset.id(), items.size(), skipped.size(), seconds, n / seconds);
+        LOG.infof("extraction %s: %s on %s, %d images (%d skipped) in %.1f s = %.1f images/s"
+                        + " (inference %.1f s, waiting for decoded images %.1f s)", ctx.jobId(), model.id(), dataset.id(),
+                items.size(), skipped.size(), seconds, n / seconds, inferred / 1e9, waited / 1e9);
         List<ExtractionResult.LayerVectors> layers = plan.layers().stream()
                 .map(l -> new ExtractionResult.LayerVectors(l.name(), l.dimension())).toList();
         return new ExtractionResult(dataset.id(), dataset.version(), model.id(), model.sha256(), plan.pooling(), layers,
-                items, skipped, seconds, n / seconds);
+                items, skipped, seconds, n / seconds, inferred / 1e9, waited / 1e9);
     }
 
     /** Decodes one batch on the decode pool; each slot holds null or why its image was skipped. */

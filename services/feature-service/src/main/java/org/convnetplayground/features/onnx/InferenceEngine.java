@@ -40,6 +40,7 @@ public class InferenceEngine {
     private final OrtEnvironment env = OrtEnvironment.getEnvironment();
     private final int threads;
     private final int capacity;
+    private final boolean allowSpinning;
     private final LinkedHashMap<String, Entry> sessions = new LinkedHashMap<>(16, 0.75f, true);
 
     @Inject
@@ -47,6 +48,7 @@ public class InferenceEngine {
         int configured = config.inference().threads();
         this.threads = configured > 0 ? configured : Runtime.getRuntime().availableProcessors();
         this.capacity = Math.max(1, config.inference().sessionCacheSize());
+        this.allowSpinning = config.inference().allowSpinning();
     }
 
     public int threads() {
@@ -108,6 +110,7 @@ public class InferenceEngine {
                 options.setIntraOpNumThreads(threads);
                 options.setInterOpNumThreads(1);
                 options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+                options.addConfigEntry("session.intra_op.allow_spinning", allowSpinning ? "1" : "0");
                 OrtSession session = env.createSession(bytes, options);
                 LOG.debugf("loaded %s with outputs %s", modelFile.getFileName(), layers);
                 return session;

@@ -134,15 +134,17 @@ public class CollectionBuilder {
         }
         ctx.message("built " + stored.size() + " collection(s) of " + items.size() + " images");
         return new BuildResult(stored, items.size(), result.skipped().stream()
-                .map(s -> new BuildResult.Skipped(s.id(), s.reason())).toList());
+                .map(s -> new BuildResult.Skipped(s.id(), s.reason())).toList(), result.imagesPerSecond());
     }
 
     /**
      * @param collections the collections built
      * @param size        items in each
      * @param skipped     images that could not be used, with the reason
+     * @param imagesPerSecond throughput of the feature extraction
      */
-    public record BuildResult(List<CollectionKey> collections, int size, List<Skipped> skipped) {
+    public record BuildResult(List<CollectionKey> collections, int size, List<Skipped> skipped,
+                              double imagesPerSecond) {
         public record Skipped(String id, String reason) {
         }
     }

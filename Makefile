@@ -1,0 +1,28 @@
+# ConvNet Playground. The two set-up commands are `make run` and `make test`.
+.PHONY: run test build bench contracts clean
+
+# Build and start everything (three services + web UI on http://localhost:8080), in the foreground.
+run:
+	./scripts/run.sh
+
+# Every test: unit, service, contract, end-to-end and browser tests.
+test:
+	./scripts/ensure-chromium.sh
+	./mvnw -B verify
+
+# Build without tests.
+build:
+	./mvnw -B -q package -DskipTests
+
+# Benchmark figures: extraction throughput vs raw ONNX Runtime, query latency.
+bench: build
+	./scripts/bench.sh
+
+# Refresh the committed OpenAPI documents from the last build.
+contracts: build
+	for s in model-catalog-service feature-service search-service; do \
+	  cp services/$$s/target/openapi/openapi.yaml contracts/$$s.yaml; done
+
+clean:
+	./mvnw -B -q clean
+	rm -rf data

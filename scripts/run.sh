@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# Builds what is needed and runs the whole system in the foreground: the three services and the web frontend.
+# Ctrl-C stops everything. Open http://localhost:8080 once it says "ready".
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$PWD
+
+export CNP_DATA_DIR="${CNP_DATA_DIR:-$root/data}"
+export CNP_MODELS_DIR="${CNP_MODELS_DIR:-$root/../shared/models}"
+export CNP_DATASETS_DIR="${CNP_DATASETS_DIR:-$root/../shared/datasets}"
+export CNP_CATALOG_URL="${CNP_CATALOG_URL:-http://localhost:8081}"
+export CNP_FEATURES_URL="${CNP_FEATURES_URL:-http://localhost:8082}"
+export CNP_SEARCH_URL="${CNP_SEARCH_URL:-http://localhost:8083}"
+PORT="${PORT:-8080}"
+
+for d in "$CNP_MODELS_DIR" "$CNP_DATASETS_DIR"; do
+  [ -d "$d" ] || { echo "error: $d does not exist (set CNP_MODELS_DIR / CNP_DATASETS_DIR)" >&2; exit 1; }
+done
+mkdir -p "$CNP_DATA_DIR/logs"
+
+if [ "${CNP_SKIP_BUILD:-0}" != 1 ]; then
+  echo "building (Maven + frontend; the first build downloads dependencies)..."
+  ./mvnw -B -q package -DskipTests
+fi
+
+pids=()
+stop() {
+  trap - INT TERM EXIT
+  echo; echo "stopping..."
+  kill "${pids[@]}" 2>/dev/null || true
+  wait 2>/dev/null || true
+}
+trap stop INT TERM EXIT
+
+start() { # name, log, command...
+  local name=$1 log=$2; shift 2
+  "$@" >"$log" 2>&1 &
+  pids+=($!)
+  echo "started $name (pid $!, log $log)"
+}
+
+JAVA_OPTS="${JAVA_OPTS:--Xmx4g}"
+start model-catalog-service "$CNP_DATA_DIR/logs/catalog.log" \
+  java $JAVA_OPTS -jar services/model-catalog-service/target/quarkus-app/quarkus-run.jar
+start feature-service "$CNP_DATA_DIR/logs/features.log" \
+  java $JAVA_OPTS -jar services/feature-service/target/quarkus-app/quarkus-run.jar
+start search-service "$CNP_DATA_DIR/logs/search.log" \
+  java $JAVA_OPTS --add-modules jdk.incubator.vector -jar services/search-service/target/quarkus-app/quarkus-run.jar
+start frontend "$CNP_DATA_DIR/logs/frontend.log" env PORT="$PORT" node frontend/server.mjs
+
+for url in "$CNP_CATALOG_URL" "$CNP_FEATURES_URL" "$CNP_SEARCH_URL"; do
+  for _ in $(seq 240); do
+    curl -sf "$url/q/health/ready" >/dev/null 2>&1 && break
+    for pid in "${pids[@]}"; do kill -0 "$pid" 2>/dev/null || { echo "a process exited; see $CNP_DATA_DIR/logs" >&2; exit 1; }; done
+    sleep 0.5
+  done
+done
+echo
+echo "ready: open http://localhost:$PORT  (APIs: /api/catalog, /api/features, /api/search; Ctrl-C stops)"
+wait -n "${pids[@]}"
+echo "a process exited; see $CNP_DATA_DIR/logs" >&2
