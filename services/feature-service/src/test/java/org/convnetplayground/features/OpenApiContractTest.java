@@ -1,0 +1,23 @@
+package org.convnetplayground.features;
+
+import static io.restassured.RestAssured.given;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.quarkus.test.junit.QuarkusTest;
+import java.util.List;
+import org.convnetplayground.testing.Contracts;
+import org.junit.jupiter.api.Test;
+
+/** The OpenAPI document this service publishes is the one committed in contracts/, from which clients are generated. */
+@QuarkusTest
+@io.quarkus.test.common.QuarkusTestResource(value = CatalogService.class, restrictToAnnotatedClass = false)
+class OpenApiContractTest {
+
+    @Test
+    void publishedDocumentEqualsTheCommittedContract() throws Exception {
+        String live = given().get("/q/openapi").then().statusCode(200).extract().asString();
+        List<String> differences = Contracts.differences("feature-service", live);
+        assertEquals(List.of(), differences, "contracts/feature-service.yaml differs from what the service publishes; "
+                + "if the change is intended, run 'make contracts' and rebuild the frontend client");
+    }
+}
