@@ -127,6 +127,10 @@ class CollectionStoreTest {
             public Duration pollInterval() {
                 return Duration.ofMillis(100);
             }
+
+            public Optional<List<String>> warmUp() {
+                return Optional.empty();
+            }
         };
     }
 }

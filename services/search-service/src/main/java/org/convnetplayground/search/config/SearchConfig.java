@@ -33,6 +33,12 @@ public interface SearchConfig {
     @WithDefault("PT1H")
     Duration jobRetention();
 
+    /**
+     * Collections to build in the background at start-up when missing, as dataset/model/layer, so the first
+     * visitor sees results at once.
+     */
+    java.util.Optional<java.util.List<String>> warmUp();
+
     /** How often a build polls its extraction job on the feature-service. */
     @WithDefault("PT0.2S")
     Duration pollInterval();
