@@ -34,6 +34,11 @@ public class ProblemMappers {
 
     @ServerExceptionMapper
     public Response notFound(NotFoundException e, HttpServerRequest request) {
+        Throwable cause = e.getCause();
+        if (cause instanceof IllegalArgumentException) {
+            // JAX-RS reports a query or path parameter that does not convert to its type as "not found"
+            return respond(badParameter(cause, request), request);
+        }
         String detail = "no resource at " + request.method() + " " + request.path()
                 + "; the API is described at /q/openapi";
         return respond(status(404, "Not found", detail), request);
@@ -86,11 +91,35 @@ public class ProblemMappers {
         if (e instanceof ProblemException p) {
             return problem(p, request);
         }
+        if (e instanceof java.io.IOException && "Request too large".equals(e.getMessage())) {
+            // the HTTP layer has already answered 413 to an over-large streamed upload
+            return respond(status(413, "Payload too large", "the request body is larger than the limit"), request);
+        }
         String incident = UUID.randomUUID().toString().substring(0, 8);
         LOG.errorf(e, "incident %s: %s %s failed", incident, request.method(), request.path());
         String detail = "internal error while handling " + request.method() + " " + request.path()
                 + " (incident " + incident + "; details are in the service log)";
         return respond(status(500, "Internal error", detail), request);
+    }
+
+    /** Names the parameter whose value failed to convert, found by its value among the query parameters. */
+    private static Problem badParameter(Throwable cause, HttpServerRequest request) {
+        String message = cause.getMessage() == null ? "" : cause.getMessage();
+        java.util.regex.Matcher quoted = java.util.regex.Pattern.compile("\"([^\"]*)\"").matcher(message);
+        String value = quoted.find() ? quoted.group(1) : null;
+        String name = null;
+        if (value != null) {
+            for (var entry : request.params()) {
+                if (entry.getValue().equals(value)) {
+                    name = entry.getKey();
+                    break;
+                }
+            }
+        }
+        String expected = cause instanceof NumberFormatException ? "a number" : "a value of the documented type";
+        String detail = "invalid " + (name == null ? "parameter" : name) + (value == null ? "" : ": '" + value + "'")
+                + "; expected " + expected + " (see /q/openapi)";
+        return new Problem("about:blank", "Invalid parameter", 400, detail, null, name, value, null, null);
     }
 
     /** Describes a JSON body problem by field path and expectation, without Java type names. */

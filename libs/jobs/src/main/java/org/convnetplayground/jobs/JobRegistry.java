@@ -86,6 +86,12 @@ public final class JobRegistry implements AutoCloseable {
         return all;
     }
 
+    /** Forgets a finished job; false when there is no such job or it has not finished. */
+    public boolean remove(String id) {
+        Job<?> job = jobs.get(id);
+        return job != null && job.state().isFinal() && jobs.remove(id, job);
+    }
+
     /** Number of jobs queued or running, for metrics. */
     public long activeCount() {
         return jobs.values().stream().filter(j -> !j.state().isFinal()).count();

@@ -24,8 +24,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
 import java.util.Set;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
@@ -114,7 +117,7 @@ public final class FeatureTesting {
      */
     public static JsonPath assertProblem(Response response, int status, String... detailContains) {
         String body = response.asString();
-        assertEquals(status, response.statusCode(), "status; body: " + body);
+        assertEquals(status, response.statusCode(), () -> "status; body: " + abbreviate(body));
         assertNotNull(response.contentType(), "content type of " + body);
         assertTrue(response.contentType().startsWith(PROBLEM_JSON), "content type " + response.contentType()
                 + "; body: " + body);
@@ -128,6 +131,10 @@ public final class FeatureTesting {
         }
         assertNoInternals(body);
         return problem;
+    }
+
+    static String abbreviate(String text) {
+        return text.length() <= 600 ? text : text.substring(0, 600) + "... (" + text.length() + " chars)";
     }
 
     /** A ProblemException thrown by domain code, checked like an HTTP problem. */
@@ -171,7 +178,7 @@ public final class FeatureTesting {
 
     /** POST /extractions; returns the raw response. */
     public static Response startExtraction(String dataset, String model, List<String> layers, String pooling) {
-        java.util.Map<String, Object> body = new java.util.LinkedHashMap<>();
+        Map<String, Object> body = new LinkedHashMap<>();
         body.put("dataset", dataset);
         body.put("model", model);
         body.put("layers", layers);
@@ -207,6 +214,7 @@ public final class FeatureTesting {
     public static float[][] vectors(String jobId, String layer) {
         Response r = given().queryParam("layer", layer).when().get(API + "/extractions/" + jobId + "/vectors");
         assertEquals(200, r.statusCode(), r.asString());
+        assertTrue(r.contentType().startsWith("application/octet-stream"), r.contentType());
         int count = Integer.parseInt(r.header("X-Vector-Count"));
         int dim = Integer.parseInt(r.header("X-Vector-Dimension"));
         byte[] bytes = r.asByteArray();
@@ -318,10 +326,40 @@ public final class FeatureTesting {
         return png.array();
     }
 
+    /**
+     * {@code jpeg} with an Exif APP1 segment right after its start marker, holding an orientation tag and, when
+     * {@code thumbnail} is not null, an embedded JPEG thumbnail (as cameras write them).
+     */
+    public static byte[] withExif(byte[] jpeg, int orientation, byte[] thumbnail) {
+        int thumbLength = thumbnail == null ? 0 : thumbnail.length;
+        int tiffLength = thumbnail == null ? 26 : 56 + thumbLength;
+        ByteBuffer tiff = ByteBuffer.allocate(tiffLength).order(ByteOrder.BIG_ENDIAN);
+        tiff.put((byte) 'M').put((byte) 'M').putShort((short) 42).putInt(8);
+        // IFD0: one entry, Orientation (0x0112) SHORT
+        tiff.putShort((short) 1).putShort((short) 0x0112).putShort((short) 3).putInt(1)
+                .putShort((short) orientation).putShort((short) 0);
+        tiff.putInt(thumbnail == null ? 0 : 26);
+        if (thumbnail != null) {
+            // IFD1: JPEGInterchangeFormat (offset) and JPEGInterchangeFormatLength
+            tiff.putShort((short) 2);
+            tiff.putShort((short) 0x0201).putShort((short) 4).putInt(1).putInt(56);
+            tiff.putShort((short) 0x0202).putShort((short) 4).putInt(1).putInt(thumbLength);
+            tiff.putInt(0);
+            tiff.put(thumbnail);
+        }
+        int segmentLength = 2 + 6 + tiffLength;
+        ByteBuffer out = ByteBuffer.allocate(jpeg.length + 2 + segmentLength).order(ByteOrder.BIG_ENDIAN);
+        out.put(jpeg, 0, 2);
+        out.put((byte) 0xFF).put((byte) 0xE1).putShort((short) segmentLength);
+        out.put("Exif\0\0".getBytes(StandardCharsets.US_ASCII)).put(tiff.array());
+        out.put(jpeg, 2, jpeg.length - 2);
+        return out.array();
+    }
+
     /** Deterministic bytes that start like no image format. */
     public static byte[] noise(int length, long seed) {
         byte[] b = new byte[length];
-        new java.util.Random(seed).nextBytes(b);
+        new Random(seed).nextBytes(b);
         b[0] = 0x13; // no supported signature starts with 0x13
         return b;
     }

@@ -107,8 +107,9 @@ public class FeatureExtractor {
             List<Long> shape = model.layerShapes().get(layer);
             long dim = p.dimension(shape, model.preprocessing().channelsLast());
             if (dim <= 0) {
-                throw ProblemException.invalid("pooling", p.id(), "flatten for layer '" + layer + "' of shape "
-                        + shape + ": only 2-, 3- and 4-D outputs can be averaged or max-pooled");
+                throw ProblemException.badRequest("layer '" + layer + "' has output shape " + shape
+                        + ", which cannot be pooled with '" + p.id() + "': avg and max need a 2-, 3- or 4-D output"
+                        + " and flatten needs every dimension but the batch to be known");
             }
             if (dim > config.extraction().maxFlattenDimensions()) {
                 throw ProblemException.invalid("pooling", p.id(), "avg or max for layer '" + layer + "': flatten gives "
@@ -127,7 +128,15 @@ public class FeatureExtractor {
         sweepResults();
         String key = String.join("|", dataset.id(), dataset.version(), plan.model().id(), plan.model().sha256(),
                 plan.pooling().id(), String.join(",", new TreeSet<>(plan.layerNames())));
-        return jobs.submit(KIND, key, ctx -> extract(dataset, plan, ctx));
+        return jobs.submit(KIND, key, ctx -> {
+            try {
+                return extract(dataset, plan, ctx);
+            } catch (Exception | Error e) {
+                // a job that does not succeed keeps no files
+                deleteTree(resultsDir.resolve(ctx.jobId()));
+                throw e;
+            }
+        });
     }
 
     public Optional<Job<?>> job(String id) {
@@ -138,20 +147,31 @@ public class FeatureExtractor {
     public Path vectorsFile(String jobId, ExtractionResult result, String layer) {
         for (int i = 0; i < result.layers().size(); i++) {
             if (result.layers().get(i).name().equals(layer)) {
-                return resultsDir.resolve(jobId).resolve(i + ".f32");
+                Path file = resultsDir.resolve(jobId).resolve(i + ".f32");
+                if (!Files.isRegularFile(file)) {
+                    throw ProblemException.of(410, "Gone", "the vectors of extraction " + jobId
+                            + " were deleted; start the extraction again");
+                }
+                return file;
             }
         }
         throw ProblemException.unknown("layer", layer, "in extraction " + jobId,
                 result.layers().stream().map(ExtractionResult.LayerVectors::name).toList(), null);
     }
 
-    /** Cancels a running job or forgets a finished one, with its files. */
+    /** Cancels a running job (its files go when it stops) or forgets a finished one with its files. */
     public boolean delete(String jobId) {
-        boolean known = jobs.cancel(jobId);
-        if (known && job(jobId).map(j -> j.state().isFinal()).orElse(false)) {
-            deleteTree(resultsDir.resolve(jobId));
+        Optional<Job<?>> job = job(jobId);
+        if (job.isEmpty()) {
+            return false;
         }
-        return known;
+        if (job.get().state().isFinal()) {
+            jobs.remove(jobId);
+            deleteTree(resultsDir.resolve(jobId));
+        } else {
+            jobs.cancel(jobId);
+        }
+        return true;
     }
 
     /** The vectors of one image, computed now. */

@@ -45,9 +45,12 @@ public enum Pooling {
         if (this == FLATTEN || rank == 2) {
             long n = 1;
             for (int i = 1; i < rank; i++) {
-                n *= Math.max(1, shape.get(i));
+                if (shape.get(i) < 0) {
+                    return -1;
+                }
+                n *= shape.get(i);
             }
-            return n;
+            return rank < 2 ? -1 : n;
         }
         if (rank == 3 || rank == 4) {
             return channelsLast ? shape.get(rank - 1) : shape.get(1);

@@ -78,7 +78,8 @@ public class ImageCodec {
             int y0 = (int) Math.round((h - regionH) / 2.0);
             x0 = Math.max(0, Math.min(x0, w - rw));
             y0 = Math.max(0, Math.min(y0, h - rh));
-            boolean upscaling = outW * (double) outH > rw * (double) rh;
+            // shrinking along both axes averages source pixels; enlarging along either uses the declared filter
+            boolean upscaling = outW > rw || outH > rh;
             int filter = filter(spec.interpolation(), upscaling);
             try (Rect roi = new Rect(x0, y0, rw, rh);
                  Mat region = new Mat(image, roi);

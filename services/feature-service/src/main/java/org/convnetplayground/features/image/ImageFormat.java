@@ -52,12 +52,62 @@ public final class ImageFormat {
         return Optional.empty();
     }
 
-    /** True when a JPEG ends with its end-of-image marker (looked for near the end, allowing trailing padding). */
+    /**
+     * True when a JPEG's segments and entropy-coded scans run on to an end-of-image marker. Walking the structure
+     * (rather than looking for 0xFFD9 near the end) ignores markers inside an embedded EXIF thumbnail and allows
+     * data after the image, as motion photos carry.
+     */
     public static boolean jpegComplete(byte[] b) {
-        for (int i = b.length - 2; i >= Math.max(2, b.length - 4096); i--) {
-            if (u8(b, i) == 0xFF && u8(b, i + 1) == 0xD9) {
+        int i = 2;
+        while (i + 1 < b.length) {
+            if (u8(b, i) != 0xFF) {
+                return false;
+            }
+            int marker = u8(b, i + 1);
+            if (marker == 0xFF) {
+                i++;
+                continue;
+            }
+            if (marker == 0xD9) {
                 return true;
             }
+            if (marker == 0x01 || (marker >= 0xD0 && marker <= 0xD7)) {
+                i += 2;
+                continue;
+            }
+            if (i + 3 >= b.length) {
+                return false;
+            }
+            int length = (u8(b, i + 2) << 8) | u8(b, i + 3);
+            int next = i + 2 + length;
+            if (length < 2 || next > b.length) {
+                return false;
+            }
+            if (marker == 0xDA) {
+                // start of scan: skip the entropy-coded data up to the next real marker
+                int j = next;
+                while (true) {
+                    if (j + 1 >= b.length) {
+                        return false;
+                    }
+                    if (u8(b, j) == 0xFF) {
+                        int m = u8(b, j + 1);
+                        if (m == 0xFF) {
+                            j++;
+                            continue;
+                        }
+                        if (m == 0x00 || (m >= 0xD0 && m <= 0xD7)) {
+                            j += 2;
+                            continue;
+                        }
+                        break;
+                    }
+                    j++;
+                }
+                i = j;
+                continue;
+            }
+            i = next;
         }
         return false;
     }

@@ -207,6 +207,41 @@ class ImageCodecTest {
     }
 
     @Test
+    void exifOrientationIsApplied() {
+        // 40 wide x 20 high: left half red, right half blue. Orientation 6 = "rotate 90 degrees clockwise to display",
+        // which turns it into 20 wide x 40 high with the red half on top.
+        byte[] jpeg = FeatureTesting.withExif(encode(rgbImage(40, 20, (x, y) -> x < 20 ? 0xFF0000 : 0x0000FF), "jpeg"), 6,
+                null);
+        PreprocessingSpec spec = new PreprocessingSpec(40, 20, false, false, List.of(0.0, 0.0, 0.0),
+                List.of(1.0, 1.0, 1.0), true, 0.875, "bilinear");
+        FloatBuffer dst = FloatBuffer.allocate(spec.floatsPerImage());
+        ImageCodec.Prepared prepared = CODEC.preprocess(jpeg, "rotated.jpg", spec, dst, 0);
+        assertEquals(List.of(20, 40), List.of(prepared.width(), prepared.height()));
+        float[] x = dst.array();
+        int plane = 40 * 20;
+        int topCentre = 5 * 20 + 10;
+        int bottomCentre = 35 * 20 + 10;
+        assertTrue(x[topCentre] > 200 && x[2 * plane + topCentre] < 50, "red on top: R " + x[topCentre]);
+        assertTrue(x[bottomCentre] < 50 && x[2 * plane + bottomCentre] > 200, "blue below: B " + x[2 * plane + bottomCentre]);
+
+        BufferedImage thumb = decode(CODEC.thumbnail(jpeg, "rotated.jpg", 160));
+        assertEquals(List.of(20, 40), List.of(thumb.getWidth(), thumb.getHeight()), "thumbnails are upright too");
+    }
+
+    /** The header check misses this cut (see ImageFormatTest); the decoder must still refuse it. */
+    @Test
+    void aJpegCutJustAfterItsExifThumbnailIsRefusedAsTruncated() {
+        byte[] thumbnail = encode(rgbImage(16, 12, (x, y) -> 0x808080), "jpeg");
+        BufferedImage busy = rgbImage(300, 200, (x, y) -> (x * 7919 + y * 104729) & 0xFFFFFF);
+        byte[] jpeg = FeatureTesting.withExif(encode(busy, "jpeg"), 1, thumbnail);
+        byte[] cut = Arrays.copyOf(jpeg, 2 + 4 + 6 + 56 + thumbnail.length + 2000);
+        PreprocessingSpec spec = centreCrop(32, "bilinear");
+        ProblemException e = assertThrows(ProblemException.class,
+                () -> CODEC.preprocess(cut, "cut.jpg", spec, FloatBuffer.allocate(spec.floatsPerImage()), 0));
+        assertProblem(e, 400, "'cut.jpg'", "truncated");
+    }
+
+    @Test
     void aDeclaredDecompressionBombIsRefusedWith413BeforeDecoding() {
         // 20000 x 20000 = 400 M pixels declared; the file holds no image data, so decoding it would give a 400
         ProblemException e = assertThrows(ProblemException.class,

@@ -70,6 +70,25 @@ class ImageFormatTest {
     }
 
     @Test
+    void exifSegmentsBeforeTheFrameDoNotHideTheSize() {
+        byte[] thumbnail = encode(rgbImage(16, 12, (x, y) -> 0x808080), "jpeg");
+        byte[] jpeg = FeatureTesting.withExif(encode(PICTURE, "jpeg"), 6, thumbnail);
+        assertHeader("JPEG", W, H, probe(jpeg));
+        assertTrue(ImageFormat.jpegComplete(jpeg));
+    }
+
+    @Test
+    void aJpegCutJustAfterItsExifThumbnailIsIncomplete() {
+        byte[] thumbnail = encode(rgbImage(16, 12, (x, y) -> 0x808080), "jpeg");
+        BufferedImage busy = rgbImage(300, 200, (x, y) -> (x * 7919 + y * 104729) & 0xFFFFFF);
+        byte[] jpeg = FeatureTesting.withExif(encode(busy, "jpeg"), 1, thumbnail);
+        int thumbnailEnd = 2 + 4 + 6 + 56 + thumbnail.length;
+        assertTrue(jpeg.length > thumbnailEnd + 5000, "the main image is much longer than the cut");
+        byte[] cut = Arrays.copyOf(jpeg, thumbnailEnd + 2000);
+        assertFalse(ImageFormat.jpegComplete(cut), "cut " + (jpeg.length - cut.length) + " bytes before the real end");
+    }
+
+    @Test
     void aJpegWithoutAFrameHeaderHasNoSize() {
         ImageFormat.Header header = probe(bytes(0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10, 'J', 'F', 'I', 'F', 0, 1, 1, 0));
         assertEquals("JPEG", header.format());
