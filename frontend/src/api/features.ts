@@ -17,8 +17,3 @@ export function encodeImageId(id: string): string {
 export function thumbnailUrl(dataset: string, imageId: string, size: number): string {
   return `/api/features/datasets/${encodeURIComponent(dataset)}/thumbnails/${encodeImageId(imageId)}?size=${size}`;
 }
-
-/** GET /api/features/datasets/{id}/images/{image}: the original file. */
-export function imageUrl(dataset: string, imageId: string): string {
-  return `/api/features/datasets/${encodeURIComponent(dataset)}/images/${encodeImageId(imageId)}`;
-}

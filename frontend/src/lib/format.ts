@@ -32,15 +32,6 @@ export function formatShape(shape: readonly number[] | undefined): string {
   return dims.map((d) => (d < 0 ? '?' : String(d))).join('×');
 }
 
-/** Values per image once a layer's output is pooled (avg/max: the channels; flatten: all values). */
-export function pooledDimension(shape: readonly number[] | undefined, pooling: string): number | undefined {
-  if (!shape || shape.length < 2) return undefined;
-  const dims = shape.slice(1);
-  if (dims.some((d) => d < 0)) return undefined;
-  if (pooling === 'flatten' || dims.length === 1) return dims.reduce((a, b) => a * b, 1);
-  return dims[0];
-}
-
 /** 71.5911 → "71.6%"; null/undefined/NaN → "–". */
 export function formatPercent(similarity: number | null | undefined): string {
   if (similarity === null || similarity === undefined || !Number.isFinite(similarity)) return '–';

@@ -41,9 +41,9 @@ export function pickLayer(model: Model, layers: readonly Layer[], wanted?: strin
     : { value: fallback };
 }
 
-/** A layer whose output can become a vector: at least batch × values (constants and scalars cannot). */
+/** A layer whose output becomes one vector per image, as the catalog says (constants and shape tensors cannot). */
 export function isSearchable(layer: Layer): boolean {
-  return (layer.outputShape?.length ?? 0) >= 2;
+  return layer.searchable === true;
 }
 
 export interface LayerGroups {

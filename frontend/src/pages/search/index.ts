@@ -1,7 +1,7 @@
 // The Semantic Search page: wires the store, the URL hash and the page's parts together.
 import { catalogApi, type Layer, type Model } from '../../api/catalog';
-import { featuresApi, type Dataset, type ImageItem } from '../../api/features';
-import { errorMessage, isAbort, unwrap } from '../../api/problem';
+import { featuresApi, type Dataset } from '../../api/features';
+import { errorMessage, unwrap } from '../../api/problem';
 import { searchApi } from '../../api/search';
 import type { Banner } from '../../ui/banner';
 import { h } from '../../lib/dom';
@@ -9,7 +9,7 @@ import { labelOfId } from '../../lib/format';
 import { Latest } from '../../lib/latest';
 import { Store } from '../../lib/store';
 import { createControls } from './controls';
-import { PREFERRED_DATASET, PREFERRED_MODEL, pickById, pickLayer, pickMetric } from './defaults';
+import { PREFERRED_DATASET, PREFERRED_METRIC, PREFERRED_MODEL, pickById, pickLayer, pickMetric } from './defaults';
 import { createPicker } from './picker';
 import { createQueryPanel, type QueryView } from './query-panel';
 import { createResults } from './results';
@@ -32,6 +32,7 @@ export function mountSearchPage(banner: Banner, initial: Partial<Selection>): Se
   let models: Model[] = [];
   let metrics: string[] = [];
   let listsReady: Promise<void>;
+  let listFailure: string | undefined;
 
   const controls = createControls((patch) => void select(patch, false));
   const query = createQueryPanel(
@@ -43,7 +44,14 @@ export function mountSearchPage(banner: Banner, initial: Partial<Selection>): Se
     onItems: (items) => remember(items),
     onError: (message) => banner.show(message),
   });
-  const results = createResults((hit) => pick(hit.id, hit.label));
+  const results = createResults(
+    (hit) => pick(hit.id, hit.label),
+    () => {
+      banner.hide();
+      if (isComplete(store.get())) runner.run(store.get());
+      else void select({}, false);
+    },
+  );
   const runner = createRunner(results, {
     onError: (message) => banner.show(message),
     onResults: (r) => {
@@ -60,11 +68,11 @@ export function mountSearchPage(banner: Banner, initial: Partial<Selection>): Se
     h('div', { class: 'workspace' }, h('div', { class: 'sidebar' }, query.el, picker.el), results.el),
   );
 
-  function remember(items: readonly ImageItem[]) {
+  function remember(items: readonly { id?: string; label?: string | null }[]) {
     for (const i of items) if (i.id && i.label) labels.set(i.id, i.label);
   }
 
-  function pick(id: string | undefined, label: string | undefined) {
+  function pick(id: string | undefined, label: string | null | undefined) {
     if (!id) return;
     if (label) labels.set(id, label);
     store.set({ q: id, upload: null });
@@ -92,51 +100,67 @@ export function mountSearchPage(banner: Banner, initial: Partial<Selection>): Se
   /**
    * Validates a change (from a control or a link) against the lists and moves the store there. A new
    * model resets the layer to its embedding layer unless the change names a layer; a new dataset
-   * resets the query to its first image unless the change names one.
+   * resets the query to its first image unless the change names one. Changes made while an earlier
+   * one still waits for its model's layers are merged into it, so quick successive changes all count.
    */
+  let pending: Partial<Selection> = {};
+  let pendingFromLink = false;
   async function select(patch: Partial<Selection>, fromLink: boolean): Promise<void> {
+    pending = { ...pending, ...patch };
+    pendingFromLink ||= fromLink;
     await listsReady;
+    const ticket = selecting.begin();
+    const want = pending;
+    const before = store.get();
+    const model = pickById(models, want.model ?? (before.model || undefined), PREFERRED_MODEL, 'model');
+    const m = model.value;
+    let layers: Layer[] | undefined;
+    let failure: unknown;
+    if (m?.id) {
+      if (m.id !== before.model) controls.setLayersPending('Loading layers…');
+      try {
+        layers = await layersOf(m.id);
+      } catch (e) {
+        failure = e;
+      }
+    }
+    if (!ticket.isCurrent()) return; // a newer change is under way and carries this one
+    const fromLinkNow = pendingFromLink;
+    pending = {};
+    pendingFromLink = false;
+
     const current = store.get();
     const notes: string[] = [];
-    const note = (rejected: string | undefined) => rejected && fromLink && notes.push(rejected);
-
-    const dataset = pickById(datasets, patch.dataset ?? (current.dataset || undefined), PREFERRED_DATASET, 'dataset');
-    const model = pickById(models, patch.model ?? (current.model || undefined), PREFERRED_MODEL, 'model');
-    const metric = pickMetric(metrics, patch.metric ?? (current.metric || undefined));
+    const note = (rejected: string | undefined) => rejected && fromLinkNow && notes.push(rejected);
+    const dataset = pickById(datasets, want.dataset ?? (current.dataset || undefined), PREFERRED_DATASET, 'dataset');
+    const metric = pickMetric(metrics, want.metric ?? (current.metric || undefined));
     note(dataset.rejected);
     note(model.rejected);
     note(metric.rejected);
-    if (!dataset.value?.id || !model.value?.id) return;
-    const m = model.value;
-    const modelChanged = m.id !== current.model;
-
-    let layers: Layer[];
-    try {
-      if (modelChanged) controls.setLayersPending('Loading layers…');
-      const answer = await selecting.run(() => layersOf(m.id ?? ''));
-      if (!answer) return; // a newer selection is under way
-      layers = answer.value;
-    } catch (e) {
-      if (isAbort(e)) return;
+    if (!dataset.value?.id || !m?.id) {
+      results.error(listFailure ?? (datasets.length ? 'no models to search with' : 'no datasets to search'));
+      return;
+    }
+    if (!layers) {
       controls.setLayersPending('Layers unavailable');
-      banner.show(errorMessage(e));
+      banner.show(errorMessage(failure));
       store.set({ dataset: dataset.value.id, model: m.id, layer: '', metric: metric.value ?? '' });
       return;
     }
-    const layer = pickLayer(m, layers, patch.layer ?? (modelChanged ? undefined : current.layer || undefined));
+    const modelChanged = m.id !== current.model;
+    const layer = pickLayer(m, layers, want.layer ?? (modelChanged ? undefined : current.layer || undefined));
     note(layer.rejected);
 
     const datasetChanged = dataset.value.id !== current.dataset;
-    const q = patch.q ?? (datasetChanged ? '' : current.q);
     controls.setLayers(m, layers);
     store.set({
       dataset: dataset.value.id,
       model: m.id,
       layer: layer.value ?? '',
       metric: metric.value ?? '',
-      pooling: patch.pooling ?? current.pooling,
-      q,
-      upload: patch.q ? null : current.upload,
+      pooling: want.pooling ?? current.pooling,
+      q: want.q ?? (datasetChanged ? '' : current.q),
+      upload: want.q ? null : current.upload,
     });
     if (notes.length) banner.show(notes.join('; '));
   }
@@ -177,9 +201,16 @@ export function mountSearchPage(banner: Banner, initial: Partial<Selection>): Se
     if (m.status === 'fulfilled') models = m.value;
     else failures.push(errorMessage(m.reason));
     if (x.status === 'fulfilled') metrics = x.value;
-    else failures.push(errorMessage(x.reason));
+    else {
+      // The search-service ranks by cosine when no metric is named: offer that and let the search say more.
+      metrics = [PREFERRED_METRIC];
+      failures.push(errorMessage(x.reason));
+    }
     controls.setLists({ datasets, models, metrics });
-    if (failures.length) banner.show(failures.join('; '));
+    if (failures.length) {
+      listFailure = failures.join('; ');
+      banner.show(listFailure);
+    }
     if (d.status === 'fulfilled' && datasets.length === 0) banner.show('the feature-service lists no datasets: add a folder of class sub-folders to its datasets directory');
     if (m.status === 'fulfilled' && models.length === 0) banner.show('the model catalog lists no models');
   }

@@ -5,6 +5,7 @@ import { errorMessage, isAbort, unwrap } from '../../api/problem';
 import { h } from '../../lib/dom';
 import { formatInt } from '../../lib/format';
 import { Latest } from '../../lib/latest';
+import { rovingFocus } from '../../lib/roving';
 
 export const PICKER_THUMB_SIZE = 96;
 export const PAGE_SIZE = 500;
@@ -38,6 +39,7 @@ export function createPicker(events: PickerEvents): Picker {
   );
 
   const latest = new Latest();
+  const roving = rovingFocus(grid, 'button.thumb');
   let dataset: Dataset | undefined;
   let label: string | undefined;
   let loaded = 0;
@@ -58,7 +60,7 @@ export function createPicker(events: PickerEvents): Picker {
     const id = image.id ?? '';
     const button = h(
       'button',
-      { type: 'button', class: 'thumb', title: `${image.label ?? 'unlabeled'} — ${id}`, 'aria-pressed': id === selected ? 'true' : 'false', 'data-id': id },
+      { type: 'button', class: 'thumb', title: `${image.label ?? 'unlabeled'} — ${id}`, 'aria-pressed': id === selected ? 'true' : 'false', 'data-id': id, tabindex: -1 },
       h('img', { src: thumbnailUrl(ds, id, PICKER_THUMB_SIZE), alt: `${image.label ?? 'unlabeled'} — ${id}`, loading: 'lazy', decoding: 'async', width: 96, height: 96 }),
     );
     button.addEventListener('click', () => events.onPick(image));
@@ -116,6 +118,7 @@ export function createPicker(events: PickerEvents): Picker {
       total = answer.value.total ?? items.length;
       loaded = items.length;
       grid.replaceChildren(...items.map((i) => item(ds.id ?? '', i)), sentinel);
+      roving.reset(buttons.get(selected));
       events.onItems(items);
       renderCount();
       if (loaded < total) observer.observe(sentinel);
@@ -167,6 +170,7 @@ export function createPicker(events: PickerEvents): Picker {
       const button = buttons.get(id);
       if (!button) return;
       button.setAttribute('aria-pressed', 'true');
+      if (!grid.contains(document.activeElement)) roving.reset(button);
       // Scroll the picker (not the page) so the query is in view.
       const box = scroller.getBoundingClientRect();
       const at = button.getBoundingClientRect();

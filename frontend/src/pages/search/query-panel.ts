@@ -33,9 +33,8 @@ export function createQueryPanel(onFile: (file: File) => void, onReject: (messag
   const el = h(
     'section',
     { class: 'query card', 'aria-labelledby': 'query-heading' },
-    h('h2', { class: 'card-title', id: 'query-heading' }, 'Query'),
+    h('div', { class: 'card-head query-head' }, h('h2', { class: 'card-title', id: 'query-heading' }, 'Query'), h('p', { class: 'query-caption' }, id, label)),
     frame,
-    h('p', { class: 'query-caption' }, label, id),
     drop,
   );
 

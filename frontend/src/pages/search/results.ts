@@ -18,7 +18,7 @@ export interface ResultsView {
   error(message: string): void;
 }
 
-export function createResults(onPick: (hit: Hit) => void): ResultsView {
+export function createResults(onPick: (hit: Hit) => void, onRetry: () => void): ResultsView {
   const summary = h('p', { class: 'results-summary', 'data-testid': 'summary', 'aria-live': 'polite' }, '\u00a0');
   const legend = h('span', { class: 'legend', hidden: true }, h('span', { class: 'legend-swatch', 'aria-hidden': 'true' }), 'same class as the query');
   const grid = h('ol', { class: 'results-grid', 'aria-label': 'Most similar images' });
@@ -111,7 +111,7 @@ export function createResults(onPick: (hit: Hit) => void): ResultsView {
       summary.title = r.similarity ? `Similarity: ${r.similarity}` : '';
       legend.hidden = !queryLabel;
       if (!hasHits) {
-        message.textContent = 'No other images in this collection.';
+        message.replaceChildren(h('div', { class: 'results-empty' }, h('p', { class: 'results-empty-title' }, 'No other images in this collection')));
         message.hidden = false;
       }
       setState('ready', s);
@@ -123,7 +123,11 @@ export function createResults(onPick: (hit: Hit) => void): ResultsView {
       hasHits = false;
       summary.textContent = '\u00a0';
       legend.hidden = true;
-      message.replaceChildren(h('strong', {}, 'No results. '), text);
+      const retry = h('button', { type: 'button', class: 'button button-secondary' }, 'Try again');
+      retry.addEventListener('click', onRetry);
+      message.replaceChildren(
+        h('div', { class: 'results-empty' }, h('p', { class: 'results-empty-title' }, 'No results'), h('p', { class: 'results-empty-text' }, text), retry),
+      );
       message.hidden = false;
       setState('error');
     },

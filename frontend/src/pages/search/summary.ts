@@ -27,7 +27,7 @@ export function summarise(r: SearchResults): string {
   return parts.join(' · ');
 }
 
-export function mostFrequentLabel(labels: readonly (string | undefined)[]): { label: string; count: number } | undefined {
+export function mostFrequentLabel(labels: readonly (string | null | undefined)[]): { label: string; count: number } | undefined {
   const counts = new Map<string, number>();
   let best: { label: string; count: number } | undefined;
   for (const label of labels) {

@@ -86,6 +86,7 @@ final class Stack {
         return ServiceProcess.start("search-service", Map.of(
                 "cnp.search.data-dir", data.resolve("search").toString(),
                 "quarkus.rest-client.features.url", features.url()), List.of(), searchPort);
+        // the demo warm-up stays on: the browser test then finds the default view ready, as a visitor would
     }
 
     private void close() {

@@ -85,9 +85,13 @@ public class ProblemException extends RuntimeException {
         if (context != null && !context.isBlank()) {
             detail.append(' ').append(context);
         }
-        detail.append("; expected one of ").append(listForMessage(choices));
-        if (choicesUrl != null) {
-            detail.append(" (list them at ").append(choicesUrl).append(')');
+        if (!choices.isEmpty()) {
+            detail.append("; expected one of ").append(listForMessage(choices));
+            if (choicesUrl != null) {
+                detail.append(" (list them at ").append(choicesUrl).append(')');
+            }
+        } else if (choicesUrl != null) {
+            detail.append("; list the valid ones at ").append(choicesUrl);
         }
         return new ProblemException(new Problem("about:blank", "Unknown " + kind, 404, detail.toString(), null,
                 kind, value, List.copyOf(choices), choicesUrl));

@@ -36,13 +36,17 @@ class RankerTest {
 
     @Test
     void cosineOrderAndPercentagesAreExact() {
-        List<Hit> hits = ranker.rank(tiny(), new float[] {1, 0}, Metric.COSINE, 3, 10, 0);
+        VectorCollection c = tiny();
+        List<Hit> hits = ranker.rank(c, new float[] {1, 0}, Metric.COSINE, 3, 10, 0);
         assertEquals(List.of("b.jpg", "c.jpg", "zero.jpg"), hits.stream().map(Hit::id).toList());
         double cosB = 2 / Math.sqrt(4 + 0.2f * 0.2f);
         assertEquals(1 - cosB, hits.get(0).distance(), 1e-7);
-        assertEquals(100 * cosB, hits.get(0).similarity(), 1e-5);
+        // pairs with a defined cosine: (a,b) 1-cosB, (a,c) 1, (b,c) 1-0.2/sqrt(4.04); their median is (b,c)
+        double typical = 1 - 0.2f / Math.sqrt(4 + 0.2f * 0.2f);
+        assertEquals(typical, Similarity.typicalDistance(c, Metric.COSINE, 3), 1e-6);
+        assertEquals(100 * Math.pow(2, -(1 - cosB) / typical), hits.get(0).similarity(), 1e-4);
         assertEquals(1.0, hits.get(1).distance(), 1e-12);
-        assertEquals(0.0, hits.get(1).similarity(), 1e-12);
+        assertEquals(100 * Math.pow(2, -1 / typical), hits.get(1).similarity(), 1e-4);
         // cosine with the zero vector is undefined (SciPy: nan): last, no distance, 0%
         assertNull(hits.get(2).distance());
         assertEquals(0.0, hits.get(2).similarity());
@@ -70,17 +74,16 @@ class RankerTest {
     }
 
     @Test
-    void percentagesAreBoundedAndMonotoneForEveryMetric() {
-        for (Metric m : Metric.values()) {
-            double previous = 101;
-            for (double d = 0; d < 50; d += 0.25) {
-                double s = Similarity.percent(m, d, 8, 4.0);
-                assertTrue(s >= 0 && s <= 100, m + " " + d);
-                assertTrue(s <= previous, m + " not monotone at " + d);
-                previous = s;
-            }
-            assertEquals(100.0, Similarity.percent(m, 0, 8, 4.0), 1e-12, m.id());
-            assertEquals(0.0, Similarity.percent(m, Double.NaN, 8, 4.0), m.id());
+    void percentagesAreBoundedMonotoneAndHalfForATypicalPair() {
+        double previous = 101;
+        for (double d = 0; d < 50; d += 0.25) {
+            double s = Similarity.percent(d, 4.0);
+            assertTrue(s >= 0 && s <= 100, "at " + d);
+            assertTrue(s <= previous, "not monotone at " + d);
+            previous = s;
         }
+        assertEquals(100.0, Similarity.percent(0, 4.0), 0);
+        assertEquals(50.0, Similarity.percent(4.0, 4.0), 1e-12);
+        assertEquals(0.0, Similarity.percent(Double.NaN, 4.0), 0);
     }
 }

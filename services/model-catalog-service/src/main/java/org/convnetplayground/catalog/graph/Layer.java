@@ -15,6 +15,8 @@ import java.util.List;
  * @param cumulativeParameters weights of this layer and every layer before it
  * @param flops                multiply-adds per image (Conv, Gemm, MatMul; 0 for other ops)
  * @param feature              whether it is one of the model's curated feature layers
+ * @param searchable           whether it yields one vector per image (a batch-first output of 2 to 4
+ *                             dimensions), i.e. can be extracted and searched; constants and shape tensors cannot
  */
 public record Layer(
         int index,
@@ -26,7 +28,14 @@ public record Layer(
         long parameters,
         long cumulativeParameters,
         long flops,
-        boolean feature) {
+        boolean feature,
+        boolean searchable) {
+
+    /** Whether an output of this shape is one vector (or map) per image. */
+    static boolean searchable(List<Long> shape) {
+        return shape.size() >= 2 && shape.size() <= 4 && shape.get(0) == -1
+                && shape.stream().skip(1).allMatch(d -> d > 0);
+    }
 
     /** A spatial map: batch, channels and two spatial dimensions. */
     public boolean isSpatial() {
@@ -34,6 +43,7 @@ public record Layer(
     }
 
     Layer asFeature() {
-        return new Layer(index, name, node, op, inputs, outputShape, parameters, cumulativeParameters, flops, true);
+        return new Layer(index, name, node, op, inputs, outputShape, parameters, cumulativeParameters, flops, true,
+                searchable);
     }
 }

@@ -45,7 +45,7 @@ public record LayerTable(
             totalFlops += flops;
             List<String> inputs = node.inputs().stream().filter(known::contains).toList();
             layers.add(new Layer(node.index(), node.layerName(), node.name(), node.opType(), inputs, shape,
-                    node.parameters(), cumulative, flops, false));
+                    node.parameters(), cumulative, flops, false, Layer.searchable(shape)));
             known.addAll(node.outputs());
         }
         FeatureLayerSelector.Selection selection = FeatureLayerSelector.select(layers, named, numClasses, spread);

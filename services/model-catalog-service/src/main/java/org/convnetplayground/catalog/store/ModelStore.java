@@ -45,7 +45,7 @@ public class ModelStore {
 
     private static final Logger LOG = Logger.getLogger(ModelStore.class);
     /** Bump when the analysis format or the feature-layer rule changes, to invalidate cached analyses. */
-    private static final String ANALYSIS_VERSION = "3";
+    private static final String ANALYSIS_VERSION = "4";
 
     private final CatalogConfig config;
     private final OrtShapeInference shapeInference;

@@ -67,6 +67,26 @@ public class FeatureService {
         return e.layers().get(0).vector();
     }
 
+    /**
+     * Checks that {@code imageId} is an image of {@code dataset}, so a query by an unknown image fails at once
+     * instead of after a collection build. The 404 names the dataset's image list.
+     */
+    public void requireImage(String dataset, String imageId) {
+        String encoded = java.util.Arrays.stream(imageId.split("/", -1))
+                .map(s -> java.net.URLEncoder.encode(s, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20"))
+                .collect(java.util.stream.Collectors.joining("/"));
+        call(() -> api.dataset(dataset));
+        int status = call(() -> {
+            try (Response r = api.imageHead(dataset, encoded)) {
+                return r.getStatus();
+            }
+        });
+        if (status != 200) {
+            throw ProblemException.unknown("image", imageId, "in dataset '" + dataset + "'", List.of(),
+                    "/api/features/datasets/" + dataset + "/images");
+        }
+    }
+
     /** Whether the service answers at all, for health checks. */
     public boolean reachable() {
         try {

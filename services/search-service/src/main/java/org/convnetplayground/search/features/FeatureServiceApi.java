@@ -3,6 +3,7 @@ package org.convnetplayground.search.features;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HEAD;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -24,6 +25,16 @@ public interface FeatureServiceApi {
     @GET
     @Path("/datasets")
     List<Map<String, Object>> datasets();
+
+    @GET
+    @Path("/datasets/{dataset}")
+    Map<String, Object> dataset(@PathParam("dataset") String dataset);
+
+    /** 200 when the dataset has this image; {@code image} must be URL-encoded per path segment. */
+    @HEAD
+    @Path("/datasets/{dataset}/images/{image}")
+    jakarta.ws.rs.core.Response imageHead(@PathParam("dataset") String dataset,
+                                          @PathParam("image") @jakarta.ws.rs.Encoded String image);
 
     @POST
     @Path("/extractions")

@@ -64,6 +64,7 @@ public class QueryService {
         }
         Optional<VectorCollection> found = store.find(q.key());
         if (found.isEmpty()) {
+            features.requireImage(q.key().dataset(), queryId);
             return new Building(build(q));
         }
         VectorCollection c = found.get();

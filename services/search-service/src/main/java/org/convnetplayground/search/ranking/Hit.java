@@ -13,5 +13,12 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
  * @param similarity percentage, 100 for an identical vector, never increasing with the distance
  */
 @Schema(name = "Hit")
-public record Hit(int rank, String id, String label, Double distance, double similarity) {
+public record Hit(
+        @Schema(description = "1 for the nearest.") int rank,
+        @Schema(description = "The image id in its dataset.") String id,
+        @Schema(description = "Its class, or null when unlabelled.", nullable = true) String label,
+        @Schema(description = "Distance to the query; null where the metric is undefined (SciPy's NaN).",
+                nullable = true) Double distance,
+        @Schema(description = "Percentage: 100 * 2^(-distance / m), m the collection's median pair distance.")
+        double similarity) {
 }

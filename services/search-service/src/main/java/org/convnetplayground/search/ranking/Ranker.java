@@ -25,18 +25,18 @@ public class Ranker {
     public List<Hit> rank(VectorCollection c, float[] query, Metric metric, double p, int k, int excludeRow) {
         IntPredicate exclude = excludeRow < 0 ? null : row -> row == excludeRow;
         List<ScoredRow> rows = c.search().topK(query, metric, p, k, exclude);
-        double scale = Similarity.needsScale(metric) ? scale(c, metric, p) : 0;
+        double typical = typical(c, metric, p);
         List<Hit> hits = new ArrayList<>(rows.size());
         for (ScoredRow r : rows) {
             CollectionMeta.Item item = c.item(r.row());
             double d = r.distance();
             hits.add(new Hit(hits.size() + 1, item.id(), item.label(), Double.isNaN(d) ? null : d,
-                    Similarity.percent(metric, d, c.meta().dimension(), scale)));
+                    Similarity.percent(d, typical)));
         }
         return hits;
     }
 
-    private double scale(VectorCollection c, Metric metric, double p) {
+    private double typical(VectorCollection c, Metric metric, double p) {
         String key = c.key() + "|" + c.meta().createdAt() + "|" + metric.id() + "|" + p;
         return scales.computeIfAbsent(key, k -> Similarity.typicalDistance(c, metric, p));
     }

@@ -5,9 +5,11 @@ import org.convnetplayground.search.collection.VectorCollection;
 import org.convnetplayground.vectors.Metric;
 
 /**
- * Turns a distance into a similarity percentage: 100 for an identical vector, never increasing as the distance
- * grows. Bounded metrics map their range directly; unbounded ones are scaled by the collection's typical distance,
- * so that two images as far apart as a typical pair of the collection score 50%.
+ * Turns a distance into a similarity percentage: {@code 100 * 2^(-d / m)}, where m is the median distance between
+ * two items of the collection under the same metric. An identical vector scores 100, a pair as far apart as a
+ * typical pair of the collection scores 50, and the percentage never rises as the distance grows. One rule for
+ * every metric keeps the bars informative whatever the layer: raw cosine similarities of mid-network layers, for
+ * example, all sit near 99% and would make every bar look full.
  */
 public final class Similarity {
 
@@ -17,40 +19,24 @@ public final class Similarity {
     private Similarity() {
     }
 
-    /** How each metric's distance becomes a percentage, for the API description. */
+    /** How a metric's distance becomes a percentage, for the API description. */
     public static String rule(Metric metric) {
-        return switch (metric) {
-            case COSINE -> "100 * max(0, 1 - d): the cosine similarity, negative values shown as 0";
-            case CORRELATION -> "100 * max(0, 1 - d): the Pearson correlation, negative values shown as 0";
-            case BRAYCURTIS -> "100 * max(0, 1 - d) (d is in [0, 1] for non-negative vectors)";
-            case CANBERRA -> "100 * (1 - d / n), n = the vector dimension (d is in [0, n])";
-            default -> "100 * 2^(-d / m), m = the median " + metric.id()
-                    + " distance between pairs of items of the collection: a typical pair scores 50%";
-        };
+        return "100 * 2^(-d / m), m = the median " + metric.id()
+                + " distance between two items of the collection: identical 100%, a typical pair 50%";
     }
 
     /**
-     * The percentage for distance {@code d}; {@code scale} is {@link #typicalDistance} for unbounded metrics.
-     * NaN distances (undefined, as SciPy defines them) score 0.
+     * The percentage for distance {@code d}, given the collection's {@link #typicalDistance}. NaN distances
+     * (undefined, as SciPy defines them) score 0.
      */
-    public static double percent(Metric metric, double d, int dimension, double scale) {
+    public static double percent(double d, double typical) {
         if (Double.isNaN(d)) {
             return 0;
         }
-        double s = switch (metric) {
-            case COSINE, CORRELATION, BRAYCURTIS -> Math.max(0, 1 - d);
-            case CANBERRA -> Math.max(0, 1 - d / dimension);
-            default -> scale > 0 ? Math.pow(2, -d / scale) : (d == 0 ? 1 : 0);
-        };
-        return 100 * Math.min(1, Math.max(0, s));
-    }
-
-    /** Whether percentages of this metric depend on the collection's typical distance. */
-    public static boolean needsScale(Metric metric) {
-        return switch (metric) {
-            case COSINE, CORRELATION, BRAYCURTIS, CANBERRA -> false;
-            default -> true;
-        };
+        if (d <= 0) {
+            return 100;
+        }
+        return typical > 0 ? 100 * Math.pow(2, -d / typical) : 0;
     }
 
     /** The median distance over a fixed pseudo-random sample of item pairs (same sample every time). */
@@ -60,7 +46,7 @@ public final class Similarity {
             return 0;
         }
         Random random = new Random(42);
-        int pairs = Math.min(SAMPLE_PAIRS, n * (n - 1) / 2);
+        int pairs = (int) Math.min(SAMPLE_PAIRS, (long) n * (n - 1) / 2);
         double[] d = new double[pairs];
         int filled = 0;
         for (int i = 0; i < pairs; i++) {

@@ -34,12 +34,11 @@ public class SearchResource {
 
     static final String METRICS_DOC = "Distances follow SciPy's scipy.spatial.distance.cdist: cosine, euclidean, "
             + "sqeuclidean, minkowski (p, default 3), cityblock (alias manhattan), chebyshev, correlation, canberra, "
-            + "braycurtis. Similarity percentages: cosine and correlation 100*max(0, 1-d); braycurtis "
-            + "100*max(0, 1-d); canberra 100*(1 - d/n) with n the dimension; euclidean, sqeuclidean, minkowski, "
-            + "cityblock and chebyshev 100*2^(-d/m) with m the median distance between pairs of items of the "
-            + "collection, so a typical pair scores 50%. Identical vectors score 100; the percentage never rises "
-            + "as the distance grows. Where SciPy's distance is undefined (NaN: cosine of a zero vector, "
-            + "correlation of a constant one) the hit ranks last with distance null and similarity 0.";
+            + "braycurtis. Each hit's similarity percentage is 100 * 2^(-d / m), m being the median distance between "
+            + "two items of the collection under the same metric: an identical vector scores 100, a pair as far apart "
+            + "as a typical pair of the collection 50, and the percentage never rises as the distance grows. Where "
+            + "SciPy's distance is undefined (NaN: cosine of a zero vector, correlation of a constant one) the hit "
+            + "ranks last with distance null and similarity 0.";
 
     private static final String BUILDING = "The collection does not exist yet: it is being built (features are "
             + "extracted by the feature-service). The body is the job; poll its `job` URL until it succeeds, then "

@@ -1,0 +1,382 @@
+// End-to-end check of the Semantic Search page in headless Chromium against the running system
+// (node server.mjs in front of the three services).
+//
+//   CNP_BASE_URL     the frontend (default http://localhost:8080)
+//   CNP_SCREENSHOTS  where screenshots go (default ../target/screenshots, relative to frontend/)
+//   CNP_SHARED_DIR   the shared folder with datasets/ (default ../../shared, relative to frontend/)
+//   CNP_CHROMIUM     the browser (default /usr/bin/chromium)
+//
+// Every wait polls a condition with a deadline; any failed check or console error exits 1.
+import { chromium } from 'playwright-core';
+import { mkdir } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const frontend = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const BASE = (process.env.CNP_BASE_URL || 'http://localhost:8080').replace(/\/$/, '');
+const SHOTS = path.resolve(frontend, process.env.CNP_SCREENSHOTS || '../target/screenshots');
+const SHARED = path.resolve(frontend, process.env.CNP_SHARED_DIR || '../../shared');
+const CHROMIUM = process.env.CNP_CHROMIUM || '/usr/bin/chromium';
+const UPLOAD = path.join(SHARED, 'datasets/caltech101-iconic200/elephant/image_0001.jpg');
+
+const FIRST_RESULTS_MS = 120_000; // the first collection may need building
+const RESULTS_MS = 120_000;
+const UI_MS = 15_000;
+const K = 50;
+
+const log = (line) => console.log(line);
+const seen = []; // summary lines
+const consoleErrors = [];
+const failedResponses = [];
+const failedRequests = [];
+const abortedRequests = [];
+let tolerateErrors = false; // only in the phase that provokes an error on purpose
+const tolerated = [];
+
+class CheckFailed extends Error {}
+function check(condition, message) {
+  if (!condition) throw new CheckFailed(message);
+}
+
+/** Polls fn until it returns a truthy value; fails with what it last saw when the deadline passes. */
+async function until(what, fn, timeoutMs = UI_MS, intervalMs = 100) {
+  const deadline = Date.now() + timeoutMs;
+  let last;
+  for (;;) {
+    try {
+      last = await fn();
+      if (last && last.ok !== false) return last;
+    } catch (e) {
+      if (e instanceof CheckFailed) throw e; // a definite failure, not something to wait out
+      last = { error: e.message };
+    }
+    if (Date.now() > deadline) {
+      throw new CheckFailed(`timed out after ${Math.round(timeoutMs / 1000)} s waiting for ${what}; last saw: ${JSON.stringify(last)?.slice(0, 600)}`);
+    }
+    await new Promise((r) => setTimeout(r, intervalMs));
+  }
+}
+
+async function getJson(request, url) {
+  const res = await request.get(`${BASE}${url}`).catch((e) => {
+    throw new CheckFailed(`cannot reach the frontend at ${BASE} (${e.message.split('\n')[0]}); start it with \`npm start\``);
+  });
+  check(res.ok(), `GET ${url} answered ${res.status()}: ${(await res.text()).slice(0, 300)}`);
+  return res.json();
+}
+
+function watch(page) {
+  page.on('console', (msg) => {
+    if (msg.type() !== 'error') return;
+    const line = `console error: ${msg.text()} ${msg.location()?.url ?? ''}`.trim();
+    (tolerateErrors ? tolerated : consoleErrors).push(line);
+  });
+  page.on('pageerror', (err) => (tolerateErrors ? tolerated : consoleErrors).push(`page error: ${err.message}`));
+  page.on('requestfailed', (req) => {
+    const reason = req.failure()?.errorText ?? 'failed';
+    // The app cancels stale fetches and the browser drops images it no longer shows: not failures.
+    if (reason.includes('ERR_ABORTED')) abortedRequests.push(req.url());
+    else failedRequests.push(`${req.method()} ${req.url()}: ${reason}`);
+  });
+  page.on('response', (res) => {
+    if (res.status() >= 400) (tolerateErrors ? tolerated : failedResponses).push(`${res.request().method()} ${res.url()} -> ${res.status()}`);
+  });
+}
+
+/** The selectors' current values. */
+function selection(page) {
+  return page.evaluate(() => {
+    const v = (id) => document.querySelector(`[data-testid="${id}"]`)?.value ?? null;
+    return { dataset: v('dataset'), model: v('model'), layer: v('layer'), metric: v('metric'), pooling: v('pooling') };
+  });
+}
+
+/**
+ * Waits until the results show K hits for the expected selection (and query, if given), every card
+ * with a visible similarity bar. Returns what the page shows.
+ */
+async function waitForResults(page, expected, timeoutMs = RESULTS_MS) {
+  let sawProgress = false;
+  const result = await until(`${K} results for ${JSON.stringify(expected)}`, async () => {
+    const s = await page.evaluate(() => {
+      const root = document.querySelector('[data-testid="results"]');
+      const bar = document.querySelector('[data-testid="progress"]:not([hidden]) [role="progressbar"]');
+      const cards = [...document.querySelectorAll('[data-testid="result"]')];
+      return {
+        state: root?.dataset.state,
+        dataset: root?.dataset.dataset,
+        model: root?.dataset.model,
+        layer: root?.dataset.layer,
+        metric: root?.dataset.metric,
+        query: root?.dataset.query,
+        pooling: root?.dataset.pooling,
+        progress: bar ? { now: bar.getAttribute('aria-valuenow'), text: bar.getAttribute('aria-valuetext') } : null,
+        cards: cards.length,
+        bars: cards.filter((c) => {
+          const fill = c.querySelector('.sim-fill');
+          const r = fill?.getBoundingClientRect();
+          const style = fill && getComputedStyle(fill);
+          return r && r.width > 0 && r.height > 0 && style.visibility !== 'hidden' && style.display !== 'none';
+        }).length,
+        percents: cards.slice(0, 3).map((c) => c.querySelector('.sim-value')?.textContent),
+        labels: cards.map((c) => c.querySelector('[data-testid="result-label"]')?.textContent),
+        ids: cards.map((c) => c.querySelector('button')?.dataset.id),
+        summary: document.querySelector('[data-testid="summary"]')?.textContent,
+        banner: document.querySelector('[data-testid="error-banner"]:not([hidden]) .banner-text')?.textContent ?? null,
+      };
+    });
+    if (s.progress) {
+      check(/^\d+$/.test(s.progress.now ?? '') && Number(s.progress.now) <= 100, `the progress bar has aria-valuenow '${s.progress.now}'`);
+      sawProgress = `${s.progress.now}%: ${s.progress.text}`;
+    }
+    if (s.state === 'error') throw new CheckFailed(`the search failed: ${s.banner ?? '(no message)'}`);
+    const matches = Object.entries(expected).every(([k, v]) => s[k] === v);
+    return { ...s, ok: s.state === 'ready' && matches && s.cards === K && s.bars === K };
+  }, timeoutMs, 200);
+  check(result.percents.every((p) => /^\d{1,3}\.\d%$/.test(p ?? '')), `similarity percentages look wrong: ${result.percents}`);
+  return { ...result, sawProgress };
+}
+
+async function choose(page, testid, value) {
+  await until(`option '${value}' in the ${testid} selector`, () =>
+    page.evaluate(([id, v]) => {
+      const el = document.querySelector(`[data-testid="${id}"]`);
+      return el && !el.disabled && [...el.options].some((o) => o.value === v);
+    }, [testid, value]),
+  );
+  await page.selectOption(`[data-testid="${testid}"]`, value);
+}
+
+function summaryLine(step, r) {
+  const same = r.labels.filter((l) => l === r.labels[0]).length;
+  seen.push(`${step}: ${r.cards} results (${r.dataset} · ${r.model} · ${r.layer} · ${r.metric}), query ${r.query}, top: ${r.labels.slice(0, 3).join(', ')} ${r.percents.join(' ')}${r.sawProgress ? `, after a collection build (progress bar seen at ${r.sawProgress})` : ''} — "${r.summary}"`);
+  return same;
+}
+
+/** Waits until every image a person can see (inside the viewport and its scrolling pane) has loaded. */
+async function visibleImagesLoaded(page) {
+  return until('the visible images to load', () =>
+    page.evaluate(() => {
+      const inside = (r, box) => r.width > 0 && r.bottom > box.top && r.top < box.bottom && r.right > box.left && r.left < box.right;
+      const viewport = { top: 0, left: 0, bottom: innerHeight, right: innerWidth };
+      const visible = [...document.images].filter((img) => {
+        const r = img.getBoundingClientRect();
+        const pane = img.closest('.scroll');
+        return inside(r, viewport) && (!pane || inside(r, pane.getBoundingClientRect()));
+      });
+      const pending = visible.filter((img) => !(img.complete && img.naturalWidth > 0)).map((img) => img.alt);
+      return { ok: visible.length > 0 && pending.length === 0, visible: visible.length, pending };
+    }),
+  );
+}
+
+async function screenshot(page, name) {
+  const file = path.join(SHOTS, name);
+  await page.screenshot({ path: file });
+  seen.push(`screenshot ${path.relative(process.cwd(), file) || file}`);
+}
+
+async function main() {
+  check(existsSync(CHROMIUM), `no browser at ${CHROMIUM}: apt-get install -y chromium`);
+  check(existsSync(UPLOAD), `no upload image at ${UPLOAD} (set CNP_SHARED_DIR)`);
+  await mkdir(SHOTS, { recursive: true });
+
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-quic', '--no-first-run', '--disable-sync'],
+  });
+  try {
+    const context = await browser.newContext({ viewport: { width: 1366, height: 768 } });
+    const page = await context.newPage();
+    watch(page);
+
+    // What the services say, to know what to expect.
+    const models = await getJson(context.request, '/api/catalog/models');
+    const datasets = await getJson(context.request, '/api/features/datasets');
+    const byId = (list, id) => list.find((x) => x.id === id);
+    for (const id of ['caltech101-iconic200', 'tinyimagenet200']) check(byId(datasets, id), `dataset ${id} is not listed by the feature-service`);
+    for (const id of ['mobilenet_v2_1.0_224', 'mobilenet_v1_0.25_128']) check(byId(models, id), `model ${id} is not listed by the catalog`);
+    const v2 = byId(models, 'mobilenet_v2_1.0_224');
+    const v1 = byId(models, 'mobilenet_v1_0.25_128');
+    const firstImage = async (ds) => (await getJson(context.request, `/api/features/datasets/${ds}/images?limit=1`)).items[0].id;
+
+    // 1. The page loads with defaults.
+    const response = await page.goto(`${BASE}/`, { waitUntil: 'domcontentloaded' });
+    check(response?.ok(), `GET / answered ${response?.status()}`);
+    check((await page.textContent('header'))?.includes('ConvNet Playground'), 'the header does not name the product');
+    const navLinks = await page.$$eval('header nav a', (as) => as.map((a) => a.textContent?.trim()));
+    check(navLinks.length === 1 && navLinks[0] === 'Semantic Search', `the navigation should only link Semantic Search, has ${JSON.stringify(navLinks)}`);
+    const defaults = { dataset: 'caltech101-iconic200', model: 'mobilenet_v2_1.0_224', layer: v2.embeddingLayer, metric: 'cosine', pooling: 'avg' };
+    await until('the default selection', async () => {
+      const s = await selection(page);
+      return { ...s, ok: Object.entries(defaults).every(([k, v]) => s[k] === v) };
+    });
+    const caltechFirst = await firstImage('caltech101-iconic200');
+    let r = await waitForResults(page, { dataset: 'caltech101-iconic200', model: 'mobilenet_v2_1.0_224', layer: v2.embeddingLayer, metric: 'cosine', query: caltechFirst }, FIRST_RESULTS_MS);
+    summaryLine('defaults', r);
+    check(page.url().includes(`q=${caltechFirst}`), `the URL does not name the query: ${page.url()}`);
+    const groups = await page.$$eval('[data-testid="layer"] optgroup', (gs) => gs.map((g) => ({ label: g.label, options: [...g.querySelectorAll('option')].map((o) => o.textContent) })));
+    check(groups[0]?.label === 'Feature layers' && groups[0].options.length === v2.featureLayers.length, `layer groups look wrong: ${JSON.stringify(groups).slice(0, 300)}`);
+    check(groups[0].options.some((t) => t.endsWith('(embedding)') && t.includes('×')), `the embedding layer is not marked with its shape: ${groups[0].options}`);
+    check(groups[1]?.label === 'All layers' && groups[1].options.length > 0, 'there is no "All layers" group');
+    const queryLabel = await page.textContent('[data-testid="query-label"]');
+    check(queryLabel === r.query.split('/')[0], `the query panel shows the class '${queryLabel}' for ${r.query}`);
+    const queryLoaded = await until('the query thumbnail', () => page.$eval('[data-testid="query-image"] img', (img) => img.complete && img.naturalWidth > 0));
+    check(queryLoaded, 'query image not loaded');
+    await until('the picker thumbnails', () => page.$$eval('[data-testid="picker"] button.thumb', (b) => b.length === 200 && b.some((x) => x.getAttribute('aria-pressed') === 'true')));
+    await visibleImagesLoaded(page);
+    await screenshot(page, 'search-1366x768.png');
+
+    // 2. Change dataset, model, layer and metric, each time waiting for 50 results again.
+    await choose(page, 'dataset', 'tinyimagenet200');
+    const tinyFirst = await firstImage('tinyimagenet200');
+    r = await waitForResults(page, { dataset: 'tinyimagenet200', model: 'mobilenet_v2_1.0_224', query: tinyFirst });
+    summaryLine('dataset tinyimagenet200', r);
+
+    await choose(page, 'model', 'mobilenet_v1_0.25_128');
+    r = await waitForResults(page, { dataset: 'tinyimagenet200', model: 'mobilenet_v1_0.25_128', layer: v1.embeddingLayer });
+    check((await selection(page)).layer === v1.embeddingLayer, 'the layer did not reset to the new model\'s embedding layer');
+    summaryLine('model mobilenet_v1_0.25_128', r);
+
+    // A feature layer from the middle of the network (the last conv layer, average-pooled, would equal the embedding).
+    const otherLayer = v1.featureLayers[Math.floor(v1.featureLayers.length / 2)];
+    check(otherLayer && otherLayer !== v1.embeddingLayer, `no second feature layer for ${v1.id}`);
+    await choose(page, 'layer', otherLayer);
+    r = await waitForResults(page, { model: 'mobilenet_v1_0.25_128', layer: otherLayer });
+    summaryLine(`layer ${otherLayer}`, r);
+
+    await choose(page, 'metric', 'euclidean');
+    r = await waitForResults(page, { layer: otherLayer, metric: 'euclidean' });
+    summaryLine('metric euclidean', r);
+
+    // Max pooling is a collection of its own, built on first use: delete it (only this test uses it) so
+    // that the build, its progress bar and the re-query after it are seen every run.
+    const maxKey = `tinyimagenet200/mobilenet_v1_0.25_128/${encodeURIComponent(otherLayer)}`;
+    const deleted = await context.request.delete(`${BASE}/api/search/collections/${maxKey}?pooling=max`);
+    check([204, 404].includes(deleted.status()), `DELETE of the max-pooled collection answered ${deleted.status()}`);
+    await page.click('.advanced-toggle');
+    await choose(page, 'pooling', 'max');
+    r = await waitForResults(page, { layer: otherLayer, metric: 'euclidean', pooling: 'max' });
+    check(r.sawProgress, 'no progress bar was shown while the max-pooled collection was built');
+    check(page.url().includes('pooling=max'), 'the URL does not name the pooling');
+    summaryLine('pooling max (collection deleted first)', r);
+    await choose(page, 'pooling', 'avg');
+    r = await waitForResults(page, { layer: otherLayer, metric: 'euclidean', pooling: 'avg' });
+    await page.keyboard.press('Escape');
+
+    // 3. Clicking a result makes it the query.
+    const before = r.query;
+    const clickedId = r.ids[2];
+    const clickedLabel = r.labels[2];
+    await page.click(`[data-testid="result"] button[data-id="${clickedId}"]`);
+    r = await waitForResults(page, { metric: 'euclidean', query: clickedId });
+    check(r.query !== before, 'the query did not change');
+    check(!r.ids.includes(clickedId), 'the query image is among its own results');
+    check((await page.textContent('[data-testid="query-label"]')) === clickedLabel, 'the query panel does not show the clicked class');
+    check(decodeURIComponent(page.url()).includes(`q=${clickedId}`), 'the URL does not follow the query');
+    summaryLine('clicked result #3', r);
+
+    // 4. Reload restores the view from the URL.
+    const hash = new URL(page.url()).hash;
+    await page.reload({ waitUntil: 'domcontentloaded' });
+    r = await waitForResults(page, { dataset: 'tinyimagenet200', model: 'mobilenet_v1_0.25_128', layer: otherLayer, metric: 'euclidean', query: clickedId });
+    check(new URL(page.url()).hash === hash, `reload changed the URL from ${hash} to ${new URL(page.url()).hash}`);
+    seen.push(`reload restored ${hash}`);
+
+    // 5. Upload an elephant against caltech101-iconic200 + mobilenet_v2_1.0_224.
+    await choose(page, 'dataset', 'caltech101-iconic200');
+    await choose(page, 'model', 'mobilenet_v2_1.0_224');
+    await choose(page, 'metric', 'cosine');
+    r = await waitForResults(page, { dataset: 'caltech101-iconic200', model: 'mobilenet_v2_1.0_224', layer: v2.embeddingLayer, metric: 'cosine' });
+    await page.setInputFiles('[data-testid="upload-input"]', UPLOAD);
+    r = await waitForResults(page, { dataset: 'caltech101-iconic200', model: 'mobilenet_v2_1.0_224', query: `upload:${path.basename(UPLOAD)}` });
+    check((await page.textContent('[data-testid="query-label"]')) === 'your upload', 'the query panel does not say "your upload"');
+    const uploadPreview = await page.$eval('[data-testid="query-image"] img', (img) => img.src);
+    check(uploadPreview.startsWith('blob:'), `the upload is not previewed locally (${uploadPreview})`);
+    const elephants = r.labels.slice(0, 10).filter((l) => l === 'elephant').length;
+    check(elephants >= 6, `only ${elephants} of the top 10 results for the uploaded elephant are 'elephant': ${r.labels.slice(0, 10)}`);
+    summaryLine(`upload ${path.basename(UPLOAD)} (${elephants}/10 elephants in the top 10)`, r);
+    await visibleImagesLoaded(page);
+    await screenshot(page, 'search-upload-1366x768.png');
+
+    // An upload whose collection does not exist yet: 202, a build with progress, then the same file again.
+    const deletedMax = await context.request.delete(`${BASE}/api/search/collections/caltech101-iconic200/mobilenet_v2_1.0_224/${encodeURIComponent(v2.embeddingLayer)}?pooling=max`);
+    check([204, 404].includes(deletedMax.status()), `DELETE of the max-pooled caltech collection answered ${deletedMax.status()}`);
+    await page.click('.advanced-toggle');
+    await choose(page, 'pooling', 'max');
+    await page.keyboard.press('Escape');
+    r = await waitForResults(page, { dataset: 'caltech101-iconic200', model: 'mobilenet_v2_1.0_224', pooling: 'max', query: `upload:${path.basename(UPLOAD)}` });
+    check(r.sawProgress, 'no progress bar was shown while the collection for the upload was built');
+    const elephantsMax = r.labels.slice(0, 10).filter((l) => l === 'elephant').length;
+    check(elephantsMax >= 6, `with max pooling only ${elephantsMax} of the top 10 results for the uploaded elephant are 'elephant'`);
+    summaryLine(`upload again with max pooling after a build (${elephantsMax}/10 elephants)`, r);
+    await choose(page, 'pooling', 'avg');
+
+    // 6. A bad link shows the service's problem detail in a dismissible banner; the page stays usable.
+    tolerateErrors = true;
+    await page.goto(`${BASE}/#/search?dataset=caltech101-iconic200&model=mobilenet_v2_1.0_224&layer=${v2.embeddingLayer}&metric=cosine&q=elephant/no_such_image.jpg`);
+    const bannerText = await until('the error banner', () => page.$eval('[data-testid="error-banner"]:not([hidden]) .banner-text', (e) => e.textContent).catch(() => null));
+    check(bannerText.includes("unknown image 'elephant/no_such_image.jpg'"), `the banner does not show the problem detail: ${bannerText}`);
+    check(!/Exception|\bat [\w.$]+\(/.test(bannerText), `the banner shows a stack trace: ${bannerText}`);
+    await page.click('[data-testid="error-banner"] .banner-close');
+    await until('the banner to close', () => page.$eval('[data-testid="error-banner"]', (e) => e.hidden));
+    seen.push(`bad link: banner said "${bannerText.slice(0, 90)}…" and closed`);
+    await page.click('[data-testid="picker"] button.thumb >> nth=5');
+    r = await waitForResults(page, { dataset: 'caltech101-iconic200', state: 'ready' });
+    tolerateErrors = false;
+    check(tolerated.every((t) => /404|Failed to load resource/.test(t)), `unexpected errors in the bad-link step: ${tolerated.join('; ')}`);
+    seen.push(`after the bad link a picker click searched again: ${r.query}`);
+
+    // 7. Other sizes: a large laptop and a phone.
+    await page.setViewportSize({ width: 1920, height: 1080 });
+    await page.goto(`${BASE}/#/search?dataset=caltech101-iconic200&model=mobilenet_v2_1.0_224&layer=${v2.embeddingLayer}&metric=cosine&q=${caltechFirst}`);
+    r = await waitForResults(page, { dataset: 'caltech101-iconic200', query: caltechFirst });
+    await visibleImagesLoaded(page);
+    await screenshot(page, 'search-1920x1080.png');
+
+    const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true });
+    const phonePage = await phone.newPage();
+    watch(phonePage);
+    await phonePage.goto(page.url());
+    r = await waitForResults(phonePage, { dataset: 'caltech101-iconic200', query: caltechFirst });
+    const layout = await phonePage.evaluate(() => {
+      const cards = [...document.querySelectorAll('[data-testid="result"]')].slice(0, 4);
+      return {
+        columns: new Set(cards.map((c) => Math.round(c.getBoundingClientRect().left))).size,
+        overflow: document.documentElement.scrollWidth - document.documentElement.clientWidth,
+        controlsStacked: document.querySelector('[data-testid="model"]').getBoundingClientRect().top > document.querySelector('[data-testid="dataset"]').getBoundingClientRect().bottom,
+      };
+    });
+    check(layout.columns === 2, `the phone results grid has ${layout.columns} columns, not 2`);
+    check(layout.overflow <= 0, `the phone page scrolls sideways by ${layout.overflow}px`);
+    check(layout.controlsStacked, 'the phone controls are not stacked');
+    await visibleImagesLoaded(phonePage);
+    await screenshot(phonePage, 'search-390x844.png');
+    await phonePage.screenshot({ path: path.join(SHOTS, 'search-390x844-full.png'), fullPage: true });
+    seen.push('phone 390x844: 2 result columns, no sideways scrolling, controls stacked');
+    await phone.close();
+
+    check(consoleErrors.length === 0, `console errors:\n  ${consoleErrors.join('\n  ')}`);
+    check(failedRequests.length === 0, `failed requests:\n  ${failedRequests.join('\n  ')}`);
+    check(failedResponses.length === 0, `error responses:\n  ${failedResponses.join('\n  ')}`);
+    await context.close();
+  } finally {
+    await browser.close();
+  }
+}
+
+const started = Date.now();
+try {
+  await main();
+  log('e2e: what the page showed');
+  for (const line of seen) log(`  - ${line}`);
+  log(`  (${abortedRequests.length} requests cancelled by the page as stale, ${tolerated.length} expected errors in the bad-link step)`);
+  log(`e2e passed in ${Math.round((Date.now() - started) / 1000)} s`);
+} catch (e) {
+  for (const line of seen) log(`  - ${line}`);
+  if (consoleErrors.length) log(`console errors so far:\n  ${consoleErrors.join('\n  ')}`);
+  console.error(`e2e FAILED: ${e instanceof CheckFailed ? e.message : e.stack ?? e}`);
+  console.error(`(base ${BASE}, screenshots ${SHOTS})`);
+  process.exit(1);
+}
