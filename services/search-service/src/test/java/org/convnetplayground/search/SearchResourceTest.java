@@ -159,7 +159,7 @@ class SearchResourceTest {
         fakeJpeg[2] = (byte) 0xFF;
         fakeJpeg[598] = (byte) 0xFF;
         fakeJpeg[599] = (byte) 0xD9;
-        upload(fakeJpeg, ok, 400).body("detail", containsString("could not be decoded"));
+        upload(fakeJpeg, ok, 400).body("detail", containsString("corrupt"));
         upload("just text".getBytes(), ok, 400).body("detail", containsString("not an image"));
         given().multiPart("dataset", Queries.TINY_DATASET).multiPart("model", Queries.TINY_MODEL).multiPart("layer", layer)
                 .post("/api/search/query-image").then().statusCode(400).contentType("application/problem+json")

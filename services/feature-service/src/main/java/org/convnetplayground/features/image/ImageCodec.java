@@ -134,7 +134,7 @@ public class ImageCodec {
                     + header.width() * header.height() + " pixels; the limit is " + maxPixels);
         }
         if (header.format().equals("JPEG") && !ImageFormat.jpegComplete(encoded)) {
-            throw unreadable(400, "'" + name + "' is a truncated JPEG (no end-of-image marker)");
+            throw unreadable(400, "'" + name + "' is a corrupt or truncated JPEG: its data does not run to an end-of-image marker");
         }
         Mat image;
         try (Mat raw = new Mat(encoded)) {

@@ -28,6 +28,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.convnetplayground.features.config.FeatureConfig;
 import org.convnetplayground.features.image.PreprocessingSpec;
 import org.convnetplayground.problem.ProblemException;
+import org.convnetplayground.problem.UpstreamProblems;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.rest.client.inject.RestClient;
 
@@ -41,6 +42,7 @@ public class ModelRegistry {
     private static final Duration INFO_TTL = Duration.ofSeconds(30);
 
     private final CatalogApi catalog;
+    private final UpstreamProblems upstream;
     private final String catalogUrl;
     private final Path cacheDir;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -54,6 +56,7 @@ public class ModelRegistry {
                          FeatureConfig config) {
         this.catalog = catalog;
         this.catalogUrl = catalogUrl;
+        this.upstream = new UpstreamProblems("model-catalog-service", catalogUrl);
         this.cacheDir = config.dataDir().resolve("models");
     }
 
@@ -67,19 +70,15 @@ public class ModelRegistry {
         if (hit != null && hit.fresh()) {
             return hit.value();
         }
-        try {
-            CatalogApi.CatalogModel m = catalog.get(id);
-            Map<String, List<Long>> shapes = new LinkedHashMap<>();
-            for (CatalogApi.CatalogLayer l : catalog.layers(id)) {
-                shapes.put(l.name(), l.outputShape());
-            }
-            ModelInfo info = new ModelInfo(m.id(), m.sha256(), m.sizeBytes(), m.inputName(), spec(m.preprocessing()),
-                    m.hasClassifier(), m.featureLayers(), m.embeddingLayer(), shapes);
-            infos.put(id, new Timed<>(info, Instant.now()));
-            return info;
-        } catch (RuntimeException e) {
-            throw CatalogUnavailable.translate(e, catalogUrl);
+        CatalogApi.CatalogModel m = upstream.call(() -> catalog.get(id));
+        Map<String, List<Long>> shapes = new LinkedHashMap<>();
+        for (CatalogApi.CatalogLayer l : upstream.call(() -> catalog.layers(id))) {
+            shapes.put(l.name(), l.outputShape());
         }
+        ModelInfo info = new ModelInfo(m.id(), m.sha256(), m.sizeBytes(), m.inputName(), spec(m.preprocessing()),
+                m.hasClassifier(), m.featureLayers(), m.embeddingLayer(), shapes);
+        infos.put(id, new Timed<>(info, Instant.now()));
+        return info;
     }
 
     /** Checks each layer exists; the 404 offers the feature layers and points at the full list. */
@@ -98,13 +97,9 @@ public class ModelRegistry {
         if (hit != null && hit.fresh()) {
             return hit.value();
         }
-        try {
-            List<String> fetched = List.copyOf(catalog.labels(id));
-            labels.put(id, new Timed<>(fetched, Instant.now()));
-            return fetched;
-        } catch (RuntimeException e) {
-            throw CatalogUnavailable.translate(e, catalogUrl);
-        }
+        List<String> fetched = List.copyOf(upstream.call(() -> catalog.labels(id)));
+        labels.put(id, new Timed<>(fetched, Instant.now()));
+        return fetched;
     }
 
     /** The model's ONNX file on local disk, downloaded and checksum-verified on first use. */

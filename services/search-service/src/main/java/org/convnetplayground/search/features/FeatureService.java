@@ -2,15 +2,13 @@ package org.convnetplayground.search.features;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.ws.rs.ProcessingException;
-import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
 import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.function.Supplier;
-import org.convnetplayground.problem.Problem;
 import org.convnetplayground.problem.ProblemException;
+import org.convnetplayground.problem.UpstreamProblems;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.rest.client.inject.RestClient;
 import org.jboss.resteasy.reactive.client.api.ClientMultipartForm;
@@ -24,12 +22,14 @@ public class FeatureService {
 
     private final FeatureServiceApi api;
     private final String url;
+    private final UpstreamProblems upstream;
 
     @Inject
     public FeatureService(@RestClient FeatureServiceApi api,
                           @ConfigProperty(name = "quarkus.rest-client.features.url") String url) {
         this.api = api;
         this.url = url;
+        this.upstream = new UpstreamProblems("feature-service", url);
     }
 
     public String url() {
@@ -98,32 +98,7 @@ public class FeatureService {
     }
 
     private <T> T call(Supplier<T> request) {
-        try {
-            return request.get();
-        } catch (WebApplicationException e) {
-            Response r = e.getResponse();
-            try {
-                Problem upstream = r.readEntity(Problem.class);
-                if (upstream != null && upstream.detail() != null) {
-                    throw new ProblemException(upstream.withInstance(null));
-                }
-            } catch (ProblemException p) {
-                throw p;
-            } catch (RuntimeException unreadable) {
-                // not a problem document
-            }
-            throw ProblemException.of(502, "Bad gateway", "the feature-service at " + url + " answered " + r.getStatus());
-        } catch (ProcessingException e) {
-            throw ProblemException.unavailable("the feature-service at " + url + " is unavailable: " + rootMessage(e));
-        }
+        return upstream.call(request);
     }
 
-    private static String rootMessage(Throwable e) {
-        Throwable t = e;
-        while (t.getCause() != null) {
-            t = t.getCause();
-        }
-        String m = t.getMessage();
-        return m == null || m.isBlank() ? "connection failed" : m;
-    }
 }

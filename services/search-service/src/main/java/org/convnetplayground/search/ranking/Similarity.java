@@ -39,25 +39,40 @@ public final class Similarity {
         return typical > 0 ? 100 * Math.pow(2, -d / typical) : 0;
     }
 
-    /** The median distance over a fixed pseudo-random sample of item pairs (same sample every time). */
+    /**
+     * The median distance between two items: over every pair in small collections, else over a fixed pseudo-random
+     * sample of pairs (the same sample every time).
+     */
     public static double typicalDistance(VectorCollection c, Metric metric, double p) {
         int n = c.vectors().size();
         if (n < 2) {
             return 0;
         }
-        Random random = new Random(42);
-        int pairs = (int) Math.min(SAMPLE_PAIRS, (long) n * (n - 1) / 2);
-        double[] d = new double[pairs];
+        long allPairs = (long) n * (n - 1) / 2;
+        double[] d = new double[(int) Math.min(SAMPLE_PAIRS, allPairs)];
         int filled = 0;
-        for (int i = 0; i < pairs; i++) {
-            int a = random.nextInt(n);
-            int b = random.nextInt(n - 1);
-            if (b >= a) {
-                b++;
+        if (allPairs <= SAMPLE_PAIRS) {
+            // small collections: every pair, exactly
+            for (int a = 0; a < n; a++) {
+                for (int b = a + 1; b < n; b++) {
+                    double v = metric.distance(c.vectors().row(a), c.vectors().row(b), p);
+                    if (Double.isFinite(v)) {
+                        d[filled++] = v;
+                    }
+                }
             }
-            double v = metric.distance(c.vectors().row(a), c.vectors().row(b), p);
-            if (!Double.isNaN(v) && !Double.isInfinite(v)) {
-                d[filled++] = v;
+        } else {
+            Random random = new Random(42);
+            for (int i = 0; i < d.length; i++) {
+                int a = random.nextInt(n);
+                int b = random.nextInt(n - 1);
+                if (b >= a) {
+                    b++;
+                }
+                double v = metric.distance(c.vectors().row(a), c.vectors().row(b), p);
+                if (Double.isFinite(v)) {
+                    d[filled++] = v;
+                }
             }
         }
         if (filled == 0) {
