@@ -3,7 +3,8 @@ package org.convnetplayground.system;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
+import java.time.Duration;
+import java.util.Map;
 import org.convnetplayground.testing.Repo;
 import org.junit.jupiter.api.Test;
 
@@ -17,15 +18,10 @@ class BrowserSystemTest {
     @Test
     void semanticSearchWorksInHeadlessChromium() throws Exception {
         Path frontend = Repo.dir().resolve("frontend");
-        ProcessBuilder pb = new ProcessBuilder("node", "e2e/run.mjs").directory(frontend.toFile()).inheritIO();
-        pb.environment().put("CNP_BASE_URL", Stack.get().base());
-        pb.environment().put("CNP_SCREENSHOTS", Repo.dir().resolve("target/screenshots").toString());
-        pb.environment().put("CNP_SHARED_DIR", Repo.shared().toString());
-        Process p = pb.start();
-        if (!p.waitFor(10, TimeUnit.MINUTES)) {
-            p.destroyForcibly();
-            throw new AssertionError("the browser test did not finish in 10 minutes");
-        }
-        assertEquals(0, p.exitValue(), "frontend/e2e/run.mjs failed; its output is above");
+        int exit = ChildProcess.run(frontend.toFile(), Map.of(
+                "CNP_BASE_URL", Stack.get().base(),
+                "CNP_SCREENSHOTS", Repo.dir().resolve("target/screenshots").toString(),
+                "CNP_SHARED_DIR", Repo.shared().toString()), Duration.ofMinutes(10), "node", "e2e/run.mjs");
+        assertEquals(0, exit, "frontend/e2e/run.mjs failed (exit " + exit + "); its output is above");
     }
 }

@@ -5,7 +5,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
+import java.time.Duration;
+import java.util.Map;
 import org.convnetplayground.testing.Repo;
 import org.junit.jupiter.api.Test;
 
@@ -18,19 +19,16 @@ class ScipyAgreementSystemTest {
 
     @Test
     void everyMetricAgreesWithScipyCdist() throws Exception {
-        assumeTrue(run(null, "python3", "-c", "import scipy, numpy") == 0,
-                "python3 with scipy and numpy is not installed: SciPy cross-check skipped");
-        Path script = Repo.dir().resolve("scripts/check-scipy.py");
-        assertEquals(0, run(script.getParent().toFile(), "python3", script.toString(), Stack.get().base()),
-                "scripts/check-scipy.py found a disagreement (its output is above)");
-    }
-
-    private static int run(java.io.File dir, String... cmd) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(cmd).directory(dir).inheritIO().start();
-        if (!p.waitFor(10, TimeUnit.MINUTES)) {
-            p.destroyForcibly();
-            return -1;
+        Path scripts = Repo.dir().resolve("scripts");
+        boolean scipy;
+        try {
+            scipy = ChildProcess.run(scripts.toFile(), Map.of(), Duration.ofMinutes(1), "python3", "-c",
+                    "import scipy, numpy") == 0;
+        } catch (IOException noPython) {
+            scipy = false;
         }
-        return p.exitValue();
+        assumeTrue(scipy, "python3 with scipy and numpy is not installed: SciPy cross-check skipped");
+        assertEquals(0, ChildProcess.run(scripts.toFile(), Map.of(), Duration.ofMinutes(10), "python3",
+                "check-scipy.py", Stack.get().base()), "scripts/check-scipy.py found a disagreement (its output is above)");
     }
 }
