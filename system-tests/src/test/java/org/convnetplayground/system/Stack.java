@@ -22,7 +22,8 @@ final class Stack {
 
     final Path data;
     final ServiceProcess catalog;
-    final ServiceProcess features;
+    private ServiceProcess features;
+    private final int featuresPort;
     private ServiceProcess search;
     private final int searchPort;
     final NodeProcess frontend;
@@ -33,10 +34,8 @@ final class Stack {
         catalog = ServiceProcess.start("model-catalog-service", Map.of(
                 "cnp.catalog.models-dir", Repo.models().toString(),
                 "cnp.catalog.data-dir", data.resolve("catalog").toString()));
-        features = ServiceProcess.start("feature-service", Map.of(
-                "cnp.features.datasets-dir", Repo.datasets().toString(),
-                "cnp.features.data-dir", data.resolve("features").toString(),
-                "quarkus.rest-client.catalog.url", catalog.url()));
+        featuresPort = ServiceProcess.freePort();
+        features = startFeatures();
         searchPort = ServiceProcess.freePort();
         search = startSearch();
         frontend = NodeProcess.start(Map.of(
@@ -64,6 +63,27 @@ final class Stack {
 
     ServiceProcess search() {
         return search;
+    }
+
+    ServiceProcess features() {
+        return features;
+    }
+
+    synchronized void stopFeatures() {
+        features.close();
+    }
+
+    synchronized void startFeaturesAgain() {
+        if (!features.isAlive()) {
+            features = startFeatures();
+        }
+    }
+
+    private ServiceProcess startFeatures() {
+        return ServiceProcess.start("feature-service", Map.of(
+                "cnp.features.datasets-dir", Repo.datasets().toString(),
+                "cnp.features.data-dir", data.resolve("features").toString(),
+                "quarkus.rest-client.catalog.url", catalog.url()), List.of(), featuresPort);
     }
 
     /** Stops the search-service and starts it again on the same port and data directory. */

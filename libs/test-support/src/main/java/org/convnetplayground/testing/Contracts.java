@@ -37,6 +37,40 @@ public final class Contracts {
         return out;
     }
 
+    /**
+     * Operations of {@code liveYaml} that are not documented well enough to call without reading the code: each
+     * needs a summary and a description, a success response, an error response when it takes any input, and an
+     * example of any JSON request body.
+     */
+    public static List<String> documentationGaps(String liveYaml) throws IOException {
+        JsonNode doc = YAML.readTree(liveYaml);
+        List<String> gaps = new ArrayList<>();
+        doc.path("paths").fields().forEachRemaining(path -> path.getValue().fields().forEachRemaining(op -> {
+            String name = op.getKey().toUpperCase(java.util.Locale.ROOT) + " " + path.getKey();
+            JsonNode o = op.getValue();
+            if (o.path("summary").asText("").isBlank()) {
+                gaps.add(name + ": no summary");
+            }
+            if (o.path("description").asText("").isBlank()) {
+                gaps.add(name + ": no description");
+            }
+            List<String> codes = new ArrayList<>();
+            o.path("responses").fieldNames().forEachRemaining(codes::add);
+            if (codes.stream().noneMatch(c -> c.startsWith("2"))) {
+                gaps.add(name + ": no success response");
+            }
+            boolean takesInput = o.has("parameters") || o.has("requestBody");
+            if (takesInput && codes.stream().noneMatch(c -> c.startsWith("4"))) {
+                gaps.add(name + ": takes input but documents no 4xx response");
+            }
+            JsonNode json = o.path("requestBody").path("content").path("application/json");
+            if (!json.isMissingNode() && !json.has("examples") && !json.has("example")) {
+                gaps.add(name + ": no example of its JSON body");
+            }
+        }));
+        return gaps;
+    }
+
     private static void diff(String path, JsonNode a, JsonNode b, List<String> out) {
         if (out.size() >= 20) {
             return;

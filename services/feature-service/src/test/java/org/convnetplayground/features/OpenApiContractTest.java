@@ -20,4 +20,10 @@ class OpenApiContractTest {
         assertEquals(List.of(), differences, "contracts/feature-service.yaml differs from what the service publishes; "
                 + "if the change is intended, run 'make contracts' and rebuild the frontend client");
     }
+
+    @Test
+    void everyOperationIsDocumented() throws Exception {
+        String live = given().get("/q/openapi").then().statusCode(200).extract().asString();
+        assertEquals(List.of(), Contracts.documentationGaps(live));
+    }
 }

@@ -73,7 +73,7 @@ class CollectionStoreTest {
     }
 
     private CollectionStore open() throws Exception {
-        CollectionStore store = new CollectionStore(config(), json);
+        CollectionStore store = new CollectionStore(config(), json, new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
         var start = CollectionStore.class.getDeclaredMethod("onStart", io.quarkus.runtime.StartupEvent.class);
         start.setAccessible(true);
         start.invoke(store, new io.quarkus.runtime.StartupEvent());

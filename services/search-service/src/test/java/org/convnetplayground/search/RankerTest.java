@@ -32,7 +32,7 @@ class RankerTest {
                 Instant.EPOCH, items), VectorMatrix.of(v, 2));
     }
 
-    private final Ranker ranker = new Ranker();
+    private final Ranker ranker = new Ranker(new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
 
     @Test
     void cosineOrderAndPercentagesAreExact() {

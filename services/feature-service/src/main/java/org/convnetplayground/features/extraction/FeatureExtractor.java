@@ -1,5 +1,6 @@
 package org.convnetplayground.features.extraction;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -62,9 +63,11 @@ public class FeatureExtractor {
     private final Path resultsDir;
     private final JobRegistry jobs;
     private final ExecutorService decoders;
+    private final ExtractionMetrics metrics;
 
     @Inject
-    public FeatureExtractor(ModelRegistry models, ImageCodec codec, InferenceEngine engine, FeatureConfig config) {
+    public FeatureExtractor(ModelRegistry models, ImageCodec codec, InferenceEngine engine, FeatureConfig config,
+                            MeterRegistry registry) {
         this.models = models;
         this.codec = codec;
         this.engine = engine;
@@ -73,6 +76,7 @@ public class FeatureExtractor {
         this.jobs = new JobRegistry(Executors.newFixedThreadPool(Math.max(1, config.extraction().concurrentJobs()),
                 named("extraction")), config.extraction().retention());
         this.decoders = Executors.newFixedThreadPool(Math.max(1, config.images().decodeThreads()), named("decode"));
+        this.metrics = new ExtractionMetrics(registry, jobs::activeCount);
     }
 
     void onStart(@Observes StartupEvent event) {
@@ -244,7 +248,8 @@ public class FeatureExtractor {
                 int count = Math.min(batchSize, n - from);
                 FloatBuffer batch = buffers[b % buffers.length].duplicate().position(0).limit(count * per).slice();
                 Map<String, LayerOutput> out = runner.run(batch, spec.tensorShape(count));
-                inferred += System.nanoTime() - inferStart;
+                long batchNanos = System.nanoTime() - inferStart;
+                inferred += batchNanos;
                 for (int i = 0; i < plan.layers().size(); i++) {
                     ExtractionPlan.LayerPlan layer = plan.layers().get(i);
                     writeRows(out.get(layer.name()), layer.dimension(), count, failures, plan.pooling(),
@@ -259,6 +264,9 @@ public class FeatureExtractor {
                     }
                 }
                 done += count;
+                int failed = (int) java.util.Arrays.stream(failures).filter(f -> f != null).count();
+                metrics.batch(model.id(), count - failed, batchNanos);
+                metrics.skipped(failed);
                 ctx.progress(done, n);
                 ctx.throwIfCancelled();
             }
@@ -273,6 +281,7 @@ public class FeatureExtractor {
                     + skipped.get(0).reason());
         }
         double seconds = (System.nanoTime() - started) / 1e9;
+        metrics.finished(n / seconds);
         ctx.message("extracted " + items.size() + " images in " + String.format("%.1f", seconds) + " s");
         LOG.infof("extraction %s: %s on %s, %d images (%d skipped) in %.1f s = %.1f images/s"
                         + " (inference %.1f s, waiting for decoded images %.1f s)", ctx.jobId(), model.id(), dataset.id(),

@@ -5,12 +5,13 @@ import jakarta.inject.Inject;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.convnetplayground.features.dataset.DatasetRegistry;
+import org.convnetplayground.features.model.ModelRegistry;
 import org.convnetplayground.features.onnx.InferenceEngine;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
 
-/** Ready when ONNX Runtime is loaded and the datasets root is readable. */
+/** Ready when ONNX Runtime is loaded, the datasets root is readable and the model catalog answers. */
 @Readiness
 @ApplicationScoped
 public class FeatureReadiness implements HealthCheck {
@@ -20,6 +21,9 @@ public class FeatureReadiness implements HealthCheck {
 
     @Inject
     DatasetRegistry datasets;
+
+    @Inject
+    ModelRegistry models;
 
     @Override
     public HealthCheckResponse call() {
@@ -34,12 +38,14 @@ public class FeatureReadiness implements HealthCheck {
             ort = "not loaded: " + e.getMessage();
             ortUp = false;
         }
+        String catalogProblem = models.catalogProblem();
         return HealthCheckResponse.named("feature-extraction")
-                .status(readable && ortUp)
+                .status(readable && ortUp && catalogProblem == null)
                 .withData("datasetsDir", root.toString())
                 .withData("datasetsReadable", readable)
                 .withData("onnxRuntime", ort)
                 .withData("inferenceThreads", engine.threads())
+                .withData("modelCatalog", models.catalogUrl() + (catalogProblem == null ? " (reachable)" : " (" + catalogProblem + ")"))
                 .build();
     }
 }

@@ -64,6 +64,16 @@ public class ModelRegistry {
         return catalogUrl;
     }
 
+    /** Null when the catalog answers, else why it does not (for readiness). */
+    public String catalogProblem() {
+        try {
+            upstream.call(catalog::list);
+            return null;
+        } catch (ProblemException e) {
+            return e.getMessage();
+        }
+    }
+
     /** The model, or the catalog's 404 naming the models there are. */
     public ModelInfo require(String id) {
         Timed<ModelInfo> hit = infos.get(id);

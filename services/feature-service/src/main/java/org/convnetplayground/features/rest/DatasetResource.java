@@ -84,7 +84,8 @@ public class DatasetResource {
 
     @GET
     @Path("/{id}")
-    @Operation(summary = "Describe a dataset")
+    @Operation(summary = "Describe a dataset",
+            description = "Its image count, class names with their image counts, unlabelled images and version.")
     @APIResponse(responseCode = "200", description = "The dataset.")
     @APIResponse(responseCode = "404", description = "Unknown dataset; the problem lists the valid ids.",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))

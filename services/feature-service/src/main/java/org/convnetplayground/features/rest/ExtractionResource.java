@@ -25,6 +25,8 @@ import org.convnetplayground.problem.ProblemException;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
@@ -55,6 +57,10 @@ public class ExtractionResource {
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
+    @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            schema = @Schema(implementation = ExtractionRequest.class),
+            examples = @ExampleObject(name = "two layers in one pass", value = "{\"dataset\": \"caltech101-iconic200\", "
+                    + "\"model\": \"mobilenet_v2_1.0_224\", \"layers\": [\"Conv2d_0\", \"global_pool\"], \"pooling\": \"avg\"}")))
     @Operation(summary = "Start an extraction job",
             description = "Runs the model over every image of the dataset, all requested layers in one forward pass "
                     + "per batch, and pools each layer's output to one vector per image. Answers 202 with the job; "
@@ -132,7 +138,9 @@ public class ExtractionResource {
 
     @DELETE
     @Path("/{id}")
-    @Operation(summary = "Cancel or forget an extraction job")
+    @Operation(summary = "Cancel or forget an extraction job",
+            description = "A running job is cancelled (its partial files are removed when it stops); a finished one "
+                    + "is forgotten together with its vectors.")
     @APIResponse(responseCode = "204", description = "Cancelled (if running) and forgotten with its vectors.")
     @APIResponse(responseCode = "404", description = "No such job.",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))

@@ -1,5 +1,7 @@
 package org.convnetplayground.search.build;
 
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -30,6 +32,7 @@ import org.jboss.logging.Logger;
  * already being built join the running build.
  */
 @ApplicationScoped
+@io.quarkus.runtime.Startup
 public class CollectionBuilder {
 
     private static final Logger LOG = Logger.getLogger(CollectionBuilder.class);
@@ -43,7 +46,8 @@ public class CollectionBuilder {
     private final Map<CollectionKey, Job<BuildResult>> building = new ConcurrentHashMap<>();
 
     @Inject
-    public CollectionBuilder(FeatureService features, CollectionStore store, SearchConfig config) {
+    public CollectionBuilder(FeatureService features, CollectionStore store, SearchConfig config,
+                             MeterRegistry registry) {
         this.features = features;
         this.store = store;
         this.config = config;
@@ -52,6 +56,8 @@ public class CollectionBuilder {
             t.setDaemon(true);
             return t;
         }), config.jobRetention());
+        Gauge.builder("cnp.collection.builds.active", jobs, JobRegistry::activeCount).strongReference(true)
+                .description("Collection builds queued or running").register(registry);
     }
 
     void onStop(@Observes ShutdownEvent event) {

@@ -1,6 +1,7 @@
 package org.convnetplayground.search.collection;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -47,12 +48,14 @@ public class CollectionStore {
     private final Map<CollectionKey, CollectionMeta> index = new ConcurrentHashMap<>();
     private final LinkedHashMap<CollectionKey, VectorCollection> loaded = new LinkedHashMap<>(16, 0.75f, true);
     private long loadedBytes;
+    private final CollectionMetrics metrics;
 
     @Inject
-    public CollectionStore(SearchConfig config, ObjectMapper json) {
+    public CollectionStore(SearchConfig config, ObjectMapper json, MeterRegistry registry) {
         this.root = config.dataDir().resolve("collections").toAbsolutePath().normalize();
         this.budget = config.cacheMaxBytes();
         this.json = json;
+        this.metrics = new CollectionMetrics(registry);
     }
 
     void onStart(@Observes StartupEvent event) throws IOException {
@@ -75,6 +78,7 @@ public class CollectionStore {
             }
         }
         LOG.infof("collection store %s: %d collections", root, index.size());
+        metrics.update(list());
     }
 
     public Path root() {
@@ -128,6 +132,7 @@ public class CollectionStore {
             }
         }
         deleteTree(dir(key));
+        metrics.update(list());
         return removed != null;
     }
 
@@ -178,6 +183,7 @@ public class CollectionStore {
             }
             committed = true;
             deleteTree(old);
+            metrics.update(list());
             remember(collection);
             return collection;
         }

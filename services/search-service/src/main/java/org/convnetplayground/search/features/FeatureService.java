@@ -87,13 +87,13 @@ public class FeatureService {
         }
     }
 
-    /** Whether the service answers at all, for health checks. */
-    public boolean reachable() {
+    /** Null when the service answers, else why it does not (for readiness). */
+    public String problem() {
         try {
-            api.datasets();
-            return true;
-        } catch (RuntimeException e) {
-            return false;
+            call(api::datasets);
+            return null;
+        } catch (ProblemException e) {
+            return e.getMessage();
         }
     }
 

@@ -11,8 +11,8 @@ import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
 
 /**
- * Ready when the collection store is writable. The feature-service is reported but does not decide readiness:
- * queries on stored collections work without it.
+ * Ready when the collection store is writable and the feature-service answers. Without the feature-service the
+ * service still answers queries on stored collections; it only cannot build new ones or embed uploads.
  */
 @Readiness
 @ApplicationScoped
@@ -28,12 +28,13 @@ public class SearchReadiness implements HealthCheck {
     public HealthCheckResponse call() {
         Path root = store.root();
         boolean writable = Files.isDirectory(root) && Files.isWritable(root);
+        String featuresProblem = features.problem();
         return HealthCheckResponse.named("collection-store")
-                .status(writable)
+                .status(writable && featuresProblem == null)
                 .withData("dataDir", root.toString())
                 .withData("writable", writable)
                 .withData("collections", store.list().size())
-                .withData("featureService", features.url() + (features.reachable() ? " (reachable)" : " (unreachable)"))
+                .withData("featureService", features.url() + (featuresProblem == null ? " (reachable)" : " (" + featuresProblem + ")"))
                 .build();
     }
 }

@@ -1,6 +1,9 @@
 package org.convnetplayground.search.ranking;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -15,6 +18,14 @@ import org.convnetplayground.vectors.ScoredRow;
 @ApplicationScoped
 public class Ranker {
 
+    private final Timer timer;
+
+    @Inject
+    public Ranker(MeterRegistry registry) {
+        this.timer = Timer.builder("cnp.query.ranking").description("Time to rank a collection for one query")
+                .publishPercentiles(0.5, 0.95).register(registry);
+    }
+
     /** Typical distances per collection version, metric and p; computed once. */
     private final Map<String, Double> scales = new ConcurrentHashMap<>();
 
@@ -24,7 +35,9 @@ public class Ranker {
      */
     public List<Hit> rank(VectorCollection c, float[] query, Metric metric, double p, int k, int excludeRow) {
         IntPredicate exclude = excludeRow < 0 ? null : row -> row == excludeRow;
+        long start = System.nanoTime();
         List<ScoredRow> rows = c.search().topK(query, metric, p, k, exclude);
+        timer.record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
         double typical = typical(c, metric, p);
         List<Hit> hits = new ArrayList<>(rows.size());
         for (ScoredRow r : rows) {

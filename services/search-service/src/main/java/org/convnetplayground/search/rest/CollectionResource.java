@@ -25,6 +25,8 @@ import org.convnetplayground.search.config.SearchConfig;
 import org.convnetplayground.search.query.QueryParameters;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
@@ -60,7 +62,8 @@ public class CollectionResource {
     }
 
     @GET
-    @Operation(summary = "List collections")
+    @Operation(summary = "List collections",
+            description = "Every stored collection with its size, dimension and the dataset and model versions it was built from.")
     @APIResponse(responseCode = "200", description = "Every stored collection.")
     public List<CollectionView> list() {
         return store.list().stream().map(CollectionView::of).toList();
@@ -68,6 +71,10 @@ public class CollectionResource {
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
+    @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            schema = @Schema(implementation = BuildRequest.class),
+            examples = @ExampleObject(name = "three layers of one model", value = "{\"dataset\": \"caltech101-iconic200\", "
+                    + "\"model\": \"squeezenet1.1\", \"layers\": [\"conv1\", \"fire5\", \"fire9\"]}")))
     @Operation(summary = "Build collections",
             description = "Extracts the given layers of a model over a dataset in one pass and stores one collection "
                     + "per layer, replacing existing ones once complete. Answers 202 with the job.")
@@ -88,7 +95,8 @@ public class CollectionResource {
 
     @GET
     @Path("/{dataset}/{model}/{layer}")
-    @Operation(summary = "Describe a collection")
+    @Operation(summary = "Describe a collection",
+            description = "Size, dimension, the dataset version and model checksum it was built from, and when.")
     @APIResponse(responseCode = "200", description = "The collection.")
     @APIResponse(responseCode = "404", description = "No such collection; the problem lists the stored ones.",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))

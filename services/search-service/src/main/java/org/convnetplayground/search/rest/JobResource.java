@@ -46,7 +46,8 @@ public class JobResource {
 
     @DELETE
     @Path("/{id}")
-    @Operation(summary = "Cancel a job")
+    @Operation(summary = "Cancel a job",
+            description = "Asks a build to stop; its extraction on the feature-service is cancelled too and nothing is stored.")
     @APIResponse(responseCode = "204", description = "Cancellation requested.")
     @APIResponse(responseCode = "404", description = "No such job.",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))

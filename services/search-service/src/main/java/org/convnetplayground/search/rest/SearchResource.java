@@ -19,6 +19,8 @@ import org.convnetplayground.search.ranking.Similarity;
 import org.convnetplayground.vectors.Metric;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
@@ -107,6 +109,11 @@ public class SearchResource {
     @POST
     @Path("query")
     @Consumes(MediaType.APPLICATION_JSON)
+    @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            schema = @Schema(implementation = QueryRequest.class),
+            examples = @ExampleObject(name = "50 nearest to a photo", value = "{\"dataset\": \"caltech101-iconic200\", "
+                    + "\"model\": \"mobilenet_v2_1.0_224\", \"layer\": \"global_pool\", \"metric\": \"cosine\", "
+                    + "\"k\": 50, \"queryId\": \"elephant/image_0001.jpg\"}")))
     @Operation(summary = "Find the images most similar to an image of the dataset",
             description = "Exact top-k of collection (dataset, model, layer, pooling) under the metric, the query "
                     + "image itself left out. " + METRICS_DOC)
@@ -165,6 +172,11 @@ public class SearchResource {
     @POST
     @Path("query-vector")
     @Consumes(MediaType.APPLICATION_JSON)
+    @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            schema = @Schema(implementation = VectorQueryRequest.class),
+            examples = @ExampleObject(name = "a 3-d vector (for a 3-d collection)", value = "{\"dataset\": \"my-data\", "
+                    + "\"model\": \"my-model\", \"layer\": \"embedding\", \"metric\": \"euclidean\", \"k\": 10, "
+                    + "\"vector\": [0.12, 0.5, 0.03]}")))
     @Operation(summary = "Find the images nearest to a vector",
             description = "For programs that compute their own vectors. " + METRICS_DOC)
     @APIResponse(responseCode = "200", description = "The hits, nearest first.",
