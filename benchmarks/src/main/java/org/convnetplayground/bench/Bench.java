@@ -57,7 +57,9 @@ public final class Bench {
                      "quarkus.rest-client.catalog.url", catalog.url()));
              ServiceProcess search = ServiceProcess.start("search-service", Map.of(
                      "cnp.search.data-dir", data.resolve("search").toString(),
-                     "quarkus.rest-client.features.url", features.url()))) {
+                     "cnp.search.warm-up", "",
+                     "quarkus.rest-client.features.url", features.url(),
+                     "quarkus.rest-client.catalog.url", catalog.url()))) {
 
             // the raw engine two ways: ONNX Runtime's defaults (worker threads spin) and the service's options
             // (no spinning); the job is compared with the faster, measured before and after it

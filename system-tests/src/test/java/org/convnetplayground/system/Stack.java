@@ -105,7 +105,8 @@ final class Stack {
     private ServiceProcess startSearch() {
         return ServiceProcess.start("search-service", Map.of(
                 "cnp.search.data-dir", data.resolve("search").toString(),
-                "quarkus.rest-client.features.url", features.url()), List.of(), searchPort);
+                "quarkus.rest-client.features.url", features.url(),
+                "quarkus.rest-client.catalog.url", catalog.url()), List.of(), searchPort);
         // the demo warm-up stays on: the browser test then finds the default view ready, as a visitor would
     }
 

@@ -13,14 +13,12 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import org.convnetplayground.search.collection.CollectionKey;
 import org.convnetplayground.search.collection.CollectionMeta;
 import org.convnetplayground.search.collection.CollectionStore;
-import org.convnetplayground.search.config.SearchConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -73,7 +71,7 @@ class CollectionStoreTest {
     }
 
     private CollectionStore open() throws Exception {
-        CollectionStore store = new CollectionStore(config(), json, new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
+        CollectionStore store = new CollectionStore(dir, 1 << 20, json, new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
         var start = CollectionStore.class.getDeclaredMethod("onStart", io.quarkus.runtime.StartupEvent.class);
         start.setAccessible(true);
         start.invoke(store, new io.quarkus.runtime.StartupEvent());
@@ -96,41 +94,5 @@ class CollectionStoreTest {
         ByteBuffer b = ByteBuffer.allocate(v.length * 4).order(ByteOrder.LITTLE_ENDIAN);
         b.asFloatBuffer().put(v);
         return b.array();
-    }
-
-    private SearchConfig config() {
-        return new SearchConfig() {
-            public Path dataDir() {
-                return dir;
-            }
-
-            public long cacheMaxBytes() {
-                return 1 << 20;
-            }
-
-            public int defaultK() {
-                return 50;
-            }
-
-            public int maxK() {
-                return 1000;
-            }
-
-            public int buildThreads() {
-                return 1;
-            }
-
-            public Duration jobRetention() {
-                return Duration.ofMinutes(1);
-            }
-
-            public Duration pollInterval() {
-                return Duration.ofMillis(100);
-            }
-
-            public Optional<List<String>> warmUp() {
-                return Optional.empty();
-            }
-        };
     }
 }

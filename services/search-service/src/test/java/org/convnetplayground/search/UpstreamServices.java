@@ -18,7 +18,8 @@ public class UpstreamServices implements QuarkusTestResourceLifecycleManager {
                 "cnp.features.datasets-dir", Repo.datasets().toString(),
                 "cnp.features.data-dir", data + "/features",
                 "quarkus.rest-client.catalog.url", catalog.url()));
-        return Map.of("quarkus.rest-client.features.url", features.url());
+        return Map.of("quarkus.rest-client.features.url", features.url(),
+                "quarkus.rest-client.catalog.url", catalog.url());
     }
 
     @Override

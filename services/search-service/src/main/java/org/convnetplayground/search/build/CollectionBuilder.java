@@ -1,23 +1,17 @@
 package org.convnetplayground.search.build;
 
-import io.micrometer.core.instrument.Gauge;
-import io.micrometer.core.instrument.MeterRegistry;
-import io.quarkus.runtime.ShutdownEvent;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.io.InputStream;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
 import org.convnetplayground.jobs.Job;
 import org.convnetplayground.jobs.JobContext;
-import org.convnetplayground.jobs.JobRegistry;
 import org.convnetplayground.problem.ProblemException;
+import org.convnetplayground.search.background.BackgroundJobs;
 import org.convnetplayground.search.collection.CollectionKey;
 import org.convnetplayground.search.collection.CollectionMeta;
 import org.convnetplayground.search.collection.CollectionStore;
@@ -32,7 +26,6 @@ import org.jboss.logging.Logger;
  * already being built join the running build.
  */
 @ApplicationScoped
-@io.quarkus.runtime.Startup
 public class CollectionBuilder {
 
     private static final Logger LOG = Logger.getLogger(CollectionBuilder.class);
@@ -41,35 +34,16 @@ public class CollectionBuilder {
     private final FeatureService features;
     private final CollectionStore store;
     private final SearchConfig config;
-    private final JobRegistry jobs;
+    private final BackgroundJobs jobs;
     /** The running build of each collection, so a second request joins it. */
     private final Map<CollectionKey, Job<BuildResult>> building = new ConcurrentHashMap<>();
 
     @Inject
-    public CollectionBuilder(FeatureService features, CollectionStore store, SearchConfig config,
-                             MeterRegistry registry) {
+    public CollectionBuilder(FeatureService features, CollectionStore store, SearchConfig config, BackgroundJobs jobs) {
         this.features = features;
         this.store = store;
         this.config = config;
-        this.jobs = new JobRegistry(Executors.newFixedThreadPool(Math.max(1, config.buildThreads()), r -> {
-            Thread t = new Thread(r, "collection-build");
-            t.setDaemon(true);
-            return t;
-        }), config.jobRetention());
-        Gauge.builder("cnp.collection.builds.active", jobs, JobRegistry::activeCount).strongReference(true)
-                .description("Collection builds queued or running").register(registry);
-    }
-
-    void onStop(@Observes ShutdownEvent event) {
-        jobs.close();
-    }
-
-    public JobRegistry jobs() {
-        return jobs;
-    }
-
-    public Optional<Job<?>> job(String id) {
-        return jobs.find(id);
+        this.jobs = jobs;
     }
 
     /**
@@ -89,6 +63,17 @@ public class CollectionBuilder {
         Job<BuildResult> job = jobs.submit(KIND, key, ctx -> run(extraction.id(), keys, ctx));
         keys.forEach(k -> building.put(k, job));
         return job;
+    }
+
+    /**
+     * Builds the collections of {@code layers} on the calling thread, reporting to {@code ctx}: for jobs (a
+     * leaderboard) that build as one of their steps.
+     */
+    public BuildResult buildNow(String dataset, String model, List<String> layers, String pooling, JobContext ctx)
+            throws Exception {
+        List<CollectionKey> keys = layers.stream().map(l -> new CollectionKey(dataset, model, l, pooling)).toList();
+        FeatureServiceApi.ExtractionJob extraction = features.startExtraction(dataset, model, layers, pooling);
+        return run(extraction.id(), keys, ctx);
     }
 
     private BuildResult run(String extractionId, List<CollectionKey> keys, JobContext ctx) throws Exception {

@@ -52,8 +52,16 @@ public class CollectionStore {
 
     @Inject
     public CollectionStore(SearchConfig config, ObjectMapper json, MeterRegistry registry) {
-        this.root = config.dataDir().resolve("collections").toAbsolutePath().normalize();
-        this.budget = config.cacheMaxBytes();
+        this(config.dataDir(), config.cacheMaxBytes(), json, registry);
+    }
+
+    /**
+     * @param dataDir the service's data directory (collections go in its {@code collections} folder)
+     * @param budget  most bytes of vectors kept in memory
+     */
+    public CollectionStore(Path dataDir, long budget, ObjectMapper json, MeterRegistry registry) {
+        this.root = dataDir.resolve("collections").toAbsolutePath().normalize();
+        this.budget = budget;
         this.json = json;
         this.metrics = new CollectionMetrics(registry);
     }

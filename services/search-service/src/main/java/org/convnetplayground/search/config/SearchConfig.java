@@ -25,9 +25,17 @@ public interface SearchConfig {
     @WithDefault("1000")
     int maxK();
 
-    /** Collection builds running at once (each runs an extraction on the feature-service). */
+    /** Background jobs (builds, evaluations, leaderboards, projections, duplicate scans) running at once. */
     @WithDefault("2")
-    int buildThreads();
+    int jobThreads();
+
+    /** Evaluations and duplicate scans of collections up to this size answer at once; larger ones run as jobs. */
+    @WithDefault("1000")
+    int synchronousLimit();
+
+    /** Most points a projection shows; larger collections are sampled. */
+    @WithDefault("2000")
+    int projectionSample();
 
     /** How long finished build jobs stay visible to pollers. */
     @WithDefault("PT1H")

@@ -67,6 +67,11 @@ public class FeatureService {
         return e.layers().get(0).vector();
     }
 
+    /** Checks that the dataset exists; the feature-service's 404 names the datasets there are. */
+    public void requireDataset(String dataset) {
+        call(() -> api.dataset(dataset));
+    }
+
     /**
      * Checks that {@code imageId} is an image of {@code dataset}, so a query by an unknown image fails at once
      * instead of after a collection build. The 404 names the dataset's image list.
@@ -75,7 +80,7 @@ public class FeatureService {
         String encoded = java.util.Arrays.stream(imageId.split("/", -1))
                 .map(s -> java.net.URLEncoder.encode(s, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20"))
                 .collect(java.util.stream.Collectors.joining("/"));
-        call(() -> api.dataset(dataset));
+        requireDataset(dataset);
         int status = call(() -> {
             try (Response r = api.imageHead(dataset, encoded)) {
                 return r.getStatus();

@@ -11,7 +11,7 @@ import java.util.List;
 import org.convnetplayground.jobs.Job;
 import org.convnetplayground.problem.Problem;
 import org.convnetplayground.problem.ProblemException;
-import org.convnetplayground.search.build.CollectionBuilder;
+import org.convnetplayground.search.background.BackgroundJobs;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
@@ -21,17 +21,17 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 /** Collection build jobs. */
 @Path("/jobs")
 @Produces(MediaType.APPLICATION_JSON)
-@Tag(name = "jobs", description = "Collection builds in progress or recently finished")
+@Tag(name = "jobs", description = "Builds, evaluations, leaderboards, projections and duplicate scans in progress or recently finished")
 public class JobResource {
 
     @Inject
-    CollectionBuilder builder;
+    BackgroundJobs jobs;
 
     @GET
     @Operation(summary = "List recent jobs", description = "Jobs are remembered for an hour after they end.")
     @APIResponse(responseCode = "200", description = "The jobs, newest first.")
     public List<JobView> list() {
-        return builder.jobs().list().stream().map(JobView::of).toList();
+        return jobs.registry().list().stream().map(JobView::of).toList();
     }
 
     @GET
@@ -53,11 +53,11 @@ public class JobResource {
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public void cancel(@PathParam("id") String id) {
         require(id);
-        builder.jobs().cancel(id);
+        jobs.registry().cancel(id);
     }
 
     private Job<?> require(String id) {
-        return builder.job(id).orElseThrow(() -> ProblemException.notFound("no job '" + id
+        return jobs.find(id).orElseThrow(() -> ProblemException.notFound("no job '" + id
                 + "'; jobs are kept for an hour after they end (list them at /api/search/jobs)"));
     }
 }

@@ -10,13 +10,16 @@ import org.convnetplayground.problem.Problem;
 import org.convnetplayground.search.build.CollectionBuilder;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
-/** A collection build as clients poll it. */
-@Schema(name = "Job", description = "A collection build. Poll `job` until `state` is succeeded, failed or cancelled.")
+/** Background work as clients poll it. */
+@Schema(name = "Job", description = "Background work: a collection build, an evaluation, a leaderboard, a projection "
+        + "or a duplicate scan. Poll `job` until `state` is succeeded, failed or cancelled, then repeat the request.")
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record JobView(
         @Schema(description = "Job id.") String id,
         @Schema(description = "URL to poll (GET) or cancel (DELETE).", examples = "/api/search/jobs/0f8c...") String job,
-        @Schema(description = "What is being built.") String key,
+        @Schema(description = "What kind of work: collection-build, evaluation, leaderboard, projection, duplicates.")
+        String kind,
+        @Schema(description = "What the work is about.") String key,
         @Schema(description = "queued, running, succeeded, failed or cancelled.",
                 enumeration = {"queued", "running", "succeeded", "failed", "cancelled"}) JobState state,
         @Schema(description = "Fraction done, 0 to 1.") double progress,
@@ -27,7 +30,8 @@ public record JobView(
         Instant createdAt,
         Instant startedAt,
         Instant finishedAt,
-        @Schema(description = "Present when the build succeeded.") CollectionBuilder.BuildResult result) {
+        @Schema(description = "For a collection build that succeeded: what was built.")
+        CollectionBuilder.BuildResult result) {
 
     static JobView of(Job<?> job) {
         JobStatus s = job.status();
@@ -35,8 +39,8 @@ public record JobView(
                 ? job.result().filter(CollectionBuilder.BuildResult.class::isInstance)
                         .map(CollectionBuilder.BuildResult.class::cast).orElse(null)
                 : null;
-        return new JobView(s.id(), "/api/search/jobs/" + s.id(), s.key(), s.state(), s.progress(), s.done(), s.total(),
-                s.message(), s.error(), s.createdAt(), s.startedAt(), s.finishedAt(), result);
+        return new JobView(s.id(), "/api/search/jobs/" + s.id(), s.kind(), s.key(), s.state(), s.progress(), s.done(),
+                s.total(), s.message(), s.error(), s.createdAt(), s.startedAt(), s.finishedAt(), result);
     }
 
     /** 202 Accepted with the job and its URL in Location. */
