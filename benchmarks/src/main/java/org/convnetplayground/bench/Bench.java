@@ -87,6 +87,7 @@ public final class Bench {
             double raw = Math.max(spin, quiet);
 
             double[] latency = queryLatency(search.url(), 1000);
+            double[] evaluation = evaluationTime(search.url());
             System.out.println();
             System.out.println("| figure | value |");
             System.out.println("|---|---|");
@@ -99,6 +100,8 @@ public final class Bench {
             System.out.printf("| cached top-50 cosine query over %d x 1280 vectors, HTTP round trip p50 / p95 | %.2f ms / %.2f ms |%n",
                     size, latency[0], latency[1]);
             System.out.printf("| same, ranking inside the service p50 / p95 | %.2f ms / %.2f ms |%n", latency[2], latency[3]);
+            System.out.printf("| evaluation of the %d-vector collection under cosine (all %d queries, exact distances, %d threads) | %.1f s (%.1f s wall incl. polling); mAP %.3f |%n",
+                    size, size, THREADS, evaluation[0], evaluation[1], evaluation[2]);
         }
     }
 
@@ -137,6 +140,20 @@ public final class Bench {
                 throw new IllegalStateException("no output");
             }
         }
+    }
+
+    /** Seconds the service reports for evaluating the whole collection, seconds of wall time, and the mAP. */
+    static double[] evaluationTime(String searchUrl) throws Exception {
+        String url = searchUrl + "/api/search/evaluation?dataset=" + DATASET + "&model=" + MODEL + "&layer=" + LAYER
+                + "&metric=cosine";
+        long start = System.nanoTime();
+        JsonNode r = get(url);
+        if (r.has("job")) {
+            await(searchUrl + r.get("job").asText());
+            r = get(url);
+        }
+        double wall = (System.nanoTime() - start) / 1e9;
+        return new double[] {r.get("seconds").asDouble(), wall, r.get("map").asDouble()};
     }
 
     /** Client-side and server-side latency percentiles (p50, p95) of top-50 queries with random query images. */
