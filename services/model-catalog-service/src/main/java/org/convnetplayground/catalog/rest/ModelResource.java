@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.TreeSet;
+import org.convnetplayground.catalog.filters.FilterImages;
 import org.convnetplayground.catalog.graph.Layer;
 import org.convnetplayground.catalog.store.CatalogModel;
 import org.convnetplayground.catalog.store.ModelStore;
@@ -38,6 +39,9 @@ public class ModelResource {
 
     @Inject
     ModelStore store;
+
+    @Inject
+    FilterImages filters;
 
     @GET
     @Operation(summary = "List models in order of complexity",
@@ -106,6 +110,27 @@ public class ModelResource {
         return model.table().layers().stream().filter(l -> l.name().equals(layer)).findFirst()
                 .orElseThrow(() -> ProblemException.unknown("layer", layer, "for model '" + id + "'",
                         model.table().featureLayers(), "/api/catalog/models/" + id + "/layers"));
+    }
+
+    @GET
+    @Path("/{id}/filters")
+    @Produces("image/png")
+    @Cache(maxAge = 86400)
+    @Operation(summary = "Picture a Conv layer's filters",
+            description = "Every filter of the layer (the model's first convolution when no layer is named) drawn as a "
+                    + "small image in a grid, in filter order. First-layer filters see the colour channels and are drawn "
+                    + "in colour: mid-grey is a zero weight, brighter channels are positive weights, each filter scaled "
+                    + "by its largest weight. Filters of deeper layers are drawn as the weight norm per position, in grey.")
+    @APIResponse(responseCode = "200", description = "A PNG.",
+            content = @Content(mediaType = "image/png",
+                    schema = @Schema(type = org.eclipse.microprofile.openapi.annotations.enums.SchemaType.STRING, format = "binary")))
+    @APIResponse(responseCode = "400", description = "The layer is not a Conv layer.",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "404", description = "Unknown model or layer.",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public Response filters(@Parameter(description = "Model id") @PathParam("id") String id,
+                            @Parameter(description = "A Conv layer; the first convolution when absent") @QueryParam("layer") String layer) {
+        return Response.ok(filters.png(store.require(id), layer), "image/png").build();
     }
 
     @GET
