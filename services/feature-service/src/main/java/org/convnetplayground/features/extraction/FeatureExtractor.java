@@ -7,7 +7,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
@@ -22,7 +21,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
@@ -64,6 +62,7 @@ public class FeatureExtractor {
     private final JobRegistry jobs;
     private final ExecutorService decoders;
     private final ExtractionMetrics metrics;
+    private final DatasetPipeline pipeline;
 
     @Inject
     public FeatureExtractor(ModelRegistry models, ImageCodec codec, InferenceEngine engine, FeatureConfig config,
@@ -77,6 +76,7 @@ public class FeatureExtractor {
                 named("extraction")), config.extraction().retention());
         this.decoders = Executors.newFixedThreadPool(Math.max(1, config.images().decodeThreads()), named("decode"));
         this.metrics = new ExtractionMetrics(registry, jobs::activeCount);
+        this.pipeline = new DatasetPipeline(codec, engine, config, decoders, metrics);
     }
 
     void onStart(@Observes StartupEvent event) {
@@ -183,7 +183,7 @@ public class FeatureExtractor {
         ModelInfo model = plan.model();
         PreprocessingSpec spec = model.preprocessing();
         Path file = models.file(model);
-        FloatBuffer input = direct(spec.floatsPerImage());
+        FloatBuffer input = DatasetPipeline.direct(spec.floatsPerImage());
         ImageCodec.Prepared prepared = codec.preprocess(image, name, spec, input, 0);
         try (InferenceEngine.Runner runner = engine.open(model.sha256(), file, model.inputName(), plan.layerNames())) {
             Map<String, LayerOutput> out = runner.run(input, spec.tensorShape(1));
@@ -202,7 +202,6 @@ public class FeatureExtractor {
     }
 
     private ExtractionResult extract(Dataset dataset, ExtractionPlan plan, JobContext ctx) throws IOException {
-        long started = System.nanoTime();
         ModelInfo model = plan.model();
         PreprocessingSpec spec = model.preprocessing();
         List<DatasetImage> images = dataset.images();
@@ -212,66 +211,32 @@ public class FeatureExtractor {
         Path file = models.file(model);
         Path dir = resultsDir.resolve(ctx.jobId());
         Files.createDirectories(dir);
-
-        int batchSize = Math.max(1, config.inference().batchSize());
-        int prefetch = Math.max(0, config.images().prefetchBatches());
-        int per = spec.floatsPerImage();
-        FloatBuffer[] buffers = new FloatBuffer[prefetch + 1];
-        for (int i = 0; i < buffers.length; i++) {
-            buffers[i] = direct(batchSize * per);
-        }
-        int batches = (n + batchSize - 1) / batchSize;
-        List<CompletableFuture<String[]>> prepared = new ArrayList<>();
         List<ExtractionResult.Item> items = new ArrayList<>(n);
         List<ExtractionResult.Skipped> skipped = new ArrayList<>();
         List<FileChannel> outputs = new ArrayList<>();
-        long waited = 0;
-        long inferred = 0;
-        try (InferenceEngine.Runner runner = engine.open(model.sha256(), file, model.inputName(), plan.layerNames())) {
+        DatasetPipeline.Timing timing;
+        try {
             for (int i = 0; i < plan.layers().size(); i++) {
                 outputs.add(FileChannel.open(dir.resolve(i + ".f32"), StandardOpenOption.CREATE,
                         StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE));
             }
             ctx.message("extracting " + n + " images");
-            int done = 0;
-            for (int b = 0; b < batches; b++) {
-                while (prepared.size() < Math.min(batches, b + prefetch + 1)) {
-                    int next = prepared.size();
-                    prepared.add(prepare(images, next, batchSize, spec, buffers[next % buffers.length]));
-                }
-                long waitStart = System.nanoTime();
-                String[] failures = prepared.get(b).join();
-                long inferStart = System.nanoTime();
-                waited += inferStart - waitStart;
-                prepared.set(b, null);
-                int from = b * batchSize;
-                int count = Math.min(batchSize, n - from);
-                FloatBuffer batch = buffers[b % buffers.length].duplicate().position(0).limit(count * per).slice();
-                Map<String, LayerOutput> out = runner.run(batch, spec.tensorShape(count));
-                long batchNanos = System.nanoTime() - inferStart;
-                inferred += batchNanos;
+            timing = pipeline.run(images, model, file, plan.layerNames(), ctx, (from, count, out, slots) -> {
                 for (int i = 0; i < plan.layers().size(); i++) {
                     ExtractionPlan.LayerPlan layer = plan.layers().get(i);
-                    writeRows(out.get(layer.name()), layer.dimension(), count, failures, plan.pooling(),
+                    writeRows(out.get(layer.name()), layer.dimension(), count, slots, plan.pooling(),
                             spec.channelsLast(), outputs.get(i));
                 }
                 for (int r = 0; r < count; r++) {
                     DatasetImage image = images.get(from + r);
-                    if (failures[r] == null) {
+                    if (slots[r].ok()) {
                         items.add(new ExtractionResult.Item(image.id(), image.label()));
                     } else {
-                        skipped.add(new ExtractionResult.Skipped(image.id(), failures[r]));
+                        skipped.add(new ExtractionResult.Skipped(image.id(), slots[r].failure()));
                     }
                 }
-                done += count;
-                int failed = (int) java.util.Arrays.stream(failures).filter(f -> f != null).count();
-                metrics.batch(model.id(), count - failed, batchNanos);
-                metrics.skipped(failed);
-                ctx.progress(done, n);
-                ctx.throwIfCancelled();
-            }
+            });
         } finally {
-            prepared.stream().filter(f -> f != null).forEach(f -> f.cancel(false));
             for (FileChannel c : outputs) {
                 c.close();
             }
@@ -280,54 +245,23 @@ public class FeatureExtractor {
             throw ProblemException.badRequest("no image of dataset '" + dataset.id() + "' could be used; first reason: "
                     + skipped.get(0).reason());
         }
-        double seconds = (System.nanoTime() - started) / 1e9;
-        metrics.finished(n / seconds);
+        double seconds = timing.seconds();
         ctx.message("extracted " + items.size() + " images in " + String.format("%.1f", seconds) + " s");
         LOG.infof("extraction %s: %s on %s, %d images (%d skipped) in %.1f s = %.1f images/s"
                         + " (inference %.1f s, waiting for decoded images %.1f s)", ctx.jobId(), model.id(), dataset.id(),
-                items.size(), skipped.size(), seconds, n / seconds, inferred / 1e9, waited / 1e9);
+                items.size(), skipped.size(), seconds, n / seconds, timing.inferenceSeconds(), timing.waitSeconds());
         List<ExtractionResult.LayerVectors> layers = plan.layers().stream()
                 .map(l -> new ExtractionResult.LayerVectors(l.name(), l.dimension())).toList();
         return new ExtractionResult(dataset.id(), dataset.version(), model.id(), model.sha256(), plan.pooling(), layers,
-                items, skipped, seconds, n / seconds, inferred / 1e9, waited / 1e9);
+                items, skipped, seconds, n / seconds, timing.inferenceSeconds(), timing.waitSeconds());
     }
 
-    /** Decodes one batch on the decode pool; each slot holds null or why its image was skipped. */
-    private CompletableFuture<String[]> prepare(List<DatasetImage> images, int batch, int batchSize,
-                                                PreprocessingSpec spec, FloatBuffer buffer) {
-        int from = batch * batchSize;
-        int count = Math.min(batchSize, images.size() - from);
-        String[] failures = new String[count];
-        CompletableFuture<?>[] slots = new CompletableFuture<?>[count];
-        for (int r = 0; r < count; r++) {
-            int slot = r;
-            DatasetImage image = images.get(from + r);
-            slots[r] = CompletableFuture.runAsync(() -> {
-                int offset = slot * spec.floatsPerImage();
-                try {
-                    if (image.bytes() > config.images().maxBytes()) {
-                        throw ProblemException.of(413, "Image too large", "'" + image.id() + "' is " + image.bytes()
-                                + " bytes; the limit is " + config.images().maxBytes());
-                    }
-                    codec.preprocess(Files.readAllBytes(image.file()), image.id(), spec, buffer, offset);
-                } catch (ProblemException e) {
-                    failures[slot] = e.getMessage();
-                    buffer.put(offset, new float[spec.floatsPerImage()]);
-                } catch (IOException | UncheckedIOException e) {
-                    failures[slot] = "cannot read '" + image.id() + "': " + e.getMessage();
-                    buffer.put(offset, new float[spec.floatsPerImage()]);
-                }
-            }, decoders);
-        }
-        return CompletableFuture.allOf(slots).thenApply(v -> failures);
-    }
-
-    private static void writeRows(LayerOutput out, int dim, int count, String[] failures, Pooling pooling,
+    private static void writeRows(LayerOutput out, int dim, int count, DatasetPipeline.Slot[] slots, Pooling pooling,
                                   boolean channelsLast, FileChannel channel) throws IOException {
         ByteBuffer bytes = ByteBuffer.allocate(count * dim * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
         float[] row = new float[dim];
         for (int r = 0; r < count; r++) {
-            if (failures[r] != null) {
+            if (!slots[r].ok()) {
                 continue;
             }
             pooling.pool(out.shape(), out.data(), r, channelsLast, row);
@@ -340,9 +274,6 @@ public class FeatureExtractor {
         }
     }
 
-    private static FloatBuffer direct(int floats) {
-        return ByteBuffer.allocateDirect(floats * Float.BYTES).order(ByteOrder.nativeOrder()).asFloatBuffer();
-    }
 
     /** Deletes result folders whose job the registry no longer remembers. */
     private void sweepResults() {
