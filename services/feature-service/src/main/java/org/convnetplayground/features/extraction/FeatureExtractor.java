@@ -92,6 +92,15 @@ public class FeatureExtractor {
         return jobs;
     }
 
+    /** The batched decode/infer pipeline, for other passes over a dataset (channel examples). */
+    DatasetPipeline pipeline() {
+        return pipeline;
+    }
+
+    ModelRegistry models() {
+        return models;
+    }
+
     /**
      * Resolves and checks a request: the model exists, every layer exists and pools to a usable vector.
      *

@@ -19,6 +19,7 @@ import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.opencv.global.opencv_core;
 import org.bytedeco.opencv.opencv_core.Mat;
 import org.bytedeco.opencv.opencv_core.Rect;
+import org.bytedeco.opencv.opencv_core.Scalar;
 import org.bytedeco.opencv.opencv_core.Size;
 import org.bytedeco.javacpp.IntPointer;
 import org.convnetplayground.features.config.FeatureConfig;
@@ -60,36 +61,100 @@ public class ImageCodec {
      */
     public Prepared preprocess(byte[] encoded, String name, PreprocessingSpec spec, FloatBuffer dst, int offset) {
         try (Mat image = decode(encoded, name)) {
-            int w = image.cols();
-            int h = image.rows();
-            int outW = spec.width();
-            int outH = spec.height();
-            // the source region that becomes the input: all of it (stretch) or the centre crop in source pixels
-            double regionW = w;
-            double regionH = h;
-            if (!spec.stretch()) {
-                double scale = Math.max(outH / (spec.cropFraction() * h), outW / (spec.cropFraction() * w));
-                regionW = Math.min(w, outW / scale);
-                regionH = Math.min(h, outH / scale);
-            }
-            int rw = Math.max(1, (int) Math.round(regionW));
-            int rh = Math.max(1, (int) Math.round(regionH));
-            int x0 = (int) Math.round((w - regionW) / 2.0);
-            int y0 = (int) Math.round((h - regionH) / 2.0);
-            x0 = Math.max(0, Math.min(x0, w - rw));
-            y0 = Math.max(0, Math.min(y0, h - rh));
-            // shrinking along both axes averages source pixels; enlarging along either uses the declared filter
-            boolean upscaling = outW > rw || outH > rh;
-            int filter = filter(spec.interpolation(), upscaling);
-            try (Rect roi = new Rect(x0, y0, rw, rh);
-                 Mat region = new Mat(image, roi);
-                 Mat resized = new Mat();
-                 Size target = new Size(outW, outH)) {
-                resize(region, resized, target, 0, 0, filter);
-                writeNormalised(resized, spec, dst, offset);
-            }
-            return new Prepared(w, h, List.of(x0, y0, rw, rh), filterName(filter));
+            return prepare(image, spec, dst, offset);
         }
+    }
+
+    /**
+     * Like {@link #preprocess} once per patch: the image with that rectangle painted in the image's median colour
+     * (its most typical tone, so hiding background adds no new content, unlike a fixed grey or the mean on a dark
+     * picture), for occlusion maps. The image is decoded once.
+     *
+     * @param patches rectangles [x, y, width, height] in the image's own pixels; null entries leave it unchanged
+     * @param dst     receives one preprocessed image per patch, from float index 0
+     * @return what preprocessing did (the same for every patch)
+     */
+    public Prepared preprocessOccluded(byte[] encoded, String name, PreprocessingSpec spec, List<int[]> patches,
+                                       FloatBuffer dst) {
+        try (Mat image = decode(encoded, name); Scalar fill = medianColour(image)) {
+            Prepared prepared = null;
+            for (int k = 0; k < patches.size(); k++) {
+                int[] r = patches.get(k);
+                try (Mat copy = image.clone()) {
+                    if (r != null) {
+                        try (Rect rect = new Rect(r[0], r[1], r[2], r[3]); Mat patch = new Mat(copy, rect)) {
+                            patch.put(fill);
+                        }
+                    }
+                    prepared = prepare(copy, spec, dst, k * spec.floatsPerImage());
+                }
+            }
+            return prepared;
+        }
+    }
+
+    /** Per-channel median of an 8-bit BGR image, from its histogram. */
+    private static Scalar medianColour(Mat bgr) {
+        int n = bgr.cols() * bgr.rows();
+        byte[] px = new byte[n * 3];
+        try (Mat continuous = bgr.isContinuous() ? null : bgr.clone()) {
+            (continuous != null ? continuous : bgr).data().get(px);
+        }
+        double[] median = new double[3];
+        for (int c = 0; c < 3; c++) {
+            int[] histogram = new int[256];
+            for (int i = 0; i < n; i++) {
+                histogram[px[i * 3 + c] & 0xFF]++;
+            }
+            int seen = 0;
+            for (int v = 0; v < 256; v++) {
+                seen += histogram[v];
+                if (seen * 2 >= n) {
+                    median[c] = v;
+                    break;
+                }
+            }
+        }
+        return new Scalar(median[0], median[1], median[2], 0);
+    }
+
+    /** The decoded size of an image, [width, height], checking it as {@link #preprocess} does. */
+    public List<Integer> size(byte[] encoded, String name) {
+        try (Mat image = decode(encoded, name)) {
+            return List.of(image.cols(), image.rows());
+        }
+    }
+
+    private static Prepared prepare(Mat image, PreprocessingSpec spec, FloatBuffer dst, int offset) {
+        int w = image.cols();
+        int h = image.rows();
+        int outW = spec.width();
+        int outH = spec.height();
+        // the source region that becomes the input: all of it (stretch) or the centre crop in source pixels
+        double regionW = w;
+        double regionH = h;
+        if (!spec.stretch()) {
+            double scale = Math.max(outH / (spec.cropFraction() * h), outW / (spec.cropFraction() * w));
+            regionW = Math.min(w, outW / scale);
+            regionH = Math.min(h, outH / scale);
+        }
+        int rw = Math.max(1, (int) Math.round(regionW));
+        int rh = Math.max(1, (int) Math.round(regionH));
+        int x0 = (int) Math.round((w - regionW) / 2.0);
+        int y0 = (int) Math.round((h - regionH) / 2.0);
+        x0 = Math.max(0, Math.min(x0, w - rw));
+        y0 = Math.max(0, Math.min(y0, h - rh));
+        // shrinking along both axes averages source pixels; enlarging along either uses the declared filter
+        boolean upscaling = outW > rw || outH > rh;
+        int filter = filter(spec.interpolation(), upscaling);
+        try (Rect roi = new Rect(x0, y0, rw, rh);
+             Mat region = new Mat(image, roi);
+             Mat resized = new Mat();
+             Size target = new Size(outW, outH)) {
+            resize(region, resized, target, 0, 0, filter);
+            writeNormalised(resized, spec, dst, offset);
+        }
+        return new Prepared(w, h, List.of(x0, y0, rw, rh), filterName(filter));
     }
 
     /**

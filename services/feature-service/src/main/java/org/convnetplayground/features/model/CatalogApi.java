@@ -29,7 +29,7 @@ public interface CatalogApi {
     /** The parts of the catalog's model description the feature-service uses. */
     record CatalogModel(String id, String sha256, long sizeBytes, List<Integer> inputSize, String inputName,
                         boolean hasClassifier,
-                        int numClasses, String embeddingLayer, List<String> featureLayers,
+                        int numClasses, String outputLayer, String embeddingLayer, List<String> featureLayers,
                         CatalogPreprocessing preprocessing) {
     }
 

@@ -13,6 +13,8 @@ import org.convnetplayground.features.image.PreprocessingSpec;
  * @param inputName      the graph input that takes the image
  * @param preprocessing  how to make its input
  * @param hasClassifier  whether it ends in class logits
+ * @param numClasses     classes of the classifier, 0 for feature extractors
+ * @param outputLayer    the model's final output (class logits for classifiers)
  * @param featureLayers  the curated feature layers
  * @param embeddingLayer the final pooled embedding
  * @param layerShapes    output shape (batch -1) of every layer, in graph order
@@ -24,6 +26,8 @@ public record ModelInfo(
         String inputName,
         PreprocessingSpec preprocessing,
         boolean hasClassifier,
+        int numClasses,
+        String outputLayer,
         List<String> featureLayers,
         String embeddingLayer,
         Map<String, List<Long>> layerShapes) {

@@ -86,7 +86,7 @@ public class ModelRegistry {
             shapes.put(l.name(), l.outputShape());
         }
         ModelInfo info = new ModelInfo(m.id(), m.sha256(), m.sizeBytes(), m.inputName(), spec(m.preprocessing()),
-                m.hasClassifier(), m.featureLayers(), m.embeddingLayer(), shapes);
+                m.hasClassifier(), m.numClasses(), m.outputLayer(), m.featureLayers(), m.embeddingLayer(), shapes);
         infos.put(id, new Timed<>(info, Instant.now()));
         return info;
     }

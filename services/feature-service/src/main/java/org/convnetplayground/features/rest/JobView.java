@@ -9,7 +9,7 @@ import org.convnetplayground.jobs.JobStatus;
 import org.convnetplayground.problem.Problem;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
-/** An extraction job as clients poll it. */
+/** A job as clients poll it: an extraction, or the indexing of a layer's channels over a dataset. */
 @Schema(name = "ExtractionJob")
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record JobView(
@@ -32,7 +32,8 @@ public record JobView(
         ExtractionResult result = s.state() == JobState.SUCCEEDED
                 ? job.result().filter(ExtractionResult.class::isInstance).map(ExtractionResult.class::cast).orElse(null)
                 : null;
-        return new JobView(s.id(), "/api/features/extractions/" + s.id(), s.state(), s.progress(), s.done(), s.total(),
+        String url = "extraction".equals(s.kind()) ? "/api/features/extractions/" + s.id() : "/api/features/jobs/" + s.id();
+        return new JobView(s.id(), url, s.state(), s.progress(), s.done(), s.total(),
                 s.message(), s.error(), s.createdAt(), s.startedAt(), s.finishedAt(), result);
     }
 }

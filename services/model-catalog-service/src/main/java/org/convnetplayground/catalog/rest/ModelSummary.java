@@ -24,6 +24,7 @@ public record ModelSummary(
         @Schema(description = "The graph input that takes the image tensor.") String inputName,
         @Schema(description = "Whether the model ends in ImageNet class logits.") boolean hasClassifier,
         @Schema(description = "Number of classes of the classifier, 0 for feature extractors.") int numClasses,
+        @Schema(description = "The model's final output layer (class logits for classifiers).") String outputLayer,
         @Schema(description = "The final pooled embedding layer (or the last feature map, which is pooled).")
         String embeddingLayer,
         @Schema(description = "The curated feature layers, early to late, offered first in the UI.")
@@ -38,11 +39,17 @@ public record ModelSummary(
         @Schema(description = "Size of the ONNX file in bytes.") long sizeBytes,
         @Schema(description = "ONNX opset of the default domain.") long opset) {
 
+    private static String outputLayer(CatalogModel m) {
+        String declared = m.metadata().outputName();
+        boolean exists = m.table().layers().stream().anyMatch(l -> l.name().equals(declared));
+        return exists ? declared : m.table().layers().get(m.table().layers().size() - 1).name();
+    }
+
     static ModelSummary of(CatalogModel m, int rank) {
         ModelMetadata meta = m.metadata();
         return new ModelSummary(m.id(), meta.name(), meta.family(), meta.architecture(), rank, m.parameters(),
                 m.layerCount(), m.table().flops(), meta.preprocessing().inputSize(), m.inputName(), meta.hasClassifier(),
-                meta.numClasses(), m.table().embeddingLayer(), m.table().featureLayers(), meta.preprocessing(),
+                meta.numClasses(), outputLayer(m), m.table().embeddingLayer(), m.table().featureLayers(), meta.preprocessing(),
                 meta.license(), meta.source(), meta.originalFormat(), meta.notes(), m.sha256(), m.sizeBytes(),
                 m.opset());
     }
