@@ -205,8 +205,11 @@ async function main() {
     const response = await page.goto(`${BASE}/`, { waitUntil: 'domcontentloaded' });
     check(response?.ok(), `GET / answered ${response?.status()}`);
     check((await page.textContent('header'))?.includes('ConvNet Playground'), 'the header does not name the product');
-    const navLinks = await page.$$eval('header nav a', (as) => as.map((a) => a.textContent?.trim()));
-    check(navLinks.length === 1 && navLinks[0] === 'Semantic Search', `the navigation should only link Semantic Search, has ${JSON.stringify(navLinks)}`);
+    // Each link's accessible name (phones show a shorter label).
+    const navLinks = await page.$$eval('header nav a', (as) => as.map((a) => a.getAttribute('aria-label') ?? a.textContent?.trim()));
+    const expectedNav = ['Semantic Search', 'Evaluation', 'Embedding map', 'Duplicates'];
+    check(JSON.stringify(navLinks) === JSON.stringify(expectedNav), `the navigation should link ${JSON.stringify(expectedNav)}, has ${JSON.stringify(navLinks)}`);
+    check((await page.getAttribute('header nav a[aria-current="page"]', 'data-path')) === '/search', 'Semantic Search is not the current page in the navigation');
     const defaults = { dataset: 'caltech101-iconic200', model: 'mobilenet_v2_1.0_224', layer: v2.embeddingLayer, metric: 'cosine', pooling: 'avg' };
     await until('the default selection', async () => {
       const s = await selection(page);

@@ -1,9 +1,17 @@
 // The page shell (header with product name, tagline and navigation) and the hash router.
 import './styles.css';
 import { h, svg } from './lib/dom';
+import { parseRoute } from './lib/hash';
 import { createBanner } from './ui/banner';
+import type { MountPage, Page } from './pages/common/page';
 import { mountSearchPage } from './pages/search';
 import { parseHash, SEARCH_ROUTE } from './pages/search/state';
+import { EVALUATION_ROUTE } from './pages/evaluation/state';
+import { mountEvaluationPage } from './pages/evaluation';
+import { MAP_ROUTE } from './pages/map/state';
+import { mountMapPage } from './pages/map';
+import { DUPLICATES_ROUTE } from './pages/duplicates/state';
+import { mountDuplicatesPage } from './pages/duplicates';
 
 const LOGO = `<svg viewBox="0 0 28 28" width="28" height="28" aria-hidden="true">
   <rect width="28" height="28" rx="7" fill="var(--accent)"/>
@@ -13,49 +21,96 @@ const LOGO = `<svg viewBox="0 0 28 28" width="28" height="28" aria-hidden="true"
     <rect x="6" y="18" width="4" height="4" rx="1" opacity=".55"/><rect x="12" y="18" width="4" height="4" rx="1" opacity=".8"/><rect x="18" y="18" width="4" height="4" rx="1" opacity=".55"/>
   </g></svg>`;
 
-/** The pages there are; a link is added here when a page exists. */
-const PAGES = [{ path: SEARCH_ROUTE, title: 'Semantic Search' }] as const;
+const mountSearch: MountPage = (banner, hash) => {
+  const page = mountSearchPage(banner, parseHash(hash).params);
+  return { ...page, applyLink: (next) => page.applyLink(parseHash(next).params) };
+};
 
-function header(active: string): HTMLElement {
-  return h(
+/**
+ * The pages there are, in navigation order. A "document" page scrolls as a whole; the others fill the
+ * window and scroll inside their panes.
+ */
+const PAGES: readonly { path: string; title: string; short?: string; mount: MountPage; document?: boolean }[] = [
+  { path: SEARCH_ROUTE, title: 'Semantic Search', short: 'Search', mount: mountSearch },
+  { path: EVALUATION_ROUTE, title: 'Evaluation', mount: mountEvaluationPage, document: true },
+  { path: MAP_ROUTE, title: 'Embedding map', short: 'Map', mount: mountMapPage },
+  { path: DUPLICATES_ROUTE, title: 'Duplicates', mount: mountDuplicatesPage },
+];
+
+function header(): { el: HTMLElement; setActive(path: string): void; setHref(path: string, hash: string): void } {
+  // On phones a shorter label is shown; the accessible name stays the full title.
+  const links = PAGES.map((p) =>
+    p.short
+      ? h('a', { href: `#${p.path}`, class: 'nav-link', 'data-path': p.path, 'aria-label': p.title }, h('span', { class: 'nav-full' }, p.title), h('span', { class: 'nav-short' }, p.short))
+      : h('a', { href: `#${p.path}`, class: 'nav-link', 'data-path': p.path }, p.title),
+  );
+  const el = h(
     'header',
     { class: 'app-header' },
-    h(
-      'a',
-      { class: 'brand', href: `#${SEARCH_ROUTE}` },
-      svg(LOGO),
-      h('span', { class: 'brand-name' }, 'ConvNet Playground'),
-    ),
+    h('a', { class: 'brand', href: `#${SEARCH_ROUTE}` }, svg(LOGO), h('span', { class: 'brand-name' }, 'ConvNet Playground')),
     h('p', { class: 'tagline' }, 'See what pretrained CNNs see — and search images by it.'),
-    h(
-      'nav',
-      { class: 'nav', 'aria-label': 'Pages' },
-      ...PAGES.map((p) => h('a', { href: `#${p.path}`, class: 'nav-link', 'aria-current': p.path === active ? 'page' : undefined }, p.title)),
-    ),
+    h('nav', { class: 'nav', 'aria-label': 'Pages' }, ...links),
   );
+  return {
+    el,
+    setHref(path, hash) {
+      links.find((a) => a.dataset.path === path)?.setAttribute('href', hash);
+    },
+    setActive(path) {
+      for (const a of links) {
+        if (a.dataset.path === path) {
+          a.setAttribute('aria-current', 'page');
+          a.setAttribute('href', `#${path}`);
+        } else a.removeAttribute('aria-current');
+      }
+    },
+  };
 }
 
 function start(): void {
   const root = document.getElementById('app');
   if (!root) return;
-  let route = parseHash(location.hash);
-  if (route.path !== SEARCH_ROUTE) {
-    history.replaceState(null, '', `#${SEARCH_ROUTE}`);
-    route = parseHash(location.hash);
-  }
   const banner = createBanner();
-  const page = mountSearchPage(banner, route.params);
-  root.replaceChildren(header(SEARCH_ROUTE), banner.el, h('main', { class: 'app-main', id: 'main' }, page.el));
+  const top = header();
+  const main = h('main', { class: 'app-main', id: 'main' });
+  root.replaceChildren(top.el, banner.el, main);
 
-  // A link pasted or edited in the address bar: apply it when it differs from what is shown.
-  window.addEventListener('hashchange', () => {
-    const next = parseHash(location.hash);
-    if (next.path !== SEARCH_ROUTE) {
-      history.replaceState(null, '', page.currentHash());
+  let current: { path: string; page: Page } | undefined;
+
+  function show(hash: string) {
+    let { path } = parseRoute(hash);
+    let entry = PAGES.find((p) => p.path === path);
+    if (!entry) {
+      entry = PAGES[0]!;
+      path = entry.path;
+      hash = `#${path}`;
+      history.replaceState(null, '', hash);
+    }
+    if (current?.path === path) {
+      const shown = current.page.currentHash();
+      // The page's bare link (its navigation link) keeps what it shows; any other link is applied.
+      if (hash === `#${path}`) history.replaceState(null, '', shown);
+      else if (hash !== shown) current.page.applyLink(hash);
       return;
     }
-    if (location.hash !== page.currentHash()) page.applyLink(next.params);
-  });
+    if (current) {
+      // The link of the page left leads back to what it showed.
+      top.setHref(current.path, current.page.currentHash());
+      current.page.dispose();
+    }
+    banner.hide();
+    const page = entry.mount(banner, hash);
+    current = { path, page };
+    main.className = entry.document ? 'app-main app-main-document' : 'app-main';
+    main.replaceChildren(page.el);
+    top.setActive(path);
+    document.title = `ConvNet Playground · ${entry.title}`;
+    window.scrollTo(0, 0);
+  }
+
+  show(location.hash);
+  // A link followed, pasted or edited in the address bar: show its page, or apply it to the page shown.
+  window.addEventListener('hashchange', () => show(location.hash));
 }
 
 start();

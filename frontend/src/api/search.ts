@@ -24,3 +24,12 @@ export function formData(body: Record<string, string | Blob | undefined>): FormD
 export function isJob(body: SearchResults | Job | undefined, status: number): body is Job {
   return status === 202 && body !== undefined && typeof (body as Job).job === 'string';
 }
+
+export type EvaluationResult = components['schemas']['EvaluationResult'];
+export type ClassScores = components['schemas']['ClassScores'];
+export type Leaderboard = components['schemas']['Leaderboard'];
+export type LeaderboardRow = components['schemas']['LeaderboardRow'];
+export type LeaderboardModel = components['schemas']['LeaderboardModel'];
+export type Projection = components['schemas']['Projection'];
+export type ProjectedPoint = components['schemas']['ProjectedPoint'];
+export type Duplicates = components['schemas']['Duplicates'];

@@ -62,3 +62,32 @@ export function rovingFocus(container: HTMLElement, selector: string): { reset(c
     },
   };
 }
+
+/**
+ * A group of role="radio" buttons as a radio group: one tab stop (the checked one), the arrow keys
+ * move the choice.
+ */
+export function radioGroup(group: HTMLElement): { sync(): void } {
+  const radios = () => [...group.querySelectorAll<HTMLElement>('[role="radio"]')];
+  const sync = () => {
+    const list = radios();
+    const checked = list.find((r) => r.getAttribute('aria-checked') === 'true') ?? list[0];
+    for (const r of list) r.tabIndex = r === checked ? 0 : -1;
+  };
+  group.addEventListener('keydown', (e) => {
+    const list = radios();
+    const i = list.indexOf(document.activeElement as HTMLElement);
+    const step = e.key === 'ArrowRight' || e.key === 'ArrowDown' ? 1 : e.key === 'ArrowLeft' || e.key === 'ArrowUp' ? -1 : 0;
+    if (i < 0 || step === 0) return;
+    e.preventDefault();
+    const next = list[(i + step + list.length) % list.length]!;
+    next.click();
+    // The click may re-render the group: focus the radio with the same value.
+    const value = next.dataset.method ?? next.dataset.metric;
+    const now = radios().find((r) => (r.dataset.method ?? r.dataset.metric) === value) ?? next;
+    now.focus();
+    sync();
+  });
+  group.addEventListener('click', () => sync());
+  return { sync };
+}

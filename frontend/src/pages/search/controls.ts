@@ -4,14 +4,24 @@ import type { Layer, Model } from '../../api/catalog';
 import { h } from '../../lib/dom';
 import { datasetLabel, layerLabel, modelLabel } from '../../lib/format';
 import { groupLayers } from './defaults';
-import { POOLINGS, type Pooling, type SearchState, type Selection } from './state';
+import { POOLINGS, type Pooling, type Selection } from './state';
+
+/** What the selectors show: a collection (dataset, model, layer, pooling) and a metric. */
+export type CollectionChoice = Pick<Selection, 'dataset' | 'model' | 'layer' | 'metric' | 'pooling'>;
 
 export interface ControlsView {
   readonly el: HTMLElement;
   setLists(lists: { datasets?: Dataset[]; models?: Model[]; metrics?: string[] }): void;
   setLayers(model: Model, layers: readonly Layer[]): void;
   setLayersPending(message: string): void;
-  render(state: SearchState): void;
+  render(state: CollectionChoice): void;
+}
+
+export interface ControlsOptions {
+  /** The accessible name of the settings card ("Search settings" by default). */
+  label?: string;
+  /** A field shown in place of the metric selector (e.g. the map's projection method). */
+  replaceMetric?: HTMLElement;
 }
 
 const POOLING_TEXT: Record<Pooling, string> = {
@@ -19,7 +29,7 @@ const POOLING_TEXT: Record<Pooling, string> = {
   max: 'max — strongest response',
 };
 
-function field(id: string, label: string, control: HTMLElement, extra = ''): HTMLElement {
+export function field(id: string, label: string, control: HTMLElement, extra = ''): HTMLElement {
   return h('div', { class: `field ${extra}`.trim() }, h('label', { for: id, class: 'field-label' }, label), control);
 }
 
@@ -38,7 +48,7 @@ function setValue(el: HTMLSelectElement, value: string): void {
   if (value && el.value !== value && [...el.options].some((o) => o.value === value)) el.value = value;
 }
 
-export function createControls(onChange: (patch: Partial<Selection>) => void): ControlsView {
+export function createControls(onChange: (patch: Partial<Selection>) => void, options: ControlsOptions = {}): ControlsView {
   const dataset = select('sel-dataset', 'dataset');
   const model = select('sel-model', 'model');
   const layer = select('sel-layer', 'layer');
@@ -63,21 +73,23 @@ export function createControls(onChange: (patch: Partial<Selection>) => void): C
       h('p', { class: 'advanced-note' }, "How a layer's H×W×C output becomes one C-value vector per image. Each pooling is its own collection, built on first use."),
     ),
   );
-  document.addEventListener('click', (e) => {
-    if (advanced.open && !advanced.contains(e.target as Node)) advanced.open = false;
-  });
+  const closeAdvanced = (e: MouseEvent) => {
+    if (!advanced.isConnected) document.removeEventListener('click', closeAdvanced);
+    else if (advanced.open && !advanced.contains(e.target as Node)) advanced.open = false;
+  };
+  document.addEventListener('click', closeAdvanced);
 
   const el = h(
     'section',
-    { class: 'controls card', 'aria-label': 'Search settings' },
+    { class: 'controls card', 'aria-label': options.label ?? 'Search settings' },
     field('sel-dataset', 'Dataset', dataset, 'field-dataset'),
     field('sel-model', 'Model', model, 'field-model'),
     field('sel-layer', 'Layer', layer, 'field-layer'),
-    field('sel-metric', 'Metric', metric, 'field-metric'),
+    options.replaceMetric ?? field('sel-metric', 'Metric', metric, 'field-metric'),
     advanced,
   );
 
-  let lastState: SearchState | undefined;
+  let lastState: CollectionChoice | undefined;
   return {
     el,
     setLists({ datasets, models, metrics }) {

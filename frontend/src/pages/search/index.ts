@@ -1,15 +1,15 @@
 // The Semantic Search page: wires the store, the URL hash and the page's parts together.
-import { catalogApi, type Layer, type Model } from '../../api/catalog';
-import { featuresApi, type Dataset } from '../../api/features';
-import { errorMessage, unwrap } from '../../api/problem';
-import { searchApi } from '../../api/search';
+import type { Layer, Model } from '../../api/catalog';
+import type { Dataset } from '../../api/features';
+import { errorMessage } from '../../api/problem';
 import type { Banner } from '../../ui/banner';
 import { h } from '../../lib/dom';
 import { labelOfId } from '../../lib/format';
 import { Latest } from '../../lib/latest';
 import { Store } from '../../lib/store';
+import { layersOf, loadLists } from '../common/lists';
 import { createControls } from './controls';
-import { PREFERRED_DATASET, PREFERRED_METRIC, PREFERRED_MODEL, pickById, pickLayer, pickMetric } from './defaults';
+import { PREFERRED_DATASET, PREFERRED_MODEL, pickById, pickLayer, pickMetric } from './defaults';
 import { createPicker } from './picker';
 import { createQueryPanel, type QueryView } from './query-panel';
 import { createResults } from './results';
@@ -21,12 +21,13 @@ export interface SearchPage {
   /** Applies values from a link (the URL hash): unknown ones are replaced by defaults, with a note. */
   applyLink(params: Partial<Selection>): void;
   currentHash(): string;
+  /** Stops whatever the page is waiting for (it is being left). */
+  dispose(): void;
 }
 
 export function mountSearchPage(banner: Banner, initial: Partial<Selection>): SearchPage {
   const store = new Store<SearchState>(EMPTY_STATE);
   const labels = new Map<string, string>();
-  const layerCache = new Map<string, Promise<Layer[]>>();
   const selecting = new Latest();
   let datasets: Dataset[] = [];
   let models: Model[] = [];
@@ -85,16 +86,6 @@ export function mountSearchPage(banner: Banner, initial: Partial<Selection>): Se
         ? { kind: 'image', dataset: s.dataset, id: s.q, label: labels.get(s.q) ?? labelOfId(s.q) }
         : { kind: 'none' };
     query.show(view);
-  }
-
-  function layersOf(modelId: string): Promise<Layer[]> {
-    let layers = layerCache.get(modelId);
-    if (!layers) {
-      layers = catalogApi.GET('/api/catalog/models/{id}/layers', { params: { path: { id: modelId } } }).then(unwrap);
-      layerCache.set(modelId, layers);
-      layers.catch(() => layerCache.delete(modelId));
-    }
-    return layers;
   }
 
   /**
@@ -189,33 +180,20 @@ export function mountSearchPage(banner: Banner, initial: Partial<Selection>): Se
     }
   });
 
-  async function loadLists(): Promise<void> {
-    const [d, m, x] = await Promise.allSettled([
-      featuresApi.GET('/api/features/datasets').then(unwrap),
-      catalogApi.GET('/api/catalog/models').then(unwrap),
-      searchApi.GET('/api/search/metrics').then(unwrap),
-    ]);
-    const failures: string[] = [];
-    if (d.status === 'fulfilled') datasets = d.value;
-    else failures.push(errorMessage(d.reason));
-    if (m.status === 'fulfilled') models = m.value;
-    else failures.push(errorMessage(m.reason));
-    if (x.status === 'fulfilled') metrics = x.value;
-    else {
-      // The search-service ranks by cosine when no metric is named: offer that and let the search say more.
-      metrics = [PREFERRED_METRIC];
-      failures.push(errorMessage(x.reason));
-    }
+  async function loadAll(): Promise<void> {
+    const l = await loadLists();
+    datasets = l.datasets;
+    models = l.models;
+    metrics = l.metrics;
     controls.setLists({ datasets, models, metrics });
-    if (failures.length) {
-      listFailure = failures.join('; ');
+    if (l.failure) {
+      listFailure = l.failure;
       banner.show(listFailure);
     }
-    if (d.status === 'fulfilled' && datasets.length === 0) banner.show('the feature-service lists no datasets: add a folder of class sub-folders to its datasets directory');
-    if (m.status === 'fulfilled' && models.length === 0) banner.show('the model catalog lists no models');
+    for (const note of l.notes) banner.show(note);
   }
 
-  listsReady = loadLists();
+  listsReady = loadAll();
   void select(initial, true);
 
   return {
@@ -224,5 +202,9 @@ export function mountSearchPage(banner: Banner, initial: Partial<Selection>): Se
       void select(params, true);
     },
     currentHash: () => toHash(store.get()),
+    dispose() {
+      runner.cancel();
+      selecting.cancel();
+    },
   };
 }

@@ -6,8 +6,16 @@ import { jobFraction } from './jobs';
 
 export interface ProgressView {
   readonly el: HTMLElement;
-  show(job: Job, what: string): void;
+  /** Shows the job's progress under a title such as "Building the collection for …". */
+  show(job: Job, title: string): void;
   hide(): void;
+}
+
+/** "32 / 200 images" for a collection build; "41%" for other work, whose steps are not images. */
+export function progressCounts(job: Job, percent: number): string {
+  const build = job.kind === undefined || job.kind === 'collection-build';
+  if (build && job.total) return `${formatInt(job.done ?? 0)} / ${formatInt(job.total)} images`;
+  return job.state === 'queued' ? '' : `${percent}%`;
 }
 
 export function createProgress(): ProgressView {
@@ -16,7 +24,7 @@ export function createProgress(): ProgressView {
   const fill = h('div', { class: 'progress-fill' });
   const bar = h(
     'div',
-    { class: 'progress-bar', role: 'progressbar', 'aria-valuemin': 0, 'aria-valuemax': 100, 'aria-valuenow': 0, 'aria-label': 'Building the collection' },
+    { class: 'progress-bar', role: 'progressbar', 'aria-valuemin': 0, 'aria-valuemax': 100, 'aria-valuenow': 0, 'aria-label': 'Progress' },
     fill,
   );
   const counts = h('p', { class: 'progress-counts' });
@@ -27,11 +35,12 @@ export function createProgress(): ProgressView {
   );
   return {
     el,
-    show(job, what) {
+    show(job, heading) {
       const percent = Math.round(jobFraction(job) * 100);
-      title.textContent = `Building the collection for ${what}`;
+      title.textContent = heading;
+      bar.setAttribute('aria-label', heading);
       message.textContent = job.message || (job.state === 'queued' ? 'waiting to start…' : 'working…');
-      counts.textContent = job.total ? `${formatInt(job.done ?? 0)} / ${formatInt(job.total)} images` : '';
+      counts.textContent = progressCounts(job, percent);
       fill.style.width = `${percent}%`;
       bar.setAttribute('aria-valuenow', String(percent));
       bar.setAttribute('aria-valuetext', `${percent}% – ${message.textContent}`);

@@ -93,7 +93,7 @@ export function createResults(onPick: (hit: Hit) => void, onRetry: () => void): 
       message.hidden = true;
       if (!hasHits) skeletons();
       grid.classList.add('is-stale');
-      progress.show(job, `${s.model} · ${s.layer} on ${s.dataset}`);
+      progress.show(job, `Building the collection for ${s.model} · ${s.layer} on ${s.dataset}`);
       setState('building', s);
     },
     ready(r, s) {

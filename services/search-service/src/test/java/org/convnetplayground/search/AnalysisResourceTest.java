@@ -83,6 +83,9 @@ class AnalysisResourceTest {
 
     @Test
     void leaderboardRanksEveryFeatureLayerAndLateLayersWin() {
+        // only looking (start=false) never starts work: nothing is computed yet
+        given().get("/api/search/leaderboard?dataset=" + Queries.TINY_DATASET + "&models=" + Queries.TINY_MODEL
+                + "&metrics=cosine&start=false").then().statusCode(204);
         JsonPath board = ready("/api/search/leaderboard?dataset=" + Queries.TINY_DATASET + "&models="
                 + Queries.TINY_MODEL + "&metrics=cosine");
         List<Map<String, Object>> rows = board.getList("rows");
@@ -99,6 +102,8 @@ class AnalysisResourceTest {
         // asked again, it answers at once from what was computed
         given().get("/api/search/leaderboard?dataset=" + Queries.TINY_DATASET + "&models=" + Queries.TINY_MODEL
                 + "&metrics=cosine").then().statusCode(200);
+        given().get("/api/search/leaderboard?dataset=" + Queries.TINY_DATASET + "&models=" + Queries.TINY_MODEL
+                + "&metrics=cosine&start=false").then().statusCode(200);
     }
 
     @Test

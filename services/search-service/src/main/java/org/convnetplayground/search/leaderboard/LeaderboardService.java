@@ -63,7 +63,11 @@ public class LeaderboardService {
     }
 
     /** Either the leaderboard or the job computing it. */
-    public sealed interface Outcome permits Ready, Pending {
+    public sealed interface Outcome permits Ready, Pending, NotComputed {
+    }
+
+    /** Asked only to look (start=false), and there is nothing computed or being computed. */
+    public record NotComputed() implements Outcome {
     }
 
     public record Ready(Leaderboard leaderboard) implements Outcome {
@@ -76,14 +80,14 @@ public class LeaderboardService {
      * @param modelIds the models to compare; every model in the catalog when empty
      * @param metrics  metric names; cosine and euclidean when empty
      */
-    public Outcome leaderboard(String dataset, List<String> modelIds, List<String> metrics, String pooling) {
+    public Outcome leaderboard(String dataset, List<String> modelIds, List<String> metrics, String pooling, boolean start) {
         if (dataset == null || dataset.isBlank()) {
             throw ProblemException.missing("dataset", "a dataset id from /api/features/datasets");
         }
         List<Metric> chosenMetrics = (metrics.isEmpty() ? DEFAULT_METRICS : metrics).stream()
                 .map(m -> Metric.byName(m).orElseThrow(() -> ProblemException.unknown("metric", m, null, Metric.names(),
                         "/api/search/metrics").withStatus(400, "Unknown metric")))
-                .distinct().toList();
+                .distinct().sorted().toList();
         features.requireDataset(dataset);
         List<CatalogApi.CatalogModel> all = catalogCalls.call(catalog::models);
         List<CatalogApi.CatalogModel> chosen = new ArrayList<>();
@@ -94,12 +98,20 @@ public class LeaderboardService {
         if (chosen.isEmpty()) {
             chosen = all;
         }
-        List<CatalogApi.CatalogModel> models = List.copyOf(chosen);
+        // the catalog's order (simplest first), whatever the request's order, so equal requests share one result
+        List<CatalogApi.CatalogModel> models = all.stream().filter(chosen::contains).toList();
         String key = dataset + "|" + pooling + "|" + String.join(",", models.stream().map(CatalogApi.CatalogModel::id).toList())
                 + "|" + String.join(",", chosenMetrics.stream().map(Metric::id).toList());
         Cached hit = cache.get(key);
         if (hit != null && hit.stillValid(store)) {
             return new Ready(hit.leaderboard());
+        }
+        if (!start) {
+            Optional<Job<?>> running = jobs.registry().active(KIND, key);
+            if (running.isPresent()) {
+                return new Pending(running.get());
+            }
+            return new NotComputed();
         }
         return new Pending(jobs.submit(KIND, key, ctx -> {
             Cached computed = compute(dataset, models, chosenMetrics, pooling, ctx);

@@ -118,13 +118,15 @@ public class AnalysisResource {
                     + "chosen metric (cosine and euclidean when none are named), ranked by mean average precision. The "
                     + "first request starts a job that builds the missing collections - all feature layers of a model "
                     + "in one extraction pass - and evaluates each; later requests answer at once until a collection "
-                    + "is rebuilt.")
+                    + "is rebuilt. Models are always listed simplest first and metrics in a fixed order, whatever the "
+                    + "order of the request.")
     @APIResponse(responseCode = "200", description = "The leaderboard, best first.",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Leaderboard.class)))
     @APIResponse(responseCode = "202", description = PENDING,
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = JobView.class)))
     @APIResponse(responseCode = "400", description = "Missing dataset or unknown metric.",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "204", description = "With start=false: nothing computed or being computed for this request.")
     @APIResponse(responseCode = "404", description = "Unknown dataset or model.",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "503", description = "The model catalog or the feature-service is unavailable.",
@@ -132,14 +134,19 @@ public class AnalysisResource {
     public Response leaderboard(@QueryParam("dataset") String dataset,
                                 @Parameter(description = "Comma-separated model ids; all when absent") @QueryParam("models") String models,
                                 @Parameter(description = "Comma-separated metrics; cosine,euclidean when absent") @QueryParam("metrics") String metrics,
-                                @Parameter(description = "avg (default), max or flatten") @QueryParam("pooling") String pooling) {
+                                @Parameter(description = "avg (default), max or flatten") @QueryParam("pooling") String pooling,
+                                @Parameter(description = "false: answer a leaderboard already computed (200) or being computed (202), else 204; never start a job")
+                                @QueryParam("start") @jakarta.ws.rs.DefaultValue("true") boolean start) {
         String pool = pooling == null || pooling.isBlank() ? "avg" : pooling.trim().toLowerCase(java.util.Locale.ROOT);
         if (!QueryParameters.POOLINGS.contains(pool)) {
             throw ProblemException.invalid("pooling", pooling, "one of " + QueryParameters.POOLINGS);
         }
-        LeaderboardService.Outcome outcome = leaderboards.leaderboard(dataset, list(models), list(metrics), pool);
+        LeaderboardService.Outcome outcome = leaderboards.leaderboard(dataset, list(models), list(metrics), pool, start);
         if (outcome instanceof LeaderboardService.Ready r) {
             return Response.ok(r.leaderboard()).build();
+        }
+        if (outcome instanceof LeaderboardService.NotComputed) {
+            return Response.noContent().build();
         }
         return JobView.accepted(((LeaderboardService.Pending) outcome).job());
     }
@@ -211,8 +218,11 @@ public class AnalysisResource {
         if (f.equals("json")) {
             return Response.ok(d, MediaType.APPLICATION_JSON).build();
         }
+        String file = ("duplicates-" + q.key().dataset() + "-" + q.key().model() + "-" + q.key().layer() + "-"
+                + q.metric().id() + "-" + String.format(java.util.Locale.ROOT, "%.4g", d.threshold()))
+                .replaceAll("[^A-Za-z0-9._-]", "_") + ".csv";
         return Response.ok(csv(q.key(), d), "text/csv")
-                .header("Content-Disposition", "attachment; filename=\"duplicates.csv\"").build();
+                .header("Content-Disposition", "attachment; filename=\"" + file + "\"").build();
     }
 
     private String csv(CollectionKey key, Duplicates d) {

@@ -23,8 +23,9 @@ public record JobView(
         @Schema(description = "queued, running, succeeded, failed or cancelled.",
                 enumeration = {"queued", "running", "succeeded", "failed", "cancelled"}) JobState state,
         @Schema(description = "Fraction done, 0 to 1.") double progress,
-        @Schema(description = "Images done.") long done,
-        @Schema(description = "Images in all.") long total,
+        @Schema(description = "Work units done: images for builds and evaluations, thousandths of a step for leaderboards.")
+        long done,
+        @Schema(description = "Work units in all (0 while unknown).") long total,
         @Schema(description = "What the job is doing now, or why it ended.") String message,
         @Schema(description = "Why it failed.") Problem error,
         Instant createdAt,

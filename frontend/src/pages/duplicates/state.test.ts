@@ -1,0 +1,81 @@
+import { describe, expect, it } from 'vitest';
+import { duplicatesHash, formatThreshold, parseDuplicatesHash, parseThreshold, sliderRange } from './state';
+import { csvUrl, exportFileName, groupClasses, pairDistances, summaryText } from './summary';
+
+const c = { dataset: 'caltech101-iconic200', model: 'mobilenet_v2_1.0_224', layer: 'global_pool', metric: 'cosine', pooling: 'avg' as const };
+
+describe('threshold input', () => {
+  it('accepts finite distances ≥ 0 in the usual spellings', () => {
+    expect(parseThreshold('0.12')).toEqual({ ok: true, value: 0.12 });
+    expect(parseThreshold(' .5 ')).toEqual({ ok: true, value: 0.5 });
+    expect(parseThreshold('1e-2')).toEqual({ ok: true, value: 0.01 });
+    expect(parseThreshold('0,25')).toEqual({ ok: true, value: 0.25 });
+    expect(parseThreshold('3')).toEqual({ ok: true, value: 3 });
+    expect(parseThreshold('0')).toEqual({ ok: true, value: 0 });
+  });
+
+  it('rejects the rest with a message', () => {
+    expect(parseThreshold('')).toEqual({ ok: false, message: 'enter a distance threshold' });
+    expect(parseThreshold('-0.1')).toMatchObject({ ok: false, message: "'-0.1' is not a number; enter a distance ≥ 0" });
+    expect(parseThreshold('abc').ok).toBe(false);
+    expect(parseThreshold('0.1.2').ok).toBe(false);
+    expect(parseThreshold('Infinity').ok).toBe(false);
+    expect(parseThreshold('1e999')).toMatchObject({ ok: false, message: expect.stringMatching(/too large/) });
+    expect(parseThreshold(null).ok).toBe(false);
+  });
+
+  it('sizes the slider from the typical distance, wide enough for the threshold', () => {
+    expect(sliderRange(0.6916, 0.1037)).toEqual({ max: 0.35, step: 0.0007 });
+    expect(sliderRange(0.6916, 0.5)).toEqual({ max: 1, step: 0.002 });
+    expect(sliderRange(undefined, undefined)).toEqual({ max: 1, step: 0.002 });
+    expect(formatThreshold(0.10373655283869553)).toBe('0.1037');
+    expect(formatThreshold(2)).toBe('2');
+  });
+});
+
+describe('duplicates hash', () => {
+  it('names the threshold only when one was chosen', () => {
+    expect(duplicatesHash(c, undefined)).toBe('#/duplicates?dataset=caltech101-iconic200&model=mobilenet_v2_1.0_224&layer=global_pool&metric=cosine');
+    const hash = duplicatesHash(c, 0.2);
+    expect(hash).toBe('#/duplicates?dataset=caltech101-iconic200&model=mobilenet_v2_1.0_224&layer=global_pool&metric=cosine&threshold=0.2');
+    const { pooling: _avg, ...named } = c; // avg is the default: not in the hash
+    expect(parseDuplicatesHash(hash)).toEqual({ collection: named, threshold: 0.2 });
+    expect(parseDuplicatesHash('#/duplicates?threshold=-1')).toEqual({ collection: {} });
+  });
+});
+
+describe('what the scan found', () => {
+  const d = {
+    scanned: 204,
+    pairs: [{ a: 'x/1.jpg', b: 'x/2.jpg', distance: 0.05 }, { a: 'x/3.jpg', b: 'x/2.jpg', distance: 0.07 }],
+    groups: [['x/1.jpg', 'x/2.jpg', 'x/3.jpg'], ['y/a.jpg', 'z/b.jpg']],
+  };
+
+  it('counts groups, images and the scanned collection', () => {
+    expect(summaryText(d)).toBe('2 groups, 5 images, scanned 204');
+    expect(summaryText({ groups: [['a', 'b']], scanned: 1 })).toBe('1 group, 2 images, scanned 1');
+    expect(summaryText({})).toBe('0 groups, 0 images, scanned 0');
+  });
+
+  it('looks up pair distances in either order', () => {
+    const distance = pairDistances(d.pairs);
+    expect(distance('x/2.jpg', 'x/1.jpg')).toBe(0.05);
+    expect(distance('x/2.jpg', 'x/3.jpg')).toBe(0.07);
+    expect(distance('x/1.jpg', 'x/3.jpg')).toBeUndefined(); // linked only through x/2
+  });
+
+  it('names the classes of a group, most frequent first', () => {
+    const label = (id: string) => id.split('/')[0];
+    expect(groupClasses(['k/1', 'k/2', 's/3'], label)).toBe('k, s');
+    expect(groupClasses(['b/1', 'a/2'], label)).toBe('a, b');
+    expect(groupClasses(['loose.jpg'], () => undefined)).toBe('unlabeled');
+  });
+
+  it('links the CSV export and names both exports', () => {
+    expect(csvUrl(c, undefined)).toBe('/api/search/duplicates?dataset=caltech101-iconic200&model=mobilenet_v2_1.0_224&layer=global_pool&metric=cosine&pooling=avg&format=csv');
+    expect(csvUrl({ ...c, dataset: 'my data' }, 0.2)).toContain('dataset=my+data&');
+    expect(csvUrl(c, 0.2)).toContain('&threshold=0.2&format=csv');
+    expect(exportFileName(c, 0.10373655283869553, 'json')).toBe('duplicates_caltech101-iconic200_mobilenet_v2_1.0_224_global_pool_cosine_t0.1037.json');
+    expect(exportFileName({ ...c, pooling: 'max' }, 0.5, 'csv')).toBe('duplicates_caltech101-iconic200_mobilenet_v2_1.0_224_global_pool_cosine_max_t0.5.csv');
+  });
+});

@@ -1,0 +1,59 @@
+// What the duplicate scan found, arranged for review (pure).
+import type { Duplicates } from '../../api/search';
+import { exportName, thresholdPart } from '../../lib/download';
+import { formatInt } from '../../lib/format';
+import type { CollectionChoice } from '../search/controls';
+
+/** Looks up the distance of a pair in either order. */
+export function pairDistances(pairs: Duplicates['pairs']): (a: string, b: string) => number | undefined {
+  const map = new Map<string, number>();
+  for (const p of pairs ?? []) {
+    if (p.a === undefined || p.b === undefined || typeof p.distance !== 'number') continue;
+    map.set(`${p.a}\u0000${p.b}`, p.distance);
+    map.set(`${p.b}\u0000${p.a}`, p.distance);
+  }
+  return (a, b) => map.get(`${a}\u0000${b}`);
+}
+
+/** "5 groups, 10 images, scanned 204" */
+export function summaryText(d: Pick<Duplicates, 'groups' | 'scanned'>): string {
+  const groups = d.groups ?? [];
+  const images = groups.reduce((n, g) => n + g.length, 0);
+  const plural = (n: number, one: string, many: string) => `${formatInt(n)} ${n === 1 ? one : many}`;
+  return `${plural(groups.length, 'group', 'groups')}, ${plural(images, 'image', 'images')}, scanned ${formatInt(d.scanned ?? 0)}`;
+}
+
+/** The classes of a group's images, most frequent first: "grand_piano" or "ketch, schooner". */
+export function groupClasses(ids: readonly string[], labelOf: (id: string) => string | undefined): string {
+  const counts = new Map<string, number>();
+  for (const id of ids) {
+    const l = labelOf(id) ?? 'unlabeled';
+    counts.set(l, (counts.get(l) ?? 0) + 1);
+  }
+  return [...counts.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([l]) => l).join(', ');
+}
+
+/** The query of a duplicates request, as the page sends it (the threshold only when chosen). */
+export function duplicatesQuery(c: CollectionChoice, threshold: number | undefined, format?: 'csv') {
+  return {
+    dataset: c.dataset,
+    model: c.model,
+    layer: c.layer,
+    metric: c.metric,
+    pooling: c.pooling,
+    ...(threshold === undefined ? {} : { threshold }),
+    ...(format ? { format } : {}),
+  };
+}
+
+/** The CSV export's URL: the same request with format=csv. */
+export function csvUrl(c: CollectionChoice, threshold: number | undefined): string {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(duplicatesQuery(c, threshold, 'csv'))) q.set(k, String(v));
+  return `/api/search/duplicates?${q.toString()}`;
+}
+
+/** File names of the exports: duplicates_<dataset>_<model>_<layer>_<metric>[_<pooling>]_t<threshold>.<ext> */
+export function exportFileName(c: CollectionChoice, threshold: number | undefined, extension: 'json' | 'csv'): string {
+  return exportName('duplicates', [c.dataset, c.model, c.layer, c.metric, c.pooling === 'avg' ? undefined : c.pooling, thresholdPart(threshold)], extension);
+}
