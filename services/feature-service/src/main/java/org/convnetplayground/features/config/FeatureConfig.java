@@ -13,9 +13,18 @@ public interface FeatureConfig {
     @WithDefault("../shared/datasets")
     Path datasetsDir();
 
-    /** Where the service keeps its own files: model cache, thumbnails, extraction results. */
+    /** Where the service keeps its own files: model cache, thumbnails, extraction results, uploaded datasets. */
     @WithDefault("data/features")
     Path dataDir();
+
+    /**
+     * Folders under which server-side folders may be registered as datasets (nothing outside them is readable);
+     * registering is disabled when empty.
+     */
+    java.util.Optional<java.util.List<Path>> allowedRoots();
+
+    /** Limits on dataset imports (zip archives and added images). */
+    Imports imports();
 
     /** Inference settings. */
     Inference inference();
@@ -71,6 +80,16 @@ public interface FeatureConfig {
         /** The largest thumbnail edge that may be asked for. */
         @WithDefault("512")
         int maxThumbnailSize();
+    }
+
+    interface Imports {
+        /** The most entries an archive may hold. */
+        @WithDefault("20000")
+        int maxEntries();
+
+        /** The most bytes an archive may unpack to, counted while unpacking (not trusting its headers). */
+        @WithDefault("4000000000")
+        long maxUnpackedBytes();
     }
 
     interface Extraction {

@@ -16,6 +16,7 @@ public final class Dataset {
     private final Path dir;
     private final List<DatasetImage> images;
     private final String version;
+    private final Source source;
     private final Map<String, DatasetImage> byId = new HashMap<>();
     private final Map<String, Integer> classCounts;
 
@@ -24,8 +25,10 @@ public final class Dataset {
      * @param dir     the folder
      * @param images  every image, sorted by id
      * @param version changes whenever an image is added, removed or rewritten
+     * @param source  where the dataset comes from, which decides whether it may be changed
      */
-    public Dataset(String id, Path dir, List<DatasetImage> images, String version) {
+    public Dataset(String id, Path dir, List<DatasetImage> images, String version, Source source) {
+        this.source = source;
         this.id = id;
         this.dir = dir;
         this.images = List.copyOf(images);
@@ -54,6 +57,25 @@ public final class Dataset {
 
     public String version() {
         return version;
+    }
+
+    public Source source() {
+        return source;
+    }
+
+    /** Where a dataset comes from. Only uploaded datasets are changed through the API. */
+    public enum Source {
+        /** A folder of the configured datasets root, read-only. */
+        SHARED,
+        /** Created through the API; its images can be added and deleted. */
+        UPLOADED,
+        /** A server-side folder registered under an allowed root; read, never written. */
+        REGISTERED;
+
+        @com.fasterxml.jackson.annotation.JsonValue
+        public String id() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
     }
 
     public Optional<DatasetImage> image(String imageId) {

@@ -6,15 +6,12 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.util.Arrays;
 import java.util.List;
 import org.convnetplayground.features.extraction.Embedding;
 import org.convnetplayground.features.extraction.ExtractionPlan;
 import org.convnetplayground.features.extraction.FeatureExtractor;
 import org.convnetplayground.problem.Problem;
-import org.convnetplayground.problem.ProblemException;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
@@ -30,6 +27,9 @@ public class EmbeddingResource {
 
     @Inject
     FeatureExtractor extractor;
+
+    @Inject
+    Uploads uploads;
 
     @POST
     @Consumes(MediaType.MULTIPART_FORM_DATA)
@@ -51,19 +51,10 @@ public class EmbeddingResource {
                            @RestForm("model") @Schema(description = "Model id.") String model,
                            @RestForm("layers") @Schema(description = "Comma-separated layer names; the embedding layer when empty.") String layers,
                            @RestForm("pooling") @Schema(description = "avg (default), max or flatten.") String pooling) {
-        if (image == null) {
-            throw ProblemException.missing("image", "a multipart file field 'image' holding an image");
-        }
+        byte[] bytes = uploads.image(image, "image");
         List<String> names = layers == null || layers.isBlank() ? List.of()
                 : Arrays.stream(layers.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
         ExtractionPlan plan = extractor.plan(model, names, pooling);
-        byte[] bytes;
-        try {
-            bytes = Files.readAllBytes(image.uploadedFile());
-        } catch (IOException e) {
-            throw ProblemException.badRequest("cannot read the uploaded image: " + e.getMessage());
-        }
-        String name = image.fileName() == null || image.fileName().isBlank() ? "upload" : image.fileName();
-        return extractor.embed(bytes, name, plan);
+        return extractor.embed(bytes, Uploads.name(image), plan);
     }
 }

@@ -9,8 +9,6 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.util.List;
 import java.util.Locale;
 import org.convnetplayground.features.dataset.Dataset;
@@ -51,6 +49,9 @@ public class InspectionResource {
 
     @Inject
     DatasetRegistry datasets;
+
+    @Inject
+    Uploads uploads;
 
     /** Predictions for one image. */
     @Schema(name = "Predictions")
@@ -201,19 +202,12 @@ public class InspectionResource {
                 + "'; jobs are kept for an hour after they end")));
     }
 
-    private static byte[] bytes(FileUpload upload, String part) {
-        if (upload == null) {
-            throw ProblemException.missing(part, "a multipart file field '" + part + "' holding an image");
-        }
-        try {
-            return Files.readAllBytes(upload.uploadedFile());
-        } catch (IOException e) {
-            throw ProblemException.badRequest("cannot read the uploaded " + part + ": " + e.getMessage());
-        }
+    private byte[] bytes(FileUpload upload, String part) {
+        return uploads.image(upload, part);
     }
 
     private static String name(FileUpload upload) {
-        return upload.fileName() == null || upload.fileName().isBlank() ? "upload" : upload.fileName();
+        return Uploads.name(upload);
     }
 
     private static void require(String value, String name, String expected) {

@@ -245,7 +245,7 @@ class EmbeddingResourceTest {
                 java.net.http.HttpResponse.BodyHandlers.ofString());
         assertEquals(413, r.statusCode());
         assertEquals("application/problem+json", r.headers().firstValue("Content-Type").orElse(""));
-        assertTrue(r.body().contains("the limit is 31457280 bytes"), r.body());
+        assertTrue(r.body().contains("the limit is 26214400"), r.body());
     }
 
     @Test
