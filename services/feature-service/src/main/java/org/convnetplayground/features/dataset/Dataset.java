@@ -82,6 +82,20 @@ public final class Dataset {
         return Optional.ofNullable(byId.get(imageId));
     }
 
+    /**
+     * The same dataset restricted to some of its images (in dataset order); its version names the subset too.
+     *
+     * @throws org.convnetplayground.problem.ProblemException 404 for an id that is not an image of the dataset
+     */
+    public Dataset only(List<String> ids, DatasetRegistry registry) {
+        java.util.Set<String> wanted = new java.util.HashSet<>(ids);
+        for (String id : wanted) {
+            registry.requireImage(this, id);
+        }
+        List<DatasetImage> subset = images.stream().filter(i -> wanted.contains(i.id())).toList();
+        return new Dataset(this.id, dir, subset, version, source);
+    }
+
     /** Class names, sorted, with the number of images in each. */
     public Map<String, Integer> classCounts() {
         return classCounts;

@@ -139,7 +139,10 @@ public class FeatureExtractor {
             throw ProblemException.badRequest("dataset '" + dataset.id() + "' has no images to extract");
         }
         sweepResults();
-        String key = String.join("|", dataset.id(), dataset.version(), plan.model().id(), plan.model().sha256(),
+        // the images are part of the key: extracting a few new images of a dataset is not extracting all of it
+        String images = dataset.images().size() + ":" + Integer.toHexString(dataset.images().stream()
+                .map(DatasetImage::id).toList().hashCode());
+        String key = String.join("|", dataset.id(), dataset.version(), images, plan.model().id(), plan.model().sha256(),
                 plan.pooling().id(), String.join(",", new TreeSet<>(plan.layerNames())));
         return jobs.submit(KIND, key, ctx -> {
             try {

@@ -52,7 +52,9 @@ public class ExtractionResource {
             @Schema(description = "Layers to extract in one forward pass; the model's embedding layer when empty.",
                     examples = "[\"global_pool\"]") List<String> layers,
             @Schema(description = "How spatial outputs become vectors: avg (default), max or flatten.",
-                    enumeration = {"avg", "max", "flatten"}) String pooling) {
+                    enumeration = {"avg", "max", "flatten"}) String pooling,
+            @Schema(description = "Only these images of the dataset (ids); every image when absent. For bringing a "
+                    + "collection up to date after images were added.") List<String> images) {
     }
 
     @POST
@@ -81,6 +83,9 @@ public class ExtractionResource {
             throw ProblemException.missing("dataset", "a dataset id from /api/features/datasets");
         }
         Dataset dataset = datasets.require(request.dataset());
+        if (request.images() != null) {
+            dataset = dataset.only(request.images(), datasets);
+        }
         ExtractionPlan plan = extractor.plan(request.model(), request.layers(), request.pooling());
         Job<ExtractionResult> job = extractor.submit(dataset, plan);
         JobView view = JobView.of(job);

@@ -77,30 +77,7 @@ public class CollectionBuilder {
     }
 
     private BuildResult run(String extractionId, List<CollectionKey> keys, JobContext ctx) throws Exception {
-        ctx.message("extracting features");
-        FeatureServiceApi.ExtractionJob extraction;
-        while (true) {
-            if (ctx.isCancelled()) {
-                features.deleteExtraction(extractionId);
-                ctx.throwIfCancelled();
-            }
-            extraction = features.extraction(extractionId);
-            ctx.progress(extraction.done(), extraction.total());
-            if (extraction.total() > 0) {
-                ctx.message("extracting features: " + extraction.done() + " of " + extraction.total() + " images");
-            }
-            if (!extraction.state().equals("queued") && !extraction.state().equals("running")) {
-                break;
-            }
-            Thread.sleep(config.pollInterval().toMillis());
-        }
-        if (!extraction.state().equals("succeeded")) {
-            if (extraction.error() != null) {
-                throw new ProblemException(extraction.error());
-            }
-            throw ProblemException.of(502, "Extraction failed", "the feature extraction ended " + extraction.state());
-        }
-        FeatureServiceApi.ExtractionResult result = extraction.result();
+        FeatureServiceApi.ExtractionResult result = await(features, extractionId, ctx, config.pollInterval());
         ctx.message("storing vectors");
         List<CollectionMeta.Item> items = result.items().stream()
                 .map(i -> new CollectionMeta.Item(i.id(), i.label())).toList();
@@ -118,14 +95,51 @@ public class CollectionBuilder {
             }
             stored.add(key);
         }
+        forget(features, extractionId);
+        ctx.message("built " + stored.size() + " collection(s) of " + items.size() + " images");
+        return new BuildResult(stored, items.size(), result.skipped().stream()
+                .map(s -> new BuildResult.Skipped(s.id(), s.reason())).toList(), result.imagesPerSecond());
+    }
+
+    /**
+     * Waits for an extraction on the feature-service, mirroring its progress into {@code ctx} (and cancelling it when
+     * the job is cancelled); its result once it succeeded, its problem when it failed.
+     */
+    static FeatureServiceApi.ExtractionResult await(FeatureService features, String extractionId, JobContext ctx,
+                                                    java.time.Duration pollInterval) throws InterruptedException {
+        ctx.message("extracting features");
+        FeatureServiceApi.ExtractionJob extraction;
+        while (true) {
+            if (ctx.isCancelled()) {
+                features.deleteExtraction(extractionId);
+                ctx.throwIfCancelled();
+            }
+            extraction = features.extraction(extractionId);
+            ctx.progress(extraction.done(), extraction.total());
+            if (extraction.total() > 0) {
+                ctx.message("extracting features: " + extraction.done() + " of " + extraction.total() + " images");
+            }
+            if (!extraction.state().equals("queued") && !extraction.state().equals("running")) {
+                break;
+            }
+            Thread.sleep(pollInterval.toMillis());
+        }
+        if (!extraction.state().equals("succeeded")) {
+            if (extraction.error() != null) {
+                throw new ProblemException(extraction.error());
+            }
+            throw ProblemException.of(502, "Extraction failed", "the feature extraction ended " + extraction.state());
+        }
+        return extraction.result();
+    }
+
+    /** Lets the feature-service drop an extraction's files once its vectors are stored. */
+    static void forget(FeatureService features, String extractionId) {
         try {
             features.deleteExtraction(extractionId);
         } catch (ProblemException e) {
             LOG.debugf("could not clean up extraction %s: %s", extractionId, e.getMessage());
         }
-        ctx.message("built " + stored.size() + " collection(s) of " + items.size() + " images");
-        return new BuildResult(stored, items.size(), result.skipped().stream()
-                .map(s -> new BuildResult.Skipped(s.id(), s.reason())).toList(), result.imagesPerSecond());
     }
 
     /**

@@ -38,7 +38,35 @@ public class FeatureService {
 
     public FeatureServiceApi.ExtractionJob startExtraction(String dataset, String model, List<String> layers,
                                                            String pooling) {
-        return call(() -> api.startExtraction(new FeatureServiceApi.ExtractionRequest(dataset, model, layers, pooling)));
+        return startExtraction(dataset, model, layers, pooling, null);
+    }
+
+    /** An extraction of only {@code images} of the dataset (every image when null). */
+    public FeatureServiceApi.ExtractionJob startExtraction(String dataset, String model, List<String> layers,
+                                                           String pooling, List<String> images) {
+        return call(() -> api.startExtraction(new FeatureServiceApi.ExtractionRequest(dataset, model, layers, pooling,
+                images)));
+    }
+
+    /** The dataset's current version (it changes whenever an image is added, removed or rewritten). */
+    public String datasetVersion(String dataset) {
+        return String.valueOf(call(() -> api.dataset(dataset)).get("version"));
+    }
+
+    /** Every image of the dataset, in its order. */
+    public List<FeatureServiceApi.Item> images(String dataset) {
+        List<FeatureServiceApi.Item> all = new java.util.ArrayList<>();
+        int total;
+        do {
+            int offset = all.size();
+            FeatureServiceApi.ImagePage page = call(() -> api.images(dataset, offset, 5000));
+            all.addAll(page.items());
+            total = page.total();
+            if (page.items().isEmpty()) {
+                break;
+            }
+        } while (all.size() < total);
+        return all;
     }
 
     public FeatureServiceApi.ExtractionJob extraction(String id) {

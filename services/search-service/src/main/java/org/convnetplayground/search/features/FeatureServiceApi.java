@@ -30,6 +30,13 @@ public interface FeatureServiceApi {
     @Path("/datasets/{dataset}")
     Map<String, Object> dataset(@PathParam("dataset") String dataset);
 
+    @GET
+    @Path("/datasets/{dataset}/images")
+    ImagePage images(@PathParam("dataset") String dataset, @QueryParam("offset") int offset, @QueryParam("limit") int limit);
+
+    record ImagePage(int total, int offset, int limit, List<Item> items) {
+    }
+
     /** 200 when the dataset has this image; {@code image} must be URL-encoded per path segment. */
     @HEAD
     @Path("/datasets/{dataset}/images/{image}")
@@ -59,7 +66,7 @@ public interface FeatureServiceApi {
     @Consumes(MediaType.MULTIPART_FORM_DATA)
     Embedding embed(ClientMultipartForm form);
 
-    record ExtractionRequest(String dataset, String model, List<String> layers, String pooling) {
+    record ExtractionRequest(String dataset, String model, List<String> layers, String pooling, List<String> images) {
     }
 
     record ExtractionJob(String id, String state, double progress, long done, long total, String message,

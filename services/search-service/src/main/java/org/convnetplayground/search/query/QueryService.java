@@ -8,6 +8,7 @@ import java.util.Optional;
 import org.convnetplayground.jobs.Job;
 import org.convnetplayground.problem.ProblemException;
 import org.convnetplayground.search.build.CollectionBuilder;
+import org.convnetplayground.search.build.CollectionUpdater;
 import org.convnetplayground.search.collection.CollectionMeta;
 import org.convnetplayground.search.collection.CollectionStore;
 import org.convnetplayground.search.collection.VectorCollection;
@@ -26,13 +27,16 @@ public class QueryService {
     private final CollectionBuilder builder;
     private final FeatureService features;
     private final Ranker ranker;
+    private final CollectionUpdater updater;
 
     @Inject
-    public QueryService(CollectionStore store, CollectionBuilder builder, FeatureService features, Ranker ranker) {
+    public QueryService(CollectionStore store, CollectionBuilder builder, FeatureService features, Ranker ranker,
+                        CollectionUpdater updater) {
         this.store = store;
         this.builder = builder;
         this.features = features;
         this.ranker = ranker;
+        this.updater = updater;
     }
 
     /** Either the hits, or the job building the collection. */
@@ -46,7 +50,7 @@ public class QueryService {
      * @param tookMs     time spent ranking
      */
     public record Results(CollectionMeta collection, QueryParameters parameters, Query query, List<Hit> hits,
-                          double tookMs) implements Outcome {
+                          double tookMs, Job<?> updating) implements Outcome {
     }
 
     public record Building(Job<?> job) implements Outcome {
@@ -68,11 +72,18 @@ public class QueryService {
             return new Building(build(q));
         }
         VectorCollection c = found.get();
-        int row = c.row(queryId).orElseThrow(() -> ProblemException.unknown("image", queryId,
+        java.util.OptionalInt foundRow = c.row(queryId);
+        // an id the collection lacks may be an image added just now: then the version is checked afresh
+        Optional<Job<?>> updating = updater.refreshIfStale(c, foundRow.isEmpty());
+        if (foundRow.isEmpty() && updating.isPresent()) {
+            // perhaps an image added since the collection was built: wait for the update
+            return new Building(updating.get());
+        }
+        int row = foundRow.orElseThrow(() -> ProblemException.unknown("image", queryId,
                 "in collection " + q.key(), c.meta().items().stream().limit(10).map(CollectionMeta.Item::id).toList(),
                 "/api/features/datasets/" + q.key().dataset() + "/images"));
         CollectionMeta.Item item = c.item(row);
-        return rank(c, q, c.vectors().row(row), row, new Query(item.id(), item.label(), null));
+        return rank(c, q, c.vectors().row(row), row, new Query(item.id(), item.label(), null), updating.orElse(null));
     }
 
     /** Nearest items to an uploaded image, embedded by the feature-service with the collection's model and layer. */
@@ -81,8 +92,9 @@ public class QueryService {
         if (found.isEmpty()) {
             return new Building(build(q));
         }
+        Optional<Job<?>> updating = updater.refreshIfStale(found.get());
         float[] vector = features.embed(image, fileName, q.key().model(), q.key().layer(), q.key().pooling());
-        return rank(found.get(), q, vector, -1, new Query(null, null, fileName));
+        return rank(found.get(), q, vector, -1, new Query(null, null, fileName), updating.orElse(null));
     }
 
     /** Nearest items to a vector given by the caller. */
@@ -104,14 +116,15 @@ public class QueryService {
                 throw ProblemException.invalid("vector", vector[i], "finite numbers only (value at index " + i + ")");
             }
         }
-        return rank(c, q, vector, -1, new Query(null, null, null));
+        return rank(c, q, vector, -1, new Query(null, null, null), updater.refreshIfStale(c).orElse(null));
     }
 
-    private Results rank(VectorCollection c, QueryParameters q, float[] vector, int exclude, Query query) {
+    private Results rank(VectorCollection c, QueryParameters q, float[] vector, int exclude, Query query,
+                         Job<?> updating) {
         long t0 = System.nanoTime();
         List<Hit> hits = ranker.rank(c, vector, q.metric(), q.p(), q.k(), exclude);
         double ms = (System.nanoTime() - t0) / 1e6;
-        return new Results(c.meta(), q, query, hits, ms);
+        return new Results(c.meta(), q, query, hits, ms, updating);
     }
 
     private Job<?> build(QueryParameters q) {

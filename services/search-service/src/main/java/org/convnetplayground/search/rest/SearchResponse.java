@@ -18,11 +18,15 @@ public record SearchResponse(
         @Schema(description = "How similarity percentages are computed for this metric.") String similarity,
         @Schema(description = "The query: an item (id, label) or an upload (its file name).") QueryService.Query query,
         @Schema(description = "Nearest first; the query item itself is never among them.") List<Hit> hits,
-        @Schema(description = "Milliseconds spent ranking.") double tookMs) {
+        @Schema(description = "Milliseconds spent ranking.") double tookMs,
+        @Schema(description = "Present when the dataset changed since the collection was built: the job bringing it up "
+                + "to date (new images extracted, deleted ones dropped); these hits come from the previous version.")
+        String updating) {
 
     static SearchResponse of(QueryService.Results r) {
         Metric m = r.parameters().metric();
         return new SearchResponse(CollectionView.of(r.collection()), m.id(), m == Metric.MINKOWSKI ? r.parameters().p() : null,
-                Similarity.rule(m), r.query(), r.hits(), Math.round(r.tookMs() * 1000) / 1000.0);
+                Similarity.rule(m), r.query(), r.hits(), Math.round(r.tookMs() * 1000) / 1000.0,
+                r.updating() == null ? null : "/api/search/jobs/" + r.updating().id());
     }
 }

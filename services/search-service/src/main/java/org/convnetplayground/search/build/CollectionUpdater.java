@@ -1,0 +1,162 @@
+package org.convnetplayground.search.build;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.convnetplayground.jobs.Job;
+import org.convnetplayground.jobs.JobContext;
+import org.convnetplayground.problem.ProblemException;
+import org.convnetplayground.search.background.BackgroundJobs;
+import org.convnetplayground.search.collection.CollectionKey;
+import org.convnetplayground.search.collection.CollectionMeta;
+import org.convnetplayground.search.collection.CollectionStore;
+import org.convnetplayground.search.collection.VectorCollection;
+import org.convnetplayground.search.config.SearchConfig;
+import org.convnetplayground.search.features.FeatureService;
+import org.convnetplayground.search.features.FeatureServiceApi;
+import org.jboss.logging.Logger;
+
+/**
+ * Keeps collections in step with their datasets without rebuilding them: when a dataset's version has moved on,
+ * only the images added since are extracted, the rows of deleted images are dropped, and the new version replaces
+ * the old in one step. Queries keep being answered from the old version meanwhile. A dataset that is gone takes its
+ * collections with it. Versions are looked up at most every few seconds, and not at all while the feature-service
+ * is unreachable (stored collections keep answering).
+ */
+@ApplicationScoped
+public class CollectionUpdater {
+
+    private static final Logger LOG = Logger.getLogger(CollectionUpdater.class);
+    public static final String KIND = "collection-update";
+    private static final Duration VERSION_TTL = Duration.ofSeconds(3);
+
+    private final FeatureService features;
+    private final CollectionStore store;
+    private final BackgroundJobs jobs;
+    private final SearchConfig config;
+    private final Map<String, Seen> versions = new ConcurrentHashMap<>();
+
+    @Inject
+    public CollectionUpdater(FeatureService features, CollectionStore store, BackgroundJobs jobs, SearchConfig config) {
+        this.features = features;
+        this.store = store;
+        this.jobs = jobs;
+        this.config = config;
+    }
+
+    /**
+     * The update job when {@code c} is behind its dataset (started if not running), else empty.
+     *
+     * @throws ProblemException 404 when the dataset no longer exists (its collections are then deleted)
+     */
+    public Optional<Job<?>> refreshIfStale(VectorCollection c) {
+        return refreshIfStale(c, false);
+    }
+
+    /** As {@link #refreshIfStale(VectorCollection)}; {@code recheck} asks the feature-service even if it was asked just now. */
+    public Optional<Job<?>> refreshIfStale(VectorCollection c, boolean recheck) {
+        String dataset = c.key().dataset();
+        if (recheck) {
+            versions.remove(dataset);
+        }
+        String current = currentVersion(dataset);
+        if (current == null || current.equals(c.meta().datasetVersion())) {
+            return Optional.empty();
+        }
+        return Optional.of(jobs.submit(KIND, c.key().toString(), ctx -> update(c.key(), ctx)));
+    }
+
+    /** The dataset's version, null when it cannot be learnt now; deletes the dataset's collections when it is gone. */
+    private String currentVersion(String dataset) {
+        Seen seen = versions.get(dataset);
+        if (seen != null && seen.at().plus(VERSION_TTL).isAfter(Instant.now())) {
+            return seen.version();
+        }
+        try {
+            String version = features.datasetVersion(dataset);
+            versions.put(dataset, new Seen(version, Instant.now()));
+            return version;
+        } catch (ProblemException e) {
+            if (e.status() == 404) {
+                store.list().stream().filter(m -> m.key().dataset().equals(dataset)).forEach(m -> store.delete(m.key()));
+                versions.remove(dataset);
+                LOG.infof("dataset %s is gone; its collections were deleted", dataset);
+                throw e;
+            }
+            return null;
+        }
+    }
+
+    private Object update(CollectionKey key, JobContext ctx) throws Exception {
+        VectorCollection old = store.find(key).orElseThrow(() -> ProblemException.notFound("collection " + key + " is gone"));
+        String version = features.datasetVersion(key.dataset());
+        List<FeatureServiceApi.Item> now = features.images(key.dataset());
+        Set<String> had = new HashSet<>();
+        old.meta().items().forEach(i -> had.add(i.id()));
+        Set<String> present = new HashSet<>();
+        now.forEach(i -> present.add(i.id()));
+        List<String> added = now.stream().map(FeatureServiceApi.Item::id).filter(id -> !had.contains(id)).toList();
+        int dim = old.meta().dimension();
+
+        List<CollectionMeta.Item> items = new ArrayList<>();
+        List<float[]> rows = new ArrayList<>();
+        for (int r = 0; r < old.meta().size(); r++) {
+            CollectionMeta.Item item = old.item(r);
+            if (present.contains(item.id())) {
+                items.add(item);
+                rows.add(old.vectors().row(r));
+            }
+        }
+        int removed = old.meta().size() - items.size();
+        if (!added.isEmpty()) {
+            ctx.message("extracting " + added.size() + " new images");
+            FeatureServiceApi.ExtractionJob extraction = features.startExtraction(key.dataset(), key.model(),
+                    List.of(key.layer()), key.pooling(), added);
+            FeatureServiceApi.ExtractionResult result = CollectionBuilder.await(features, extraction.id(), ctx,
+                    config.pollInterval());
+            float[] fresh;
+            try (InputStream in = features.vectors(extraction.id(), key.layer())) {
+                byte[] bytes = in.readAllBytes();
+                fresh = new float[bytes.length / Float.BYTES];
+                ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(fresh);
+            }
+            for (int i = 0; i < result.items().size(); i++) {
+                FeatureServiceApi.Item item = result.items().get(i);
+                items.add(new CollectionMeta.Item(item.id(), item.label()));
+                float[] row = new float[dim];
+                System.arraycopy(fresh, i * dim, row, 0, dim);
+                rows.add(row);
+            }
+            CollectionBuilder.forget(features, extraction.id());
+        }
+        ByteBuffer packed = ByteBuffer.allocate(rows.size() * dim * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+        for (float[] r : rows) {
+            for (float v : r) {
+                packed.putFloat(v);
+            }
+        }
+        try (CollectionStore.Staging staging = store.stage(key)) {
+            staging.writeVectors(new ByteArrayInputStream(packed.array()));
+            staging.commit(new CollectionMeta(key, dim, version, old.meta().modelSha256(), Instant.now(), items));
+        }
+        versions.put(key.dataset(), new Seen(version, Instant.now()));
+        ctx.message("added " + added.size() + " and removed " + removed + " images");
+        LOG.infof("collection %s updated: %d added, %d removed", key, added.size(), removed);
+        return null;
+    }
+
+    private record Seen(String version, Instant at) {
+    }
+}
