@@ -118,7 +118,8 @@ public class DatasetResource {
 
     @DELETE
     @Path("/{id}/images/{image: .+}")
-    @Operation(summary = "Delete an image of an uploaded dataset")
+    @Operation(summary = "Delete an image of an uploaded dataset",
+            description = "The rest of the path is the image id. Collections built from the dataset drop it on their next use.")
     @APIResponse(responseCode = "204", description = "Deleted.")
     @APIResponse(responseCode = "404", description = "Unknown dataset or image.",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
