@@ -207,7 +207,7 @@ async function main() {
     check((await page.textContent('header'))?.includes('ConvNet Playground'), 'the header does not name the product');
     // Each link's accessible name (phones show a shorter label).
     const navLinks = await page.$$eval('header nav a', (as) => as.map((a) => a.getAttribute('aria-label') ?? a.textContent?.trim()));
-    const expectedNav = ['Semantic Search', 'Evaluation', 'Embedding map', 'Duplicates'];
+    const expectedNav = ['Semantic Search', 'Models', 'Evaluation', 'Embedding map', 'Duplicates'];
     check(JSON.stringify(navLinks) === JSON.stringify(expectedNav), `the navigation should link ${JSON.stringify(expectedNav)}, has ${JSON.stringify(navLinks)}`);
     check((await page.getAttribute('header nav a[aria-current="page"]', 'data-path')) === '/search', 'Semantic Search is not the current page in the navigation');
     const defaults = { dataset: 'caltech101-iconic200', model: 'mobilenet_v2_1.0_224', layer: v2.embeddingLayer, metric: 'cosine', pooling: 'avg' };

@@ -12,6 +12,8 @@ import { MAP_ROUTE } from './pages/map/state';
 import { mountMapPage } from './pages/map';
 import { DUPLICATES_ROUTE } from './pages/duplicates/state';
 import { mountDuplicatesPage } from './pages/duplicates';
+import { MODELS_ROUTE } from './pages/models/state';
+import { mountModelsPage } from './pages/models';
 
 const LOGO = `<svg viewBox="0 0 28 28" width="28" height="28" aria-hidden="true">
   <rect width="28" height="28" rx="7" fill="var(--accent)"/>
@@ -28,10 +30,12 @@ const mountSearch: MountPage = (banner, hash) => {
 
 /**
  * The pages there are, in navigation order. A "document" page scrolls as a whole; the others fill the
- * window and scroll inside their panes.
+ * window and scroll inside their panes. A "nested" page also owns the paths below its own
+ * (#/models/<id>/…), and its bare navigation link leads to its top (the model list).
  */
-const PAGES: readonly { path: string; title: string; short?: string; mount: MountPage; document?: boolean }[] = [
+const PAGES: readonly { path: string; title: string; short?: string; mount: MountPage; document?: boolean; nested?: boolean }[] = [
   { path: SEARCH_ROUTE, title: 'Semantic Search', short: 'Search', mount: mountSearch },
+  { path: MODELS_ROUTE, title: 'Models', mount: mountModelsPage, document: true, nested: true },
   { path: EVALUATION_ROUTE, title: 'Evaluation', mount: mountEvaluationPage, document: true },
   { path: MAP_ROUTE, title: 'Embedding map', short: 'Map', mount: mountMapPage },
   { path: DUPLICATES_ROUTE, title: 'Duplicates', mount: mountDuplicatesPage },
@@ -79,8 +83,9 @@ function start(): void {
 
   function show(hash: string) {
     let { path } = parseRoute(hash);
-    let entry = PAGES.find((p) => p.path === path);
-    if (!entry) {
+    let entry = PAGES.find((p) => p.path === path || (p.nested && path.startsWith(`${p.path}/`)));
+    if (entry) path = entry.path;
+    else {
       entry = PAGES[0]!;
       path = entry.path;
       hash = `#${path}`;
@@ -89,7 +94,7 @@ function start(): void {
     if (current?.path === path) {
       const shown = current.page.currentHash();
       // The page's bare link (its navigation link) keeps what it shows; any other link is applied.
-      if (hash === `#${path}`) history.replaceState(null, '', shown);
+      if (hash === `#${path}` && !entry.nested) history.replaceState(null, '', shown);
       else if (hash !== shown) current.page.applyLink(hash);
       return;
     }

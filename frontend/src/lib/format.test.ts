@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
-  barWidth, datasetLabel, formatCount, formatDistance, formatInt, formatMs, formatParams, formatPercent,
+  barWidth, datasetLabel, formatBytes, formatCount, formatDistance, formatFlops, formatInt, formatMs, formatParams, formatPercent,
   formatShape, labelOfId, layerLabel, modelLabel,
 } from './format';
 
@@ -14,6 +14,19 @@ describe('parameter counts', () => {
     expect(formatCount(812)).toBe('812');
     expect(formatCount(1_200_000_000)).toBe('1.2 B');
     expect(formatParams(undefined)).toBe('unknown size');
+  });
+
+  it('names multiply-adds and file sizes', () => {
+    expect(formatFlops(300_774_272)).toBe('301 M multiply-adds');
+    expect(formatFlops(13_570_048)).toBe('13.6 M multiply-adds');
+    expect(formatFlops(5_000_233_568)).toBe('5.0 B multiply-adds');
+    expect(formatFlops(0)).toBe('0 multiply-adds');
+    expect(formatFlops(undefined)).toBe('unknown');
+    expect(formatBytes(13_988_512)).toBe('13.3 MB');
+    expect(formatBytes(1_890_237)).toBe('1.8 MB');
+    expect(formatBytes(812)).toBe('812 B');
+    expect(formatBytes(2048)).toBe('2.0 KB');
+    expect(formatBytes(undefined)).toBe('–');
   });
 
   it('groups integers independently of the locale', () => {

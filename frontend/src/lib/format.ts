@@ -17,6 +17,24 @@ export function formatParams(n: number | undefined): string {
   return n === undefined ? 'unknown size' : `${formatCount(n)} params`;
 }
 
+/** Multiply-adds per image: 300774272 → "301 M multiply-adds", 0 → "0 multiply-adds". */
+export function formatFlops(n: number | undefined): string {
+  return n === undefined || !Number.isFinite(n) ? 'unknown' : `${formatCount(n)} multiply-adds`;
+}
+
+/** 13988512 → "13.3 MB", 1890237 → "1.8 MB", 812 → "812 B" (binary units, as file managers show). */
+export function formatBytes(n: number | undefined): string {
+  if (n === undefined || !Number.isFinite(n) || n < 0) return '–';
+  const units = ['B', 'KB', 'MB', 'GB'];
+  let value = n;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return unit === 0 ? `${Math.round(value)} B` : `${value >= 100 ? Math.round(value) : value.toFixed(1)} ${units[unit]}`;
+}
+
 /** 4000 → "4,000" (grouping independent of the browser's locale). */
 export function formatInt(n: number): string {
   return String(Math.round(n)).replace(/\B(?=(\d{3})+(?!\d))/g, ',');

@@ -55,6 +55,36 @@ describe('requests answered with a job first', () => {
   });
 });
 
+describe('feature-service jobs', () => {
+  it('polls /api/features/jobs/{id} job URLs with the feature-service options', async () => {
+    const answers = [json(202, { id: 'c7', job: '/api/features/jobs/c7', state: 'running', done: 0, total: 0 }), json(200, { examples: [1, 2] })];
+    const polled: string[] = [];
+    const result = await resolveJobs<{ examples: number[] }>(async () => answers.shift()!, {
+      signal: new AbortController().signal,
+      onJob: () => undefined,
+      poll: async (id) => (polled.push(id), { job: '/api/features/jobs/c7', state: 'succeeded', done: 200, total: 200 }),
+      jobPath: '/api/features/jobs/',
+      service: 'feature-service',
+      intervalMs: 1,
+    });
+    expect(result).toEqual({ examples: [1, 2] });
+    expect(polled).toEqual(['c7']);
+  });
+
+  it('names the feature-service when a job never ends', async () => {
+    const endless = resolveJobs(async () => json(202, { job: '/api/features/jobs/e', state: 'succeeded' }), {
+      signal: new AbortController().signal,
+      onJob: () => undefined,
+      maxRounds: 1,
+      intervalMs: 1,
+      poll: async () => ({ job: '/api/features/jobs/e', state: 'succeeded' }),
+      jobPath: '/api/features/jobs/',
+      service: 'feature-service',
+    });
+    await expect(endless).rejects.toThrow(/the feature-service still answers/);
+  });
+});
+
 describe('progress counts', () => {
   it('counts images for collection builds and percent for other work', () => {
     expect(progressCounts({ kind: 'collection-build', done: 32, total: 200 }, 16)).toBe('32 / 200 images');

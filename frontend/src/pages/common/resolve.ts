@@ -1,8 +1,10 @@
-// Asks the search-service for something that may first need work: a 202 answer is a job to wait for
-// (polled with the search page's job module), after which the same request is repeated.
+// Asks a service for something that may first need work: a 202 answer is a job to wait for (polled
+// with the search page's job module), after which the same request is repeated. The search-service by
+// default; the feature-service's channel indexing with pollFeatureJob and FEATURE_JOB_PATH.
 import { ApiError, problemMessage, unwrap } from '../../api/problem';
+import { featuresApi } from '../../api/features';
 import { isJob, searchApi, type Job } from '../../api/search';
-import { jobFailureMessage, waitForJob } from '../search/jobs';
+import { FEATURE_JOB_PATH, jobFailureMessage, waitForJob } from '../search/jobs';
 
 /** An openapi-fetch answer. */
 export interface Answer {
@@ -20,12 +22,23 @@ export interface ResolveOptions {
   /** Jobs to wait for before giving up (a result still "being computed" after that many is reported). */
   maxRounds?: number;
   intervalMs?: number;
+  /** The path prefix of the job URLs (the search-service's by default) and the service, for messages. */
+  jobPath?: string;
+  service?: string;
 }
+
+/** Options to wait for the feature-service's jobs instead of the search-service's. */
+export const FEATURE_JOBS = { poll: pollFeatureJob, jobPath: FEATURE_JOB_PATH, service: 'feature-service' } as const;
 
 export const MAX_ROUNDS = 4;
 
 export async function pollSearchJob(id: string, signal: AbortSignal): Promise<Job> {
   return unwrap(await searchApi.GET('/api/search/jobs/{id}', { params: { path: { id } }, signal }));
+}
+
+/** GET /api/features/jobs/{id}: its ExtractionJob has the fields of a search-service Job that are polled. */
+export async function pollFeatureJob(id: string, signal: AbortSignal): Promise<Job> {
+  return unwrap(await featuresApi.GET('/api/features/jobs/{id}', { params: { path: { id } }, signal })) as Job;
 }
 
 /**
@@ -34,6 +47,7 @@ export async function pollSearchJob(id: string, signal: AbortSignal): Promise<Jo
  */
 export async function resolveJobs<T>(ask: (signal: AbortSignal) => Promise<Answer>, options: ResolveOptions): Promise<T> {
   const rounds = options.maxRounds ?? MAX_ROUNDS;
+  const service = options.service ?? 'search-service';
   for (let round = 0; ; round++) {
     const answer = await ask(options.signal);
     const status = answer.response.status;
@@ -41,18 +55,20 @@ export async function resolveJobs<T>(ask: (signal: AbortSignal) => Promise<Answe
     const body = answer.data as T | Job | undefined;
     if (isJob(body as Job, status)) {
       if (round >= rounds) {
-        throw new ApiError(`the search-service still answers that ${(body as Job).key ?? 'the result'} is being computed after ${rounds} finished jobs`);
+        throw new ApiError(`the ${service} still answers that ${(body as Job).key ?? 'the result'} is being computed after ${rounds} finished jobs`);
       }
       const job = await waitForJob(body as Job, {
         poll: options.poll ?? pollSearchJob,
         signal: options.signal,
         onProgress: options.onJob,
         intervalMs: options.intervalMs,
+        jobPath: options.jobPath,
+        service,
       });
       if (job.state !== 'succeeded') throw new ApiError(jobFailureMessage(job));
       continue;
     }
-    if (status !== 200 || body === undefined) throw new ApiError(`unexpected answer from the search-service (HTTP ${status})`);
+    if (status !== 200 || body === undefined) throw new ApiError(`unexpected answer from the ${service} (HTTP ${status})`);
     return body as T;
   }
 }

@@ -14,6 +14,7 @@ import { createPicker } from './picker';
 import { createQueryPanel, type QueryView } from './query-panel';
 import { createResults } from './results';
 import { createRunner } from './runner';
+import { createWhyDialog } from './why';
 import { EMPTY_STATE, isComplete, queryKey, toHash, type SearchState, type Selection } from './state';
 
 export interface SearchPage {
@@ -45,6 +46,7 @@ export function mountSearchPage(banner: Banner, initial: Partial<Selection>): Se
     onItems: (items) => remember(items),
     onError: (message) => banner.show(message),
   });
+  const why = createWhyDialog((message) => banner.show(message));
   const results = createResults(
     (hit) => pick(hit.id, hit.label),
     () => {
@@ -52,6 +54,7 @@ export function mountSearchPage(banner: Banner, initial: Partial<Selection>): Se
       if (isComplete(store.get())) runner.run(store.get());
       else void select({}, false);
     },
+    (hit, state, opener) => why.open(hit, state, opener),
   );
   const runner = createRunner(results, {
     onError: (message) => banner.show(message),
@@ -205,6 +208,7 @@ export function mountSearchPage(banner: Banner, initial: Partial<Selection>): Se
     dispose() {
       runner.cancel();
       selecting.cancel();
+      why.dispose();
     },
   };
 }

@@ -8,6 +8,8 @@ describe('collection build jobs', () => {
     expect(jobIdFromUrl('http://host/api/search/jobs/abc?x=1')).toBe('abc');
     expect(() => jobIdFromUrl('/api/features/extractions/abc')).toThrow(/cannot be polled/);
     expect(() => jobIdFromUrl(undefined)).toThrow();
+    expect(jobIdFromUrl('/api/features/jobs/c72e261b', '/api/features/jobs/', 'feature-service')).toBe('c72e261b');
+    expect(() => jobIdFromUrl('/api/search/jobs/x', '/api/features/jobs/', 'feature-service')).toThrow(/feature-service answered/);
   });
 
   it('polls until the job ends and reports every state', async () => {

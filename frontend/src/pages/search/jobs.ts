@@ -10,12 +10,18 @@ export function isFinished(job: Job): boolean {
   return job.state === 'succeeded' || job.state === 'failed' || job.state === 'cancelled';
 }
 
-/** The job id in the URL the search-service hands out to poll, e.g. "/api/search/jobs/0f8c…" → "0f8c…". */
-export function jobIdFromUrl(url: string | undefined): string {
+/** Where the feature-service's jobs (channel indexing, extractions) are polled. */
+export const FEATURE_JOB_PATH = '/api/features/jobs/';
+
+/**
+ * The job id in the URL a service hands out to poll, e.g. "/api/search/jobs/0f8c…" → "0f8c…"
+ * (jobPath "/api/features/jobs/" for the feature-service's jobs).
+ */
+export function jobIdFromUrl(url: string | undefined, jobPath = JOB_PATH, service = 'search-service'): string {
   const path = url?.split(/[?#]/)[0] ?? '';
-  const at = path.indexOf(JOB_PATH);
-  const id = at < 0 ? '' : path.slice(at + JOB_PATH.length);
-  if (!id || id.includes('/')) throw new ApiError(`the search-service answered with a job URL that cannot be polled: '${url ?? ''}'`);
+  const at = path.indexOf(jobPath);
+  const id = at < 0 ? '' : path.slice(at + jobPath.length);
+  if (!id || id.includes('/')) throw new ApiError(`the ${service} answered with a job URL that cannot be polled: '${url ?? ''}'`);
   return decodeURIComponent(id);
 }
 
@@ -24,12 +30,15 @@ export interface WaitOptions {
   onProgress(job: Job): void;
   signal: AbortSignal;
   intervalMs?: number;
+  /** The path prefix of the job URL (the search-service's by default) and the service, for messages. */
+  jobPath?: string;
+  service?: string;
 }
 
 /** Polls the job's `job` URL until it has succeeded, failed or been cancelled; returns the final job. */
 export async function waitForJob(job: Job, options: WaitOptions): Promise<Job> {
   const interval = options.intervalMs ?? POLL_INTERVAL_MS;
-  const id = jobIdFromUrl(job.job);
+  const id = jobIdFromUrl(job.job, options.jobPath, options.service);
   let current = job;
   options.onProgress(current);
   while (!isFinished(current)) {

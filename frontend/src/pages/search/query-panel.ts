@@ -16,7 +16,7 @@ export interface QueryPanel {
 
 const UPLOAD_ICON = `<svg viewBox="0 0 24 24" width="18" height="18" aria-hidden="true" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round"><path d="M12 16V4"/><path d="m6 10 6-6 6 6"/><path d="M4 20h16"/></svg>`;
 
-export function createQueryPanel(onFile: (file: File) => void, onReject: (message: string) => void): QueryPanel {
+export function createQueryPanel(onFile: (file: File) => void, onReject: (message: string) => void, title = 'Query'): QueryPanel {
   const img = h('img', { class: 'query-img', alt: '', decoding: 'async' });
   const frame = h('div', { class: 'query-frame is-loading', 'data-testid': 'query-image' }, img);
   const label = h('span', { class: 'query-label', 'data-testid': 'query-label' });
@@ -33,7 +33,7 @@ export function createQueryPanel(onFile: (file: File) => void, onReject: (messag
   const el = h(
     'section',
     { class: 'query card', 'aria-labelledby': 'query-heading' },
-    h('div', { class: 'card-head query-head' }, h('h2', { class: 'card-title', id: 'query-heading' }, 'Query'), h('p', { class: 'query-caption' }, id, label)),
+    h('div', { class: 'card-head query-head' }, h('h2', { class: 'card-title', id: 'query-heading' }, title), h('p', { class: 'query-caption' }, id, label)),
     frame,
     drop,
   );

@@ -18,7 +18,10 @@ export interface ResultsView {
   error(message: string): void;
 }
 
-export function createResults(onPick: (hit: Hit) => void, onRetry: () => void): ResultsView {
+/** Asks why a hit is similar to the query (the button on each result). */
+export type OnWhy = (hit: Hit, state: SearchState, opener: HTMLElement) => void;
+
+export function createResults(onPick: (hit: Hit) => void, onRetry: () => void, onWhy?: OnWhy): ResultsView {
   const summary = h('p', { class: 'results-summary', 'data-testid': 'summary', 'aria-live': 'polite' }, '\u00a0');
   const legend = h('span', { class: 'legend', hidden: true }, h('span', { class: 'legend-swatch', 'aria-hidden': 'true' }), 'same class as the query');
   const grid = h('ol', { class: 'results-grid', 'aria-label': 'Most similar images' });
@@ -55,7 +58,7 @@ export function createResults(onPick: (hit: Hit) => void, onRetry: () => void): 
     hasHits = false;
   };
 
-  const card = (dataset: string, hit: Hit, metric: string, queryLabel: string | undefined): HTMLElement => {
+  const card = (dataset: string, hit: Hit, metric: string, queryLabel: string | undefined, state: SearchState): HTMLElement => {
     const id = hit.id ?? '';
     const label = hit.label ?? 'unlabeled';
     const same = queryLabel !== undefined && hit.label === queryLabel;
@@ -77,7 +80,11 @@ export function createResults(onPick: (hit: Hit) => void, onRetry: () => void): 
       ),
     );
     button.addEventListener('click', () => onPick(hit));
-    return h('li', { class: same ? 'result same' : 'result', 'data-testid': 'result' }, button);
+    const why = onWhy
+      ? h('button', { type: 'button', class: 'why-button', 'data-testid': 'why-button', 'aria-label': `Why is ${id} similar to the query?` }, 'Why similar?')
+      : null;
+    why?.addEventListener('click', () => onWhy!(hit, state, why));
+    return h('li', { class: same ? 'result same' : 'result', 'data-testid': 'result' }, button, why);
   };
 
   skeletons();
@@ -104,7 +111,7 @@ export function createResults(onPick: (hit: Hit) => void, onRetry: () => void): 
       const metric = r.metric ?? s.metric;
       const queryLabel = r.query?.label || undefined;
       const hits = r.hits ?? [];
-      grid.replaceChildren(...hits.map((hit) => card(dataset, hit, metric, queryLabel)));
+      grid.replaceChildren(...hits.map((hit) => card(dataset, hit, metric, queryLabel, s)));
       hasHits = hits.length > 0;
       scroller.scrollTop = 0;
       summary.textContent = summarise(r);

@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_TABLE, layerHref, modelHref, modelsHash, parseModelsHash } from './state';
+
+describe('models routes', () => {
+  it('reads the list, a model and a layer', () => {
+    expect(parseModelsHash('#/models')).toEqual({ view: 'list' });
+    expect(parseModelsHash('#/models/')).toEqual({ view: 'list' });
+    expect(parseModelsHash('#/models/mobilenet_v2_1.0_224')).toEqual({ view: 'model', model: 'mobilenet_v2_1.0_224', tab: 'layers', table: DEFAULT_TABLE });
+    expect(parseModelsHash('#/models/tiny_darknet/layers/conv1')).toEqual({ view: 'layer', model: 'tiny_darknet', layer: 'conv1' });
+  });
+
+  it('keeps slashes in layer names, escaped or not', () => {
+    const name = '/Conv2d_0/conv/Conv_output_0';
+    const hash = layerHref('mobilenet_v2_1.0_224', name);
+    expect(hash).toBe('#/models/mobilenet_v2_1.0_224/layers/%2FConv2d_0%2Fconv%2FConv_output_0');
+    expect(parseModelsHash(hash)).toEqual({ view: 'layer', model: 'mobilenet_v2_1.0_224', layer: name });
+    expect(parseModelsHash('#/models/m/layers//Conv2d_0/conv/Conv_output_0')).toMatchObject({ layer: name });
+  });
+
+  it('round-trips the layer view state and drops what it cannot read', () => {
+    const route = { view: 'layer', model: 'm', layer: 'Conv2d_5_pointwise', dataset: 'caltech101-iconic200', image: 'elephant/image_0001.jpg', channel: 7, examples: 'tinyimagenet200' } as const;
+    const hash = modelsHash(route);
+    expect(hash).toBe('#/models/m/layers/Conv2d_5_pointwise?dataset=caltech101-iconic200&image=elephant/image_0001.jpg&channel=7&examples=tinyimagenet200');
+    expect(parseModelsHash(hash)).toEqual(route);
+    expect(parseModelsHash('#/models/m/layers/x?channel=-3')).toEqual({ view: 'layer', model: 'm', layer: 'x' });
+    expect(parseModelsHash('#/models/m/layers/x?channel=abc')).toEqual({ view: 'layer', model: 'm', layer: 'x' });
+    expect(parseModelsHash('#/models/%E0%A4%A')).toEqual({ view: 'list' });
+    // an upload kept in memory is named, a dataset image wins over it
+    expect(modelsHash({ view: 'layer', model: 'm', layer: 'x', upload: true, channel: 3 })).toBe('#/models/m/layers/x?upload=1&channel=3');
+    expect(parseModelsHash('#/models/m/layers/x?upload=1')).toEqual({ view: 'layer', model: 'm', layer: 'x', upload: true });
+    expect(parseModelsHash('#/models/m/layers/x?upload=1&dataset=d&image=a/b.jpg')).toEqual({ view: 'layer', model: 'm', layer: 'x', dataset: 'd', image: 'a/b.jpg' });
+  });
+
+  it('round-trips the table filters and leaves defaults out', () => {
+    expect(modelHref('mobilenet_v2_1.0_224')).toBe('#/models/mobilenet_v2_1.0_224');
+    const route = { view: 'model', model: 'm', tab: 'graph', table: { op: 'Conv', text: 'expanded conv', featuresOnly: true, constants: true, sort: 'parameters', direction: 'descending' } } as const;
+    const hash = modelsHash(route);
+    expect(hash).toBe('#/models/m?view=graph&op=Conv&q=expanded%20conv&features=1&constants=1&sort=parameters&order=desc');
+    expect(parseModelsHash(hash)).toEqual(route);
+    expect(parseModelsHash('#/models/m?sort=bogus&order=sideways&view=nope')).toEqual({ view: 'model', model: 'm', tab: 'layers', table: DEFAULT_TABLE });
+  });
+});
