@@ -11,6 +11,6 @@ describe('"Why similar?" explanation', () => {
   });
 
   it('says when the search used another pooling than the map', () => {
-    expect(explanation({ model: 'm', layer: 'l', metric: 'euclidean', pooling: 'max' })).toContain('no max pooling');
+    expect(explanation({ model: 'm', layer: 'l', metric: 'euclidean', pooling: 'max' })).toContain('(max-pooled)');
   });
 });

@@ -21,7 +21,7 @@ export interface WhyDialog {
 
 /** The one-line explanation under the pictures. */
 export function explanation(s: Pick<SearchState, 'model' | 'layer' | 'metric' | 'pooling'>): string {
-  const pooling = s.pooling === 'max' ? ' (average-pooled: the occlusion map has no max pooling)' : '';
+  const pooling = s.pooling === 'max' ? ' (max-pooled)' : '';
   return `Coloured regions make the hit similar: covering one (a ${OCCLUSION_PATCH * 100}% patch) moves it away from the query under ${s.metric} at ${s.layer}${pooling}; the brighter, the more.`;
 }
 
@@ -81,7 +81,7 @@ export function createWhyDialog(onError: (message: string) => void): WhyDialog {
         s.upload ? Promise.resolve(s.upload) : fetchImageFile(dataset, s.q, ticket.signal),
       ]);
       const answer = await featuresApi.POST('/api/features/occlusion', {
-        body: { image, reference, model: s.model, layer: s.layer, metric: s.metric, patch: String(OCCLUSION_PATCH) },
+        body: { image, reference, model: s.model, layer: s.layer, metric: s.metric, pooling: s.pooling || 'avg', patch: String(OCCLUSION_PATCH) },
         bodySerializer: formData,
         parseAs: 'blob',
         signal: ticket.signal,

@@ -104,6 +104,23 @@ public class ProblemException extends RuntimeException {
                 p.value(), p.choices(), p.choicesUrl()), getCause());
     }
 
+    /**
+     * 404 for a name that does not exist when the valid names are too many to list: names a few of them as
+     * examples and points at the full list - "unknown layer 'conv9' for model 'm'; for example one of [a, b] (every
+     * layer is listed at /url)".
+     */
+    public static ProblemException unknownAmong(String kind, String value, String context, Collection<String> examples,
+                                                String listUrl) {
+        StringBuilder detail = new StringBuilder("unknown ").append(kind).append(' ').append(quote(value));
+        if (context != null && !context.isBlank()) {
+            detail.append(' ').append(context);
+        }
+        detail.append("; for example one of ").append(listForMessage(examples))
+                .append(" (every ").append(kind).append(" is listed at ").append(listUrl).append(')');
+        return new ProblemException(new Problem("about:blank", "Unknown " + kind, 404, detail.toString(), null,
+                kind, value, List.copyOf(examples), listUrl));
+    }
+
     static String listForMessage(Collection<String> choices) {
         if (choices.size() <= CHOICES_IN_MESSAGE) {
             return "[" + String.join(", ", choices) + "]";

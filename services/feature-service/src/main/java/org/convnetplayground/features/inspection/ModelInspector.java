@@ -13,7 +13,6 @@ import java.util.Map;
 import org.convnetplayground.features.config.FeatureConfig;
 import org.convnetplayground.features.extraction.ExtractionPlan;
 import org.convnetplayground.features.extraction.FeatureExtractor;
-import org.convnetplayground.features.extraction.Pooling;
 import org.convnetplayground.features.image.ImageCodec;
 import org.convnetplayground.features.image.PreprocessingSpec;
 import org.convnetplayground.features.model.ModelInfo;
@@ -164,14 +163,16 @@ public class ModelInspector {
      * it increases the distance to the reference. Returned as a PNG to lay over the image: coloured and opaque where
      * important, transparent where not.
      *
-     * @param patch the patch edge as a fraction of the image's shorter side
+     * @param pooling how the layer's output becomes a vector (as in the search being explained)
+     * @param p       the minkowski exponent
+     * @param patch   the patch edge as a fraction of the image's shorter side
      */
     public byte[] occlusion(byte[] image, String name, byte[] reference, String referenceName, String modelId, String layer,
-                            Metric metric, double patch) {
+                            String pooling, Metric metric, double p, double patch) {
         if (!(patch >= 0.05 && patch <= 0.5)) {
             throw ProblemException.invalid("patch", patch, "a fraction of the image's shorter side from 0.05 to 0.5");
         }
-        ExtractionPlan plan = extractor.plan(modelId, List.of(layer), Pooling.AVG.id());
+        ExtractionPlan plan = extractor.plan(modelId, List.of(layer), pooling);
         float[] target = extractor.embed(reference, referenceName, plan).layers().get(0).vector();
         List<Integer> size = codec.size(image, name);
         int width = size.get(0);
@@ -206,8 +207,8 @@ public class ModelInspector {
                 FloatBuffer slice = input.duplicate().position(0).limit(part.size() * spec.floatsPerImage()).slice();
                 LayerOutput out = runner.run(slice, spec.tensorShape(part.size())).get(layer);
                 for (int r = 0; r < part.size(); r++) {
-                    Pooling.AVG.pool(out.shape(), out.data(), r, spec.channelsLast(), vector);
-                    distance[from + r] = metric.distance(vector, target, 3);
+                    plan.pooling().pool(out.shape(), out.data(), r, spec.channelsLast(), vector);
+                    distance[from + r] = metric.distance(vector, target, p);
                 }
             }
         }

@@ -95,7 +95,7 @@ public class ModelRegistry {
     public void requireLayers(ModelInfo model, List<String> layers) {
         for (String layer : layers) {
             if (!model.layerShapes().containsKey(layer)) {
-                throw ProblemException.unknown("layer", layer, "for model '" + model.id() + "'",
+                throw ProblemException.unknownAmong("layer", layer, "for model '" + model.id() + "'",
                         model.featureLayers(), "/api/catalog/models/" + model.id() + "/layers");
             }
         }

@@ -139,14 +139,20 @@ public class InspectionResource {
                               @RestForm("reference") @Schema(description = "The image it is compared with (the query).") FileUpload reference,
                               @RestForm("model") String model, @RestForm("layer") String layer,
                               @RestForm("metric") @Schema(description = "cosine when absent") String metric,
+                              @RestForm("pooling") @Schema(description = "avg (default), max or flatten: as in the search being explained") String pooling,
+                              @RestForm("p") @Schema(description = "minkowski exponent, >= 1; 3 when absent") String p,
                               @RestForm("patch") @Schema(description = "Patch edge as a fraction of the shorter side, 0.05 to 0.5; 0.2 when absent") String patch) {
         require(model, "model", "a model id from /api/catalog/models");
         require(layer, "layer", "a layer from /api/catalog/models/{model}/layers");
         Metric m = metric == null || metric.isBlank() ? Metric.COSINE : Metric.byName(metric).orElseThrow(() ->
                 ProblemException.unknown("metric", metric, null, Metric.names(), null).withStatus(400, "Unknown metric"));
-        double p = patch == null || patch.isBlank() ? 0.2 : number("patch", patch);
+        double size = patch == null || patch.isBlank() ? 0.2 : number("patch", patch);
+        double exponent = p == null || p.isBlank() ? 3 : number("p", p);
+        if (!(exponent >= 1) || Double.isInfinite(exponent)) {
+            throw ProblemException.invalid("p", p, "a finite number >= 1 (the minkowski exponent)");
+        }
         byte[] png = inspector.occlusion(bytes(image, "image"), name(image), bytes(reference, "reference"),
-                name(reference), model, layer, m, p);
+                name(reference), model, layer, pooling, m, exponent, size);
         return Response.ok(png, "image/png").build();
     }
 
