@@ -3,10 +3,13 @@ package org.convnetplayground.catalog;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 
+import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import org.junit.jupiter.api.Test;
 
 @QuarkusTest
+// Applies to every test class of this module (restrictToAnnotatedClass = false).
+@QuarkusTestResource(value = FreshCatalogData.class, restrictToAnnotatedClass = false)
 class MetricsTest {
 
     @Test

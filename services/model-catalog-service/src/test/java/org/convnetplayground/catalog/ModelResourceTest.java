@@ -114,7 +114,8 @@ class ModelResourceTest {
     void unknownLayerAndOperatorAreClearProblems() {
         given().get("/api/catalog/models/squeezenet1.1/layers/conv99").then().statusCode(404)
                 .contentType("application/problem+json")
-                .body("detail", startsWith("unknown layer 'conv99' for model 'squeezenet1.1'; expected one of ["));
+                .body("detail", startsWith("unknown layer 'conv99' for model 'squeezenet1.1'; for example one of ["))
+                .body("detail", containsString("every layer is listed at /api/catalog/models/squeezenet1.1/layers"));
         given().get("/api/catalog/models/squeezenet1.1/layers?op=Transformer").then().statusCode(400)
                 .contentType("application/problem+json")
                 .body("detail", containsString("Conv"));

@@ -18,7 +18,7 @@ class MetricsTest {
         given().get("/q/metrics").then().statusCode(200)
                 .body(containsString("cnp_collection_size{dataset=\"tinyimagenet200\",layer=\"global_pool\","
                         + "model=\"mobilenet_v1_0.25_128\",pooling=\"avg\"} 200.0"))
-                .body(containsString("cnp_collection_builds_active"))
+                .body(containsString("cnp_search_jobs_active"))
                 .body(containsString("cnp_query_ranking_seconds_count"));
     }
 }

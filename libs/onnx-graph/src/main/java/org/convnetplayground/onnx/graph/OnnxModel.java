@@ -132,6 +132,38 @@ public final class OnnxModel {
         return proto.toByteArray();
     }
 
+    /**
+     * Tensors of the main graph (initializers, and tensor attributes of its nodes such as Constant values) whose
+     * values are not in the model but in files beside it (ONNX external data), by name. A model received from
+     * elsewhere must not have any: their locations are paths the runtime would read.
+     */
+    public List<String> externalDataTensors() {
+        List<String> out = new ArrayList<>();
+        GraphProto g = proto.getGraph();
+        for (TensorProto t : g.getInitializerList()) {
+            if (isExternal(t)) {
+                out.add(t.getName());
+            }
+        }
+        for (NodeProto n : g.getNodeList()) {
+            for (AttributeProto a : n.getAttributeList()) {
+                if (a.hasT() && isExternal(a.getT())) {
+                    out.add(n.getName().isEmpty() ? a.getName() : n.getName() + "." + a.getName());
+                }
+                for (TensorProto t : a.getTensorsList()) {
+                    if (isExternal(t)) {
+                        out.add(n.getName().isEmpty() ? a.getName() : n.getName() + "." + a.getName());
+                    }
+                }
+            }
+        }
+        return List.copyOf(out);
+    }
+
+    private static boolean isExternal(TensorProto t) {
+        return t.getDataLocation() == TensorProto.DataLocation.EXTERNAL || t.getExternalDataCount() > 0;
+    }
+
     /** Dimensions of an initializer, if there is one by this name. */
     public Optional<List<Long>> initializerDims(String name) {
         return proto.getGraph().getInitializerList().stream()

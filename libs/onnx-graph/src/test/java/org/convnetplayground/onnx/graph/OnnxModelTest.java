@@ -89,4 +89,18 @@ class OnnxModelTest {
         assertEquals(3_487_816, v2.graph().nodes().stream().mapToLong(GraphNode::parameters).sum());
         assertTrue(v2.graph().producerOf("global_pool").isPresent());
     }
+    @Test
+    void findsTensorsWhoseValuesLiveInExternalFiles() {
+        assertEquals(List.of(), model.externalDataTensors());
+        ai.onnx.proto.OnnxMl.ModelProto proto = TinyModels.convReluPool();
+        ai.onnx.proto.OnnxMl.TensorProto external = proto.getGraph().getInitializer(0).toBuilder()
+                .clearFloatData()
+                .setDataLocation(ai.onnx.proto.OnnxMl.TensorProto.DataLocation.EXTERNAL)
+                .addExternalData(ai.onnx.proto.OnnxMl.StringStringEntryProto.newBuilder()
+                        .setKey("location").setValue("../../etc/passwd"))
+                .build();
+        ai.onnx.proto.OnnxMl.ModelProto hostile = proto.toBuilder()
+                .setGraph(proto.getGraph().toBuilder().setInitializer(0, external)).build();
+        assertEquals(List.of("W"), OnnxModel.parse(hostile.toByteArray()).externalDataTensors());
+    }
 }

@@ -37,7 +37,7 @@ public class FilterImages {
     public byte[] png(CatalogModel model, String layerName) {
         Layer layer = layerName == null ? firstConv(model) : model.table().layers().stream()
                 .filter(l -> l.name().equals(layerName)).findFirst()
-                .orElseThrow(() -> ProblemException.unknown("layer", layerName, "for model '" + model.id() + "'",
+                .orElseThrow(() -> ProblemException.unknownAmong("layer", layerName, "for model '" + model.id() + "'",
                         model.table().layers().stream().filter(l -> l.op().equals("Conv")).map(Layer::name).toList(),
                         "/api/catalog/models/" + model.id() + "/layers?op=Conv"));
         if (!layer.op().equals("Conv")) {

@@ -10,7 +10,10 @@ import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 import org.eclipse.microprofile.health.Readiness;
 
-/** Ready when the model store is readable and has been loaded; reports rejected models as data. */
+/**
+ * Ready when the shared models folder is readable and the store has been loaded; reports as data whether the
+ * catalog's own store can be written (imports and downloads need it; serving does not) and the rejected models.
+ */
 @Readiness
 @ApplicationScoped
 public class ModelStoreHealthCheck implements HealthCheck {
@@ -22,11 +25,15 @@ public class ModelStoreHealthCheck implements HealthCheck {
     public HealthCheckResponse call() {
         Path dir = store.modelsDir();
         boolean readable = Files.isDirectory(dir) && Files.isReadable(dir);
+        long own = store.list().stream().filter(m -> !m.readOnly()).count();
         HealthCheckResponseBuilder b = HealthCheckResponse.named("model-store")
                 .status(readable && store.isLoaded())
                 .withData("modelsDir", dir.toString())
                 .withData("readable", readable)
-                .withData("models", store.list().size());
+                .withData("models", store.list().size())
+                .withData("storeDir", store.storeDir().toString())
+                .withData("storeWritable", store.isStoreWritable())
+                .withData("storeModels", own);
         store.rejected().forEach((id, why) -> b.withData("rejected." + id, why));
         return b.build();
     }

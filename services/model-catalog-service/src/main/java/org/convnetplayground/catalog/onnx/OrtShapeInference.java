@@ -72,6 +72,16 @@ public class OrtShapeInference {
         return shapes;
     }
 
+    private static OrtSession.Result run(OrtSession session, String input, OnnxTensor x, List<String> outputs,
+                                         long[] dims) {
+        try {
+            return session.run(Map.of(input, x), new java.util.HashSet<>(outputs));
+        } catch (OrtException e) {
+            throw new InvalidModelException("ONNX Runtime cannot run the model on a blank input of shape "
+                    + Arrays.toString(dims) + " (the stated input size): " + e.getMessage(), e);
+        }
+    }
+
     private void resolveByRunning(OrtSession session, GraphInput input, List<Integer> size, boolean nhwc,
                                   boolean dynamicBatch, List<String> unresolved, Map<String, List<Long>> shapes)
             throws OrtException {
@@ -85,7 +95,7 @@ public class OrtShapeInference {
         }
         float[] blank = new float[(int) Arrays.stream(dims).reduce(1, (a, b) -> a * b)];
         try (OnnxTensor x = OnnxTensor.createTensor(env, FloatBuffer.wrap(blank), dims);
-             OrtSession.Result result = session.run(Map.of(input.name(), x), new java.util.HashSet<>(unresolved))) {
+             OrtSession.Result result = run(session, input.name(), x, unresolved, dims)) {
             for (String name : unresolved) {
                 result.get(name).ifPresent(v -> {
                     if (v.getInfo() instanceof TensorInfo info) {

@@ -1,7 +1,12 @@
 package org.convnetplayground.catalog.rest;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
@@ -10,11 +15,17 @@ import jakarta.ws.rs.core.EntityTag;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Request;
 import jakarta.ws.rs.core.Response;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import org.convnetplayground.catalog.download.ModelDownloads;
 import org.convnetplayground.catalog.filters.FilterImages;
 import org.convnetplayground.catalog.graph.Layer;
 import org.convnetplayground.catalog.store.CatalogModel;
@@ -23,22 +34,36 @@ import org.convnetplayground.problem.Problem;
 import org.convnetplayground.problem.ProblemException;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.Cache;
+import org.jboss.resteasy.reactive.server.multipart.FormValue;
+import org.jboss.resteasy.reactive.server.multipart.MultipartFormDataInput;
 
-/** Models, their layers, labels and files. Translates HTTP to {@link ModelStore} calls. */
+/** Models, their layers, labels and files; importing, downloading and deleting them. Translates HTTP to domain calls. */
 @Path("/models")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "models", description = "Pretrained CNNs, their layers and their files")
 public class ModelResource {
 
     private static final String UNKNOWN_MODEL = "Unknown model; the problem lists the valid ids.";
+    /** The metadata part is a model.json: a few kilobytes. */
+    static final long MAX_METADATA_BYTES = 1 << 20;
+    /** The labels part: one short line per class. */
+    static final long MAX_LABELS_BYTES = 4 << 20;
 
     @Inject
     ModelStore store;
+
+    @Inject
+    ModelDownloads downloads;
+
+    @Inject
+    ObjectMapper json;
 
     @Inject
     FilterImages filters;
@@ -108,7 +133,7 @@ public class ModelResource {
                        @Parameter(description = "Layer name", example = "global_pool") @PathParam("layer") String layer) {
         CatalogModel model = store.require(id);
         return model.table().layers().stream().filter(l -> l.name().equals(layer)).findFirst()
-                .orElseThrow(() -> ProblemException.unknown("layer", layer, "for model '" + id + "'",
+                .orElseThrow(() -> ProblemException.unknownAmong("layer", layer, "for model '" + id + "'",
                         model.table().featureLayers(), "/api/catalog/models/" + id + "/layers"));
     }
 
@@ -168,5 +193,158 @@ public class ModelResource {
                 .header("Content-Disposition", "attachment; filename=\"" + id.replaceAll("[^A-Za-z0-9._-]", "_")
                         .toLowerCase(Locale.ROOT) + ".onnx\"")
                 .build();
+    }
+
+    @POST
+    @Consumes(MediaType.MULTIPART_FORM_DATA)
+    @RequestBody(required = true, content = @Content(mediaType = MediaType.MULTIPART_FORM_DATA,
+            schema = @Schema(implementation = ModelUpload.class)))
+    @Operation(summary = "Import an ONNX model",
+            description = "Adds a model to the catalog's own store from a multipart upload: `model` (the ONNX file), "
+                    + "`metadata` (JSON in the model.json form of the shared models; its `name` is the new model's id) "
+                    + "and optionally `labels` (one class per line). The file is streamed to disk (at most "
+                    + "cnp.catalog.max-import-bytes) and checked completely before anything is stored: it must parse as "
+                    + "ONNX, have exactly one float32 image input [batch, 3, H, W] (NCHW) or [batch, H, W, 3] (NHWC) "
+                    + "matching the stated layout and size, load in ONNX Runtime, and the stated preprocessing must make "
+                    + "sense (mean and std per channel in pixel units 0..255, std > 0). Its layers are parsed and its "
+                    + "feature layers proposed as for the shared models; model.json is completed with the checksum, size, "
+                    + "parameter count and opset. Ids are unique across the shared folder and the store.")
+    @APIResponse(responseCode = "201", description = "Imported; the model as the catalog now lists it. Location names it.",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ModelSummary.class)))
+    @APIResponse(responseCode = "400", description = "Not an ONNX model, no image input, a missing part, or metadata that "
+            + "is not JSON, lacks a required field, has a bad value or contradicts the graph; the problem names the field.",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "409", description = "The id is taken by a model of the catalog.",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "413", description = "The file is larger than the import limit, which the problem names.",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "415", description = "Not multipart/form-data.",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "503", description = "The store cannot be written.",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public Response importModel(MultipartFormDataInput form) {
+        FormValue model = part(form, "model");
+        if (model == null) {
+            throw ProblemException.missing("model", "a multipart file part 'model' holding the ONNX file");
+        }
+        if (!model.isFileItem()) {
+            throw ProblemException.invalid("model", "a text field", "a file part (with a filename) holding the ONNX file");
+        }
+        FormValue metadata = part(form, "metadata");
+        if (metadata == null) {
+            throw ProblemException.missing("metadata", "a multipart part 'metadata' holding JSON in the model.json form, "
+                    + "e.g. {\"name\": \"my_model\", \"input\": {\"size\": [224, 224]}, \"preprocessing\": "
+                    + "{\"mean\": [123.675, 116.28, 103.53], \"std\": [58.395, 57.12, 57.375]}}");
+        }
+        ObjectNode json = ModelStore.parseMetadata(text(metadata, "metadata", MAX_METADATA_BYTES));
+        FormValue labelsPart = part(form, "labels");
+        List<String> labels = labelsPart == null ? null : text(labelsPart, "labels", MAX_LABELS_BYTES).lines().toList();
+        java.nio.file.Path file;
+        java.nio.file.Path spilled = null;
+        try {
+            if (model.getFileItem().isInMemory()) {
+                spilled = Files.createTempFile("cnp-upload-", ".onnx");
+                model.getFileItem().write(spilled);
+                file = spilled;
+            } else {
+                file = model.getFileItem().getFile();
+            }
+            String name = model.getFileName() == null ? "" : model.getFileName();
+            CatalogModel added = store.add(file, json, labels, CatalogModel.UPLOAD, Map.of("file_name", name));
+            return Response.status(Response.Status.CREATED)
+                    .header("Location", "/api/catalog/models/" + added.id())
+                    .entity(ModelSummary.of(added, store.list().indexOf(added) + 1))
+                    .build();
+        } catch (IOException e) {
+            throw ProblemException.badRequest("cannot read the uploaded model: " + e.getMessage());
+        } finally {
+            if (spilled != null) {
+                try {
+                    Files.deleteIfExists(spilled);
+                } catch (IOException ignored) {
+                    // a temporary file
+                }
+            }
+        }
+    }
+
+    @DELETE
+    @Path("/{id}")
+    @Operation(summary = "Delete an imported or downloaded model",
+            description = "Removes a model from the catalog's own store (its folder, ONNX file and metadata). Shared "
+                    + "models are read-only and cannot be deleted.")
+    @APIResponse(responseCode = "204", description = "Deleted.")
+    @APIResponse(responseCode = "404", description = UNKNOWN_MODEL,
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "409", description = "The model is a shared (read-only) model.",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "503", description = "The store cannot be written.",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public Response delete(@Parameter(description = "Model id", example = "my_mobilenet") @PathParam("id") String id) {
+        store.delete(id);
+        return Response.noContent().build();
+    }
+
+    @POST
+    @Path("/download")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            schema = @Schema(implementation = DownloadRequest.class),
+            examples = @ExampleObject(name = "a zoo model", value = "{\"id\": \"resnet18-v2-7\", \"url\": "
+                    + "\"https://github.com/onnx/models/raw/main/validated/vision/classification/resnet/model/resnet18-v2-7.onnx\", "
+                    + "\"sha256\": \"3b4d048057854022232aa20bf68262e31718ab7119a17f920b8a2dc1433f824b\", "
+                    + "\"metadata\": {\"name\": \"resnet18-v2-7\", \"input\": {\"size\": [224, 224], \"layout\": \"NCHW\", "
+                    + "\"channel_order\": \"RGB\"}, \"preprocessing\": {\"resize\": \"shorter side to 256, centre crop 224\", "
+                    + "\"mean\": [123.675, 116.28, 103.53], \"std\": [58.395, 57.12, 57.375]}, "
+                    + "\"output\": {\"num_classes\": 1000, \"labels_file\": \"imagenet_labels.txt\"}}}")))
+    @Operation(summary = "Download a model into the store",
+            description = "Starts a job that fetches the ONNX file over HTTP(S) (redirects followed, timeouts from "
+                    + "cnp.catalog.download-*), with byte progress from Content-Length, computing its SHA-256 on the way. "
+                    + "A file with the right checksum is checked and added exactly as an upload; a wrong checksum fails "
+                    + "the job and nothing is kept. A download that breaks off keeps the bytes received: starting it "
+                    + "again resumes with an HTTP Range request (or starts over when the server does not support Range). "
+                    + "Answers 202 with the job to poll; a download of the same id already running is returned instead.")
+    @APIResponse(responseCode = "202", description = "The download job; Location names it.",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = JobView.class)))
+    @APIResponse(responseCode = "400", description = "Missing or invalid field (a URL that is not http or https, a "
+            + "malformed sha256, bad metadata); the problem names it.",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "409", description = "The id is taken, or the same file is being fetched for another model.",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "503", description = "The store cannot be written.",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public Response download(DownloadRequest request) {
+        if (request == null) {
+            throw ProblemException.missing("body", "a JSON object with id, url, sha256 and metadata");
+        }
+        return JobView.accepted(downloads.start(request.id(), request.url(), request.sha256(),
+                request.metadata() == null ? null : json.valueToTree(request.metadata())), store);
+    }
+
+    private static FormValue part(MultipartFormDataInput form, String name) {
+        Collection<FormValue> values = form.getValues().get(name);
+        return values == null || values.isEmpty() ? null : values.iterator().next();
+    }
+
+    /** A text part (a form field or a small file), bounded so that no part is read whole into memory unchecked. */
+    private static String text(FormValue part, String name, long max) {
+        if (!part.isFileItem()) {
+            return part.getValue();
+        }
+        try {
+            long size = part.getFileItem().getFileSize();
+            if (size > max) {
+                throw ProblemException.of(413, "Payload too large", "the '" + name + "' part is " + size
+                        + " bytes; expected at most " + max + " bytes");
+            }
+            if (part.getFileItem().isInMemory()) {
+                return new String(part.getFileItem().getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            }
+            return Files.readString(part.getFileItem().getFile(), StandardCharsets.UTF_8);
+        } catch (java.nio.charset.MalformedInputException e) {
+            throw ProblemException.invalid(name, "(not UTF-8 text)", "UTF-8 text");
+        } catch (IOException e) {
+            throw ProblemException.badRequest("cannot read the '" + name + "' part: " + e.getMessage());
+        }
     }
 }

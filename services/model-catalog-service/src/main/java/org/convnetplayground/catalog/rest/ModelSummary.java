@@ -37,7 +37,12 @@ public record ModelSummary(
         @Schema(description = "Conversion notes.") String notes,
         @Schema(description = "SHA-256 of the ONNX file, verified at load.") String sha256,
         @Schema(description = "Size of the ONNX file in bytes.") long sizeBytes,
-        @Schema(description = "ONNX opset of the default domain.") long opset) {
+        @Schema(description = "ONNX opset of the default domain.") long opset,
+        @Schema(description = "Where the model came from: shared (the read-only shared models folder), upload (imported "
+                + "through POST /api/catalog/models) or download (fetched through /api/catalog/models/download).",
+                enumeration = {"shared", "upload", "download"}) String origin,
+        @Schema(description = "Whether the model is read-only (a shared model); imported and downloaded ones can be deleted.")
+        boolean readOnly) {
 
     private static String outputLayer(CatalogModel m) {
         String declared = m.metadata().outputName();
@@ -51,6 +56,6 @@ public record ModelSummary(
                 m.layerCount(), m.table().flops(), meta.preprocessing().inputSize(), m.inputName(), meta.hasClassifier(),
                 meta.numClasses(), outputLayer(m), m.table().embeddingLayer(), m.table().featureLayers(), meta.preprocessing(),
                 meta.license(), meta.source(), meta.originalFormat(), meta.notes(), m.sha256(), m.sizeBytes(),
-                m.opset());
+                m.opset(), m.origin(), m.readOnly());
     }
 }

@@ -15,6 +15,8 @@ import org.convnetplayground.catalog.graph.LayerTable;
  * @param inputName the graph input that takes the image
  * @param table     every layer, the feature layers and totals
  * @param labels    class names in output order (empty for feature extractors)
+ * @param origin    where it came from: {@link #SHARED} (the read-only shared folder), {@link #UPLOAD} or
+ *                  {@link #DOWNLOAD} (both in the catalog's own store)
  */
 public record CatalogModel(
         ModelMetadata metadata,
@@ -24,7 +26,12 @@ public record CatalogModel(
         long opset,
         String inputName,
         LayerTable table,
-        List<String> labels) {
+        List<String> labels,
+        String origin) {
+
+    public static final String SHARED = "shared";
+    public static final String UPLOAD = "upload";
+    public static final String DOWNLOAD = "download";
 
     public String id() {
         return metadata.id();
@@ -36,5 +43,14 @@ public record CatalogModel(
 
     public int layerCount() {
         return table.layers().size();
+    }
+
+    /** Shared models are never changed or deleted by the catalog. */
+    public boolean readOnly() {
+        return SHARED.equals(origin);
+    }
+
+    CatalogModel movedTo(Path newFile) {
+        return new CatalogModel(metadata, newFile, sha256, sizeBytes, opset, inputName, table, labels, origin);
     }
 }

@@ -3,6 +3,7 @@ package org.convnetplayground.search.background;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
@@ -17,6 +18,8 @@ import org.convnetplayground.search.config.SearchConfig;
  * The search-service's long work - collection builds, evaluations, leaderboards, projections, duplicate scans - on
  * one bounded pool, all pollable at /api/search/jobs/{id}.
  */
+// Eager, so the jobs gauge is on /q/metrics before the first job.
+@Startup
 @ApplicationScoped
 public class BackgroundJobs {
 
