@@ -66,7 +66,7 @@ public class ModelInspector {
             throw ProblemException.invalid("k", k, "an integer from 1 to " + model.numClasses());
         }
         float[] logits = values(run(image, name, model, model.outputLayer()));
-        List<String> labels = models.labels(modelId);
+        List<String> labels = models.labels(model);
         double max = Double.NEGATIVE_INFINITY;
         for (float v : logits) {
             max = Math.max(max, v);

@@ -39,14 +39,14 @@ import org.eclipse.microprofile.rest.client.inject.RestClient;
 @ApplicationScoped
 public class ModelRegistry {
 
-    private static final Duration INFO_TTL = Duration.ofSeconds(30);
+    private static final Duration LABELS_TTL = Duration.ofSeconds(30);
 
     private final CatalogApi catalog;
     private final UpstreamProblems upstream;
     private final String catalogUrl;
     private final Path cacheDir;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    private final Map<String, Timed<ModelInfo>> infos = new ConcurrentHashMap<>();
+    private final Map<String, Map<String, List<Long>>> layerShapes = new ConcurrentHashMap<>();
     private final Map<String, Timed<List<String>>> labels = new ConcurrentHashMap<>();
     private final Map<String, Object> downloadLocks = new ConcurrentHashMap<>();
 
@@ -74,21 +74,24 @@ public class ModelRegistry {
         }
     }
 
-    /** The model, or the catalog's 404 naming the models there are. */
+    /**
+     * The model as the catalog describes it now, or the catalog's 404 naming the models there are. The catalog is
+     * asked every time (a small answer): an id may be deleted and imported again with another file. What depends only
+     * on the file - its layers' shapes - is kept by checksum.
+     */
     public ModelInfo require(String id) {
-        Timed<ModelInfo> hit = infos.get(id);
-        if (hit != null && hit.fresh()) {
-            return hit.value();
-        }
         CatalogApi.CatalogModel m = upstream.call(() -> catalog.get(id));
-        Map<String, List<Long>> shapes = new LinkedHashMap<>();
-        for (CatalogApi.CatalogLayer l : upstream.call(() -> catalog.layers(id))) {
-            shapes.put(l.name(), l.outputShape());
+        Map<String, List<Long>> shapes = layerShapes.get(m.sha256());
+        if (shapes == null) {
+            Map<String, List<Long>> fetched = new LinkedHashMap<>();
+            for (CatalogApi.CatalogLayer l : upstream.call(() -> catalog.layers(id))) {
+                fetched.put(l.name(), l.outputShape());
+            }
+            shapes = java.util.Collections.unmodifiableMap(fetched);
+            layerShapes.put(m.sha256(), shapes);
         }
-        ModelInfo info = new ModelInfo(m.id(), m.sha256(), m.sizeBytes(), m.inputName(), spec(m.preprocessing()),
+        return new ModelInfo(m.id(), m.sha256(), m.sizeBytes(), m.inputName(), spec(m.preprocessing()),
                 m.hasClassifier(), m.numClasses(), m.outputLayer(), m.featureLayers(), m.embeddingLayer(), shapes);
-        infos.put(id, new Timed<>(info, Instant.now()));
-        return info;
     }
 
     /** Checks each layer exists; the 404 offers the feature layers and points at the full list. */
@@ -101,14 +104,15 @@ public class ModelRegistry {
         }
     }
 
-    /** Class labels of a classifier, in output order. */
-    public List<String> labels(String id) {
-        Timed<List<String>> hit = labels.get(id);
+    /** Class labels of a classifier, in output order; kept a little while, by model file. */
+    public List<String> labels(ModelInfo model) {
+        String key = model.sha256() + "|" + model.id();
+        Timed<List<String>> hit = labels.get(key);
         if (hit != null && hit.fresh()) {
             return hit.value();
         }
-        List<String> fetched = List.copyOf(upstream.call(() -> catalog.labels(id)));
-        labels.put(id, new Timed<>(fetched, Instant.now()));
+        List<String> fetched = List.copyOf(upstream.call(() -> catalog.labels(model.id())));
+        labels.put(key, new Timed<>(fetched, Instant.now()));
         return fetched;
     }
 
@@ -173,7 +177,7 @@ public class ModelRegistry {
 
     private record Timed<T>(T value, Instant at) {
         boolean fresh() {
-            return at.plus(INFO_TTL).isAfter(Instant.now());
+            return at.plus(LABELS_TTL).isAfter(Instant.now());
         }
     }
 }

@@ -10,7 +10,7 @@ import org.convnetplayground.jobs.Job;
 import org.convnetplayground.problem.ProblemException;
 import org.convnetplayground.search.background.BackgroundJobs;
 import org.convnetplayground.search.build.CollectionBuilder;
-import org.convnetplayground.search.collection.CollectionStore;
+import org.convnetplayground.search.build.ModelVersions;
 import org.convnetplayground.search.collection.VectorCollection;
 import org.convnetplayground.search.config.SearchConfig;
 import org.convnetplayground.search.query.QueryParameters;
@@ -21,15 +21,15 @@ public class DuplicateService {
 
     public static final String KIND = "duplicates";
 
-    private final CollectionStore store;
+    private final ModelVersions collections;
     private final CollectionBuilder builder;
     private final BackgroundJobs jobs;
     private final SearchConfig config;
     private final Map<String, Duplicates> cache = new ConcurrentHashMap<>();
 
     @Inject
-    public DuplicateService(CollectionStore store, CollectionBuilder builder, BackgroundJobs jobs, SearchConfig config) {
-        this.store = store;
+    public DuplicateService(ModelVersions collections, CollectionBuilder builder, BackgroundJobs jobs, SearchConfig config) {
+        this.collections = collections;
         this.builder = builder;
         this.jobs = jobs;
         this.config = config;
@@ -49,7 +49,7 @@ public class DuplicateService {
         if (threshold != null && !(threshold >= 0 && Double.isFinite(threshold))) {
             throw ProblemException.invalid("threshold", threshold, "a finite distance >= 0");
         }
-        Optional<VectorCollection> found = store.find(q.key());
+        Optional<VectorCollection> found = collections.current(q.key());
         if (found.isEmpty()) {
             return new Pending(builder.build(q.key().dataset(), q.key().model(), List.of(q.key().layer()),
                     q.key().pooling()));

@@ -10,7 +10,7 @@ import org.convnetplayground.jobs.Job;
 import org.convnetplayground.jobs.JobContext;
 import org.convnetplayground.search.background.BackgroundJobs;
 import org.convnetplayground.search.build.CollectionBuilder;
-import org.convnetplayground.search.collection.CollectionStore;
+import org.convnetplayground.search.build.ModelVersions;
 import org.convnetplayground.search.collection.VectorCollection;
 import org.convnetplayground.search.config.SearchConfig;
 import org.convnetplayground.search.query.QueryParameters;
@@ -25,15 +25,15 @@ public class EvaluationService {
 
     public static final String KIND = "evaluation";
 
-    private final CollectionStore store;
+    private final ModelVersions collections;
     private final CollectionBuilder builder;
     private final BackgroundJobs jobs;
     private final SearchConfig config;
     private final Map<String, Evaluation> cache = new ConcurrentHashMap<>();
 
     @Inject
-    public EvaluationService(CollectionStore store, CollectionBuilder builder, BackgroundJobs jobs, SearchConfig config) {
-        this.store = store;
+    public EvaluationService(ModelVersions collections, CollectionBuilder builder, BackgroundJobs jobs, SearchConfig config) {
+        this.collections = collections;
         this.builder = builder;
         this.jobs = jobs;
         this.config = config;
@@ -50,7 +50,7 @@ public class EvaluationService {
     }
 
     public Outcome evaluate(QueryParameters q) throws InterruptedException {
-        Optional<VectorCollection> found = store.find(q.key());
+        Optional<VectorCollection> found = collections.current(q.key());
         if (found.isEmpty()) {
             return new Pending(builder.build(q.key().dataset(), q.key().model(), List.of(q.key().layer()),
                     q.key().pooling()));

@@ -13,9 +13,9 @@ import org.convnetplayground.jobs.Job;
 import org.convnetplayground.problem.ProblemException;
 import org.convnetplayground.search.background.BackgroundJobs;
 import org.convnetplayground.search.build.CollectionBuilder;
+import org.convnetplayground.search.build.ModelVersions;
 import org.convnetplayground.search.collection.CollectionKey;
 import org.convnetplayground.search.collection.CollectionMeta;
-import org.convnetplayground.search.collection.CollectionStore;
 import org.convnetplayground.search.collection.VectorCollection;
 import org.convnetplayground.search.config.SearchConfig;
 
@@ -31,15 +31,15 @@ public class ProjectionService {
     /** t-SNE of this many points or fewer answers at once. */
     static final int SYNCHRONOUS_TSNE = 300;
 
-    private final CollectionStore store;
+    private final ModelVersions collections;
     private final CollectionBuilder builder;
     private final BackgroundJobs jobs;
     private final SearchConfig config;
     private final Map<String, Projection> cache = new ConcurrentHashMap<>();
 
     @Inject
-    public ProjectionService(CollectionStore store, CollectionBuilder builder, BackgroundJobs jobs, SearchConfig config) {
-        this.store = store;
+    public ProjectionService(ModelVersions collections, CollectionBuilder builder, BackgroundJobs jobs, SearchConfig config) {
+        this.collections = collections;
         this.builder = builder;
         this.jobs = jobs;
         this.config = config;
@@ -67,7 +67,7 @@ public class ProjectionService {
         if (limit < 3 || limit > config.projectionSample()) {
             throw ProblemException.invalid("sample", sample, "an integer from 3 to " + config.projectionSample());
         }
-        Optional<VectorCollection> found = store.find(key);
+        Optional<VectorCollection> found = collections.current(key);
         if (found.isEmpty()) {
             return new Pending(builder.build(key.dataset(), key.model(), List.of(key.layer()), key.pooling()));
         }

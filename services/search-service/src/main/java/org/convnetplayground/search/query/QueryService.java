@@ -9,8 +9,8 @@ import org.convnetplayground.jobs.Job;
 import org.convnetplayground.problem.ProblemException;
 import org.convnetplayground.search.build.CollectionBuilder;
 import org.convnetplayground.search.build.CollectionUpdater;
+import org.convnetplayground.search.build.ModelVersions;
 import org.convnetplayground.search.collection.CollectionMeta;
-import org.convnetplayground.search.collection.CollectionStore;
 import org.convnetplayground.search.collection.VectorCollection;
 import org.convnetplayground.search.features.FeatureService;
 import org.convnetplayground.search.ranking.Hit;
@@ -23,16 +23,16 @@ import org.convnetplayground.search.ranking.Ranker;
 @ApplicationScoped
 public class QueryService {
 
-    private final CollectionStore store;
     private final CollectionBuilder builder;
     private final FeatureService features;
     private final Ranker ranker;
     private final CollectionUpdater updater;
+    private final ModelVersions models;
 
     @Inject
-    public QueryService(CollectionStore store, CollectionBuilder builder, FeatureService features, Ranker ranker,
-                        CollectionUpdater updater) {
-        this.store = store;
+    public QueryService(CollectionBuilder builder, FeatureService features, Ranker ranker,
+                        CollectionUpdater updater, ModelVersions models) {
+        this.models = models;
         this.builder = builder;
         this.features = features;
         this.ranker = ranker;
@@ -66,7 +66,7 @@ public class QueryService {
         if (queryId == null || queryId.isBlank()) {
             throw ProblemException.missing("queryId", "the id of an image of the dataset (its path, e.g. 'elephant/image_0001.jpg')");
         }
-        Optional<VectorCollection> found = store.find(q.key());
+        Optional<VectorCollection> found = models.current(q.key());
         if (found.isEmpty()) {
             features.requireImage(q.key().dataset(), queryId);
             return new Building(build(q));
@@ -88,7 +88,7 @@ public class QueryService {
 
     /** Nearest items to an uploaded image, embedded by the feature-service with the collection's model and layer. */
     public Outcome byUpload(QueryParameters q, Path image, String fileName) {
-        Optional<VectorCollection> found = store.find(q.key());
+        Optional<VectorCollection> found = models.current(q.key());
         if (found.isEmpty()) {
             return new Building(build(q));
         }
@@ -102,7 +102,7 @@ public class QueryService {
         if (vector == null || vector.length == 0) {
             throw ProblemException.missing("vector", "an array of numbers");
         }
-        Optional<VectorCollection> found = store.find(q.key());
+        Optional<VectorCollection> found = models.current(q.key());
         if (found.isEmpty()) {
             return new Building(build(q));
         }
