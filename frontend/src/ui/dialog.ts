@@ -44,6 +44,7 @@ export function createDialog(options: { id: string; testid?: string; onClose?():
   function doClose() {
     if (!isOpen()) return;
     el.hidden = true;
+    document.removeEventListener('keydown', onKey);
     for (const node of inerted) node.inert = false;
     inerted = [];
     document.documentElement.classList.remove('has-dialog');
@@ -56,7 +57,11 @@ export function createDialog(options: { id: string; testid?: string; onClose?():
   el.addEventListener('mousedown', (e) => {
     if (e.target === el) doClose();
   });
-  panel.addEventListener('keydown', (e) => {
+  // Listened for on the document while open: a control that gets disabled under the focus (a button
+  // while its upload runs) leaves the focus on <body>, and Esc and Tab must still work then.
+  const onKey = (e: KeyboardEvent) => {
+    const target = e.target as Node | null;
+    if (!(target && panel.contains(target)) && target !== document.body && target !== document.documentElement) return;
     if (e.key === 'Escape') {
       e.preventDefault();
       e.stopPropagation();
@@ -77,7 +82,7 @@ export function createDialog(options: { id: string; testid?: string; onClose?():
       e.preventDefault();
       items[to]!.focus();
     }
-  });
+  };
 
   document.body.append(el);
   return {
@@ -97,6 +102,7 @@ export function createDialog(options: { id: string; testid?: string; onClose?():
         inerted = [...(app?.children ?? [])].filter((c): c is HTMLElement => c instanceof HTMLElement && !c.classList.contains('banner-region') && !c.inert);
         for (const node of inerted) node.inert = true;
         document.documentElement.classList.add('has-dialog');
+        document.addEventListener('keydown', onKey);
         el.hidden = false;
       }
       close.focus();

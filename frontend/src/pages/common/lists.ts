@@ -31,6 +31,16 @@ export function loadLists(): Promise<Lists> {
   return lists;
 }
 
+/**
+ * Fetches the lists again (a dataset or model was added or deleted); the layers of models are
+ * forgotten too, since an id can now name another model.
+ */
+export function reloadLists(): Promise<Lists> {
+  lists = undefined;
+  layerCache.clear();
+  return loadLists();
+}
+
 async function fetchLists(): Promise<Lists> {
   const [d, m, x] = await Promise.allSettled([
     featuresApi.GET('/api/features/datasets').then(unwrap),

@@ -7,7 +7,9 @@ import { errorMessage, unwrap } from '../../api/problem';
 import { h } from '../../lib/dom';
 import { Latest } from '../../lib/latest';
 import type { Banner } from '../../ui/banner';
-import { loadLists, type Lists } from '../common/lists';
+import { confirmAction } from '../../ui/confirm';
+import { loadLists, reloadLists, type Lists } from '../common/lists';
+import { createImportDialog } from './import-dialog';
 import { replaceHash, type Page } from '../common/page';
 import { createLayerView } from './layer-view';
 import { createModelList } from './list';
@@ -36,6 +38,40 @@ export function mountModelsPage(banner: Banner, hash: string): Page {
   const loading = new Latest();
   let route = parseModelsHash(hash);
   let view: View | undefined;
+  let list: ReturnType<typeof createModelList> | undefined;
+  let ids: string[] = [];
+  const importDialog = createImportDialog(() => void modelsChanged());
+
+  /** A model joined or left the catalog: the lists are fetched again and the list shows them. */
+  async function modelsChanged(): Promise<void> {
+    const lists = await reloadLists();
+    if (lists.failure) {
+      banner.show(lists.failure);
+      return;
+    }
+    ids = lists.models.map((m) => m.id ?? '');
+    if (view === list) list?.update(lists.models);
+  }
+
+  async function remove(model: Model, opener: HTMLElement): Promise<void> {
+    const id = model.id ?? '';
+    const ok = await confirmAction({
+      title: `Delete ${id}?`,
+      message: `Its ONNX file and metadata leave the catalog's store (${model.origin === 'download' ? 'downloaded' : 'imported'} models only; the shared ones stay). This cannot be undone.`,
+      action: 'Delete model',
+      opener,
+    });
+    if (!ok) return;
+    try {
+      unwrap(await catalogApi.DELETE('/api/catalog/models/{id}', { params: { path: { id } } }));
+    } catch (e) {
+      banner.show(errorMessage(e));
+      return;
+    }
+    await modelsChanged();
+    // The card (and its button) is gone: focus goes to the list's main action.
+    list?.focusImport();
+  }
 
   const context = (lists: Lists): ViewContext => ({
     banner,
@@ -107,7 +143,14 @@ export function mountModelsPage(banner: Banner, hash: string): Page {
         return;
       }
     }
-    if (next.view === 'list') view = createModelList(lists.models);
+    ids = lists.models.map((m) => m.id ?? '');
+    if (next.view === 'list') {
+      list = createModelList(lists.models, {
+        onImport: (opener) => importDialog.open(opener, ids),
+        onDelete: (m, opener) => void remove(m, opener),
+      });
+      view = list;
+    }
     else if (next.view === 'model') view = createModelView(ctx, model!, next);
     else view = createLayerView(ctx, model!, next);
     el.replaceChildren(view.el);
@@ -125,6 +168,7 @@ export function mountModelsPage(banner: Banner, hash: string): Page {
     dispose() {
       loading.cancel();
       view?.dispose();
+      importDialog.dispose();
     },
   };
 }

@@ -22,6 +22,8 @@ export interface ControlsOptions {
   label?: string;
   /** A field shown in place of the metric selector (e.g. the map's projection method). */
   replaceMetric?: HTMLElement;
+  /** A small action beside the dataset's label (the search page's "Add your images"). */
+  datasetAction?: HTMLElement;
 }
 
 const POOLING_TEXT: Record<Pooling, string> = {
@@ -82,7 +84,14 @@ export function createControls(onChange: (patch: Partial<Selection>) => void, op
   const el = h(
     'section',
     { class: 'controls card', 'aria-label': options.label ?? 'Search settings' },
-    field('sel-dataset', 'Dataset', dataset, 'field-dataset'),
+    options.datasetAction
+      ? h(
+          'div',
+          { class: 'field field-dataset' },
+          h('div', { class: 'field-label-row' }, h('label', { for: 'sel-dataset', class: 'field-label' }, 'Dataset'), options.datasetAction),
+          dataset,
+        )
+      : field('sel-dataset', 'Dataset', dataset, 'field-dataset'),
     field('sel-model', 'Model', model, 'field-model'),
     field('sel-layer', 'Layer', layer, 'field-layer'),
     options.replaceMetric ?? field('sel-metric', 'Metric', metric, 'field-metric'),

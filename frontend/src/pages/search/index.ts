@@ -3,11 +3,12 @@ import type { Layer, Model } from '../../api/catalog';
 import type { Dataset } from '../../api/features';
 import { errorMessage } from '../../api/problem';
 import type { Banner } from '../../ui/banner';
-import { h } from '../../lib/dom';
+import { h, svg } from '../../lib/dom';
 import { labelOfId } from '../../lib/format';
 import { Latest } from '../../lib/latest';
 import { Store } from '../../lib/store';
-import { layersOf, loadLists } from '../common/lists';
+import { layersOf, loadLists, reloadLists } from '../common/lists';
+import { createAddImagesDialog } from './add-images';
 import { createControls } from './controls';
 import { PREFERRED_DATASET, PREFERRED_MODEL, pickById, pickLayer, pickMetric } from './defaults';
 import { createPicker } from './picker';
@@ -16,6 +17,8 @@ import { createResults } from './results';
 import { createRunner } from './runner';
 import { createWhyDialog } from './why';
 import { EMPTY_STATE, isComplete, queryKey, toHash, type SearchState, type Selection } from './state';
+
+const PLUS_ICON = `<svg viewBox="0 0 16 16" width="14" height="14" aria-hidden="true" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round"><path d="M8 3v10M3 8h10"/></svg>`;
 
 export interface SearchPage {
   readonly el: HTMLElement;
@@ -36,7 +39,33 @@ export function mountSearchPage(banner: Banner, initial: Partial<Selection>): Se
   let listsReady: Promise<void>;
   let listFailure: string | undefined;
 
-  const controls = createControls((patch) => void select(patch, false));
+  const addButton = h(
+    'button',
+    { type: 'button', class: 'link-button', 'data-testid': 'add-images', 'aria-haspopup': 'dialog' },
+    svg(PLUS_ICON),
+    'Add your images',
+  );
+  const controls = createControls((patch) => void select(patch, false), { datasetAction: addButton });
+  const addImages = createAddImagesDialog({
+    async onImported(id) {
+      const l = await refreshDatasets();
+      const now = store.get();
+      if (now.dataset !== id) await select({ dataset: id }, false);
+      else {
+        // The same dataset grew: its picker shows the new images, the search catches its collection up.
+        const ds = datasets.find((d) => d.id === id);
+        if (ds) void picker.load(ds);
+        if (isComplete(now)) runner.run(now);
+      }
+      return l;
+    },
+    async onDeleted(id) {
+      const l = await refreshDatasets();
+      if (store.get().dataset === id) await select({}, false);
+      return l;
+    },
+  });
+  addButton.addEventListener('click', () => addImages.open(addButton, datasets, store.get().dataset));
   const query = createQueryPanel(
     (file) => store.set({ upload: file, q: '' }),
     (message) => banner.show(message),
@@ -196,6 +225,16 @@ export function mountSearchPage(banner: Banner, initial: Partial<Selection>): Se
     for (const note of l.notes) banner.show(note);
   }
 
+  /** The datasets again after one was added or deleted (the shared lists are fetched anew). */
+  async function refreshDatasets(): Promise<Dataset[]> {
+    const l = await reloadLists();
+    if (!l.failure) {
+      datasets = l.datasets;
+      controls.setLists({ datasets });
+    }
+    return datasets;
+  }
+
   listsReady = loadAll();
   void select(initial, true);
 
@@ -209,6 +248,7 @@ export function mountSearchPage(banner: Banner, initial: Partial<Selection>): Se
       runner.cancel();
       selecting.cancel();
       why.dispose();
+      addImages.dispose();
     },
   };
 }
