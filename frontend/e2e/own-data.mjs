@@ -421,6 +421,7 @@ async function main() {
     const layers = await page.$$eval('[data-testid="layer-rows"] tr[data-layer]', (trs) => trs.map((tr) => tr.dataset.layer));
     const original = await getJson(context.request, '/api/catalog/models/mobilenet_v1_0.25_128/layers');
     check(layers.length > 20 && layers.includes('Conv2d_5_pointwise'), `the layer table of ${MODEL_ID} has ${layers.length} rows: ${layers.slice(0, 5)}`);
+    check(await page.isVisible('[data-testid="model-page"] [data-testid="delete-model"]'), `the page of ${MODEL_ID} has no Delete button`);
     await screenshot(page, 'import-model-layers-1366x768.png');
     seen.push(`model page of ${MODEL_ID}: layer table with ${layers.length} rows (the original lists ${original.length} nodes)`);
 

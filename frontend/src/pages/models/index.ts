@@ -31,6 +31,8 @@ export interface ViewContext {
   lists: Lists;
   /** Rewrites the URL hash for a change inside the view (no history entry). */
   replace(route: ModelsRoute): void;
+  /** Deletes an imported or downloaded model (after asking); the list is shown then. */
+  remove(model: Model, opener: HTMLElement): void;
 }
 
 export function mountModelsPage(banner: Banner, hash: string): Page {
@@ -69,6 +71,11 @@ export function mountModelsPage(banner: Banner, hash: string): Page {
       return;
     }
     await modelsChanged();
+    if (view !== list) {
+      // Deleted from its own page: back to the list (a new history entry, as a link would).
+      location.hash = modelsHash({ view: 'list' });
+      return;
+    }
     // The card (and its button) is gone: focus goes to the list's main action.
     list?.focusImport();
   }
@@ -80,6 +87,7 @@ export function mountModelsPage(banner: Banner, hash: string): Page {
       route = next;
       replaceHash(modelsHash(next));
     },
+    remove: (model, opener) => void remove(model, opener),
   });
 
   /** The catalog's answer for a model the list does not have (its 404 names the valid ids). */

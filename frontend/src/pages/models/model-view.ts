@@ -49,7 +49,7 @@ export function createModelView(ctx: ViewContext, model: Model, initial: Extract
     'div',
     { class: 'model-page', 'data-testid': 'model-page', 'data-model': id },
     h('nav', { class: 'breadcrumb', 'aria-label': 'Breadcrumb' }, h('a', { href: modelsHash({ view: 'list' }) }, 'Models'), h('span', { 'aria-hidden': 'true' }, '›'), h('span', { 'aria-current': 'page' }, id)),
-    header(model),
+    header(model, ctx.remove),
     h('section', { class: 'card layers-card', 'aria-label': 'Layers' }, tablist, ...panels.values()),
   );
 
@@ -103,7 +103,10 @@ export function createModelView(ctx: ViewContext, model: Model, initial: Extract
   };
 }
 
-function header(m: Model): HTMLElement {
+function header(m: Model, remove?: ViewContext['remove']): HTMLElement {
+  // Imported and downloaded models can be deleted here too (the shared ones are read-only).
+  const del = m.readOnly === false && remove ? h('button', { type: 'button', class: 'button button-ghost button-danger model-delete', 'data-testid': 'delete-model', 'aria-label': `Delete ${m.id ?? ''}` }, 'Delete model') : null;
+  del?.addEventListener('click', () => remove!(m, del));
   const source = provenance(m.source);
   const paths = Array.isArray(m.source?.paths) ? (m.source.paths as unknown[]).filter((p): p is string => typeof p === 'string') : [];
   const facts = preprocessingFacts(m.preprocessing);
@@ -118,6 +121,8 @@ function header(m: Model): HTMLElement {
       m.family ? h('span', { class: 'family-chip' }, m.family) : null,
       h('span', { class: 'kind-chip' }, m.hasClassifier ? `ImageNet classifier · ${formatInt(m.numClasses ?? 0)} classes` : 'feature extractor (no classifier)'),
       m.complexityRank !== undefined ? h('span', { class: 'card-meta' }, `#${m.complexityRank} by complexity`) : null,
+      m.readOnly === false ? h('span', { class: 'origin-chip' }, m.origin === 'download' ? 'downloaded' : 'imported') : null,
+      del,
     ),
     m.architecture ? h('p', { class: 'model-arch-full' }, m.architecture) : null,
     h(
