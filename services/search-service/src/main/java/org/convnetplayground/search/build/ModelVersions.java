@@ -9,7 +9,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import org.convnetplayground.problem.ProblemException;
 import org.convnetplayground.problem.UpstreamProblems;
-import org.convnetplayground.search.catalog.CatalogApi;
+import org.convnetplayground.search.catalog.ModelFileApi;
 import org.convnetplayground.search.collection.CollectionKey;
 import org.convnetplayground.search.collection.CollectionStore;
 import org.convnetplayground.search.collection.VectorCollection;
@@ -21,7 +21,8 @@ import org.jboss.logging.Logger;
  * Collections as long as the model that computed them is still the catalog's: a model deleted from the catalog takes
  * its collections along, and one imported again under the same id with another file makes them stale (they are dropped
  * and built again on the next query). The catalog is asked at most every few seconds per model, and while it cannot be
- * reached stored collections keep answering.
+ * reached (or is slow: 2 s at most, then it is not asked again for a few seconds) stored collections keep
+ * answering.
  */
 @ApplicationScoped
 public class ModelVersions {
@@ -29,13 +30,13 @@ public class ModelVersions {
     private static final Logger LOG = Logger.getLogger(ModelVersions.class);
     private static final Duration TTL = Duration.ofSeconds(3);
 
-    private final CatalogApi catalog;
+    private final ModelFileApi catalog;
     private final UpstreamProblems calls;
     private final CollectionStore store;
     private final Map<String, Seen> seen = new ConcurrentHashMap<>();
 
     @Inject
-    public ModelVersions(@RestClient CatalogApi catalog,
+    public ModelVersions(@RestClient ModelFileApi catalog,
                          @ConfigProperty(name = "quarkus.rest-client.catalog.url") String catalogUrl,
                          CollectionStore store) {
         this.catalog = catalog;
