@@ -1,7 +1,7 @@
 // "Why similar?": the query and a hit side by side, the hit overlaid with the feature-service's
 // occlusion map for the current model, layer and metric — coloured where covering the region would
 // pull the two apart.
-import { featuresApi, fetchImageFile, thumbnailUrl } from '../../api/features';
+import { featuresApi, thumbnailUrl } from '../../api/features';
 import { errorMessage, isAbort, unwrap } from '../../api/problem';
 import { formData, type Hit } from '../../api/search';
 import { h } from '../../lib/dom';
@@ -76,12 +76,18 @@ export function createWhyDialog(onError: (message: string) => void): WhyDialog {
     dialog.panel.dataset.state = 'loading';
     status.textContent = 'Computing the occlusion map: the model looks at the hit with each region covered…';
     try {
-      const [image, reference] = await Promise.all([
-        fetchImageFile(dataset, hitId, ticket.signal),
-        s.upload ? Promise.resolve(s.upload) : fetchImageFile(dataset, s.q, ticket.signal),
-      ]);
+      // Dataset images go by id (the service reads them itself); only an uploaded query is sent.
       const answer = await featuresApi.POST('/api/features/occlusion', {
-        body: { image, reference, model: s.model, layer: s.layer, metric: s.metric, pooling: s.pooling || 'avg', patch: String(OCCLUSION_PATCH) },
+        body: {
+          dataset,
+          imageId: hitId,
+          ...(s.upload ? { reference: s.upload } : { referenceId: s.q }),
+          model: s.model,
+          layer: s.layer,
+          metric: s.metric,
+          pooling: s.pooling || 'avg',
+          patch: String(OCCLUSION_PATCH),
+        },
         bodySerializer: formData,
         parseAs: 'blob',
         signal: ticket.signal,

@@ -62,15 +62,7 @@ class ImportedModelSystemTest {
         assertTrue(ids.contains(ORIGINAL) && !ids.contains(COPY), ids.toString());
         Api.request().delete("/api/catalog/models/" + ORIGINAL).then().statusCode(409)
                 .contentType("application/problem+json");
-        // the search-service learns of the deletion within seconds (it asks the catalog at most every 3 s per model):
-        // searches with the deleted model are then refused, and its collections went with it
-        Instant deadline = Instant.now().plusSeconds(15);
-        int status;
-        do {
-            Api.pause();
-            status = Api.post(Api.query(DATASET, COPY, "global_pool", "cosine", 20, QUERY)).statusCode();
-        } while (status == 200 && Instant.now().isBefore(deadline));
-        assertEquals(404, status, "a search with the deleted model");
+        awaitSearchRefused(COPY);
         assertEquals(List.of(), collectionsOf(COPY));
     }
 
@@ -86,6 +78,7 @@ class ImportedModelSystemTest {
         } finally {
             Api.request().delete("/api/catalog/models/" + id).then().statusCode(204);
         }
+        awaitSearchRefused(id);
         importAs(other, id);
         try {
             List<Object> expected = Api.search(Api.query(DATASET, other, "global_pool", "cosine", 20, QUERY))
@@ -97,6 +90,20 @@ class ImportedModelSystemTest {
         } finally {
             Api.request().delete("/api/catalog/models/" + id).then().statusCode(204);
         }
+    }
+
+    /**
+     * The search-service learns of a deletion within seconds (it asks the catalog at most every 3 s per model): then
+     * searches with the deleted model are refused with the catalog's 404.
+     */
+    private static void awaitSearchRefused(String model) {
+        Instant deadline = Instant.now().plusSeconds(15);
+        int status;
+        do {
+            Api.pause();
+            status = Api.post(Api.query(DATASET, model, "global_pool", "cosine", 20, QUERY)).statusCode();
+        } while (status == 200 && Instant.now().isBefore(deadline));
+        assertEquals(404, status, "a search with the deleted model " + model);
     }
 
     /** Uploads shared model {@code source} with its own model.json, renamed {@code id}, and the ImageNet labels. */

@@ -37,6 +37,10 @@ import org.jboss.resteasy.reactive.multipart.FileUpload;
 public class InspectionResource {
 
     private static final String PROBLEM = Problem.MEDIA_TYPE;
+    private static final String IMAGE = "The image file; or give dataset and imageId instead.";
+    private static final String DATASET = "With imageId: the dataset that holds the image.";
+    private static final String IMAGE_ID = "Instead of `image`: the id of an image of `dataset` (its path, e.g. "
+            + "'elephant/image_0001.jpg').";
 
     @Inject
     ModelInspector inspector;
@@ -80,12 +84,14 @@ public class InspectionResource {
             content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "404", description = "Unknown model.",
             content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = Problem.class)))
-    public PredictionsView predictions(@RestForm("image") @Schema(description = "The image file.") FileUpload image,
+    public PredictionsView predictions(@RestForm("image") @Schema(description = IMAGE) FileUpload image,
+                                       @RestForm("dataset") @Schema(description = DATASET) String dataset,
+                                       @RestForm("imageId") @Schema(description = IMAGE_ID) String imageId,
                                        @RestForm("model") String model,
                                        @RestForm("k") @Schema(description = "How many classes; 5 when absent.") String k) {
         require(model, "model", "a model id from /api/catalog/models");
-        return new PredictionsView(model, inspector.predict(bytes(image, "image"), name(image), model,
-                integer("k", k, 5)));
+        Uploads.Image img = uploads.imageOrDatasetImage(image, "image", datasets, dataset, imageId, "imageId");
+        return new PredictionsView(model, inspector.predict(img.bytes(), img.name(), model, integer("k", k, 5)));
     }
 
     @POST
@@ -104,7 +110,9 @@ public class InspectionResource {
             content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "404", description = "Unknown model or layer.",
             content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = Problem.class)))
-    public Response activations(@RestForm("image") @Schema(description = "The image file.") FileUpload image,
+    public Response activations(@RestForm("image") @Schema(description = IMAGE) FileUpload image,
+                                @RestForm("dataset") @Schema(description = DATASET) String dataset,
+                                @RestForm("imageId") @Schema(description = IMAGE_ID) String imageId,
                                 @RestForm("model") String model, @RestForm("layer") String layer,
                                 @RestForm("top") @Schema(description = "Maps in the picture, 1 to 256; 16 when absent.") String top,
                                 @RestForm("format") @Schema(description = "json (default) or png") String format) {
@@ -112,10 +120,10 @@ public class InspectionResource {
         require(layer, "layer", "a layer from /api/catalog/models/{model}/layers");
         String f = format == null || format.isBlank() ? "json" : format.trim().toLowerCase(Locale.ROOT);
         int n = integer("top", top, 16);
-        byte[] bytes = bytes(image, "image");
+        Uploads.Image img = uploads.imageOrDatasetImage(image, "image", datasets, dataset, imageId, "imageId");
         return switch (f) {
-            case "json" -> Response.ok(inspector.activations(bytes, name(image), model, layer, n), MediaType.APPLICATION_JSON).build();
-            case "png" -> Response.ok(inspector.activationPicture(bytes, name(image), model, layer, n), "image/png").build();
+            case "json" -> Response.ok(inspector.activations(img.bytes(), img.name(), model, layer, n), MediaType.APPLICATION_JSON).build();
+            case "png" -> Response.ok(inspector.activationPicture(img.bytes(), img.name(), model, layer, n), "image/png").build();
             default -> throw ProblemException.invalid("format", format, "json or png");
         };
     }
@@ -135,8 +143,11 @@ public class InspectionResource {
             content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "404", description = "Unknown model or layer.",
             content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = Problem.class)))
-    public Response occlusion(@RestForm("image") @Schema(description = "The image to explain (a search hit).") FileUpload image,
-                              @RestForm("reference") @Schema(description = "The image it is compared with (the query).") FileUpload reference,
+    public Response occlusion(@RestForm("image") @Schema(description = "The image to explain (a search hit); or give imageId.") FileUpload image,
+                              @RestForm("reference") @Schema(description = "The image it is compared with (the query); or give referenceId.") FileUpload reference,
+                              @RestForm("dataset") @Schema(description = "The dataset of imageId and referenceId.") String dataset,
+                              @RestForm("imageId") @Schema(description = "Instead of `image`: the id of an image of `dataset`.") String imageId,
+                              @RestForm("referenceId") @Schema(description = "Instead of `reference`: the id of an image of `dataset`.") String referenceId,
                               @RestForm("model") String model, @RestForm("layer") String layer,
                               @RestForm("metric") @Schema(description = "cosine when absent") String metric,
                               @RestForm("pooling") @Schema(description = "avg (default), max or flatten: as in the search being explained") String pooling,
@@ -151,8 +162,11 @@ public class InspectionResource {
         if (!(exponent >= 1) || Double.isInfinite(exponent)) {
             throw ProblemException.invalid("p", p, "a finite number >= 1 (the minkowski exponent)");
         }
-        byte[] png = inspector.occlusion(bytes(image, "image"), name(image), bytes(reference, "reference"),
-                name(reference), model, layer, pooling, m, exponent, size);
+        Uploads.Image img = uploads.imageOrDatasetImage(image, "image", datasets, dataset, imageId, "imageId");
+        Uploads.Image ref = uploads.imageOrDatasetImage(reference, "reference", datasets, dataset, referenceId,
+                "referenceId");
+        byte[] png = inspector.occlusion(img.bytes(), img.name(), ref.bytes(), ref.name(), model, layer, pooling, m,
+                exponent, size);
         return Response.ok(png, "image/png").build();
     }
 
@@ -206,14 +220,6 @@ public class InspectionResource {
     public JobView job(@PathParam("id") String id) {
         return JobView.of(extractor.jobs().find(id).orElseThrow(() -> ProblemException.notFound("no job '" + id
                 + "'; jobs are kept for an hour after they end")));
-    }
-
-    private byte[] bytes(FileUpload upload, String part) {
-        return uploads.image(upload, part);
-    }
-
-    private static String name(FileUpload upload) {
-        return Uploads.name(upload);
     }
 
     private static void require(String value, String name, String expected) {

@@ -170,4 +170,37 @@ class InspectionResourceTest {
                 .multiPart("reference", "square.png", png, "image/png").multiPart("model", V2)
                 .multiPart("layer", "global_pool").multiPart("patch", "0.9").post(API + "/occlusion"), 400, "patch");
     }
+
+    @Test
+    void datasetImagesAreInspectedByIdWithoutSendingTheirBytes() {
+        String elephant = "elephant/image_0001.jpg";
+        String other = "elephant/image_0002.jpg";
+        java.nio.file.Path otherFile = FeatureTesting.datasetDir(FeatureTesting.CALTECH).resolve(other);
+        // the same answers as for the uploaded file
+        assertEquals(given().multiPart("image", FeatureTesting.ELEPHANT.toFile(), "image/jpeg").multiPart("model", V2)
+                        .post(API + "/predictions").then().statusCode(200).extract().jsonPath().getList("predictions"),
+                given().multiPart("dataset", FeatureTesting.CALTECH).multiPart("imageId", elephant).multiPart("model", V2)
+                        .post(API + "/predictions").then().statusCode(200).extract().jsonPath().getList("predictions"));
+        assertEquals(given().multiPart("image", FeatureTesting.ELEPHANT.toFile(), "image/jpeg").multiPart("model", TINY)
+                        .multiPart("layer", "Conv2d_5_pointwise").post(API + "/activations").then().statusCode(200)
+                        .extract().jsonPath().getList("channels"),
+                given().multiPart("dataset", FeatureTesting.CALTECH).multiPart("imageId", elephant).multiPart("model", TINY)
+                        .multiPart("layer", "Conv2d_5_pointwise").post(API + "/activations").then().statusCode(200)
+                        .extract().jsonPath().getList("channels"));
+        byte[] uploaded = given().multiPart("image", otherFile.toFile(), "image/jpeg")
+                .multiPart("reference", FeatureTesting.ELEPHANT.toFile(), "image/jpeg").multiPart("model", TINY)
+                .multiPart("layer", "global_pool").post(API + "/occlusion").then().statusCode(200).extract().asByteArray();
+        byte[] byId = given().multiPart("dataset", FeatureTesting.CALTECH).multiPart("imageId", other)
+                .multiPart("referenceId", elephant).multiPart("model", TINY)
+                .multiPart("layer", "global_pool").post(API + "/occlusion").then().statusCode(200).extract().asByteArray();
+        org.junit.jupiter.api.Assertions.assertArrayEquals(uploaded, byId, "the same occlusion map");
+
+        assertProblem(given().multiPart("model", V2).post(API + "/predictions"), 400, "'imageId'");
+        assertProblem(given().multiPart("imageId", elephant).multiPart("model", V2).post(API + "/predictions"), 400,
+                "missing dataset");
+        assertProblem(given().multiPart("dataset", FeatureTesting.CALTECH).multiPart("imageId", "elephant/nope.jpg")
+                .multiPart("model", V2).post(API + "/predictions"), 404, "elephant/nope.jpg");
+        assertProblem(given().multiPart("dataset", "nope").multiPart("imageId", elephant)
+                .multiPart("model", V2).post(API + "/predictions"), 404, "unknown dataset 'nope'");
+    }
 }
