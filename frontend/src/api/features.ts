@@ -1,7 +1,6 @@
 // Typed client of the feature-service (contracts/feature-service.yaml), plus image URLs.
 import createClient from 'openapi-fetch';
 import type { components, paths } from './generated/feature-service';
-import { ApiError, isAbort, problemMessage } from './problem';
 
 export const featuresApi = createClient<paths>({ baseUrl: '' });
 
@@ -30,22 +29,7 @@ export function imageUrl(dataset: string, imageId: string): string {
 }
 
 /**
- * A dataset image as a File, to send to the endpoints that take an upload (activations, predictions,
- * occlusion). Throws an ApiError with the problem's detail when the service refuses.
+ * What the inspection endpoints (activations, predictions, occlusion) look at: an uploaded file, or an
+ * image of a dataset by id, which the feature-service reads itself (its bytes are not sent back).
  */
-export async function fetchImageFile(dataset: string, imageId: string, signal?: AbortSignal): Promise<File> {
-  let response: Response;
-  try {
-    response = await fetch(imageUrl(dataset, imageId), { signal });
-  } catch (e) {
-    if (isAbort(e)) throw e;
-    throw new ApiError(problemMessage(e));
-  }
-  if (!response.ok) {
-    const type = response.headers.get('content-type') ?? '';
-    const body: unknown = type.includes('json') ? await response.json().catch(() => undefined) : await response.text().catch(() => undefined);
-    throw new ApiError(problemMessage(body, response.status), response.status);
-  }
-  const blob = await response.blob();
-  return new File([blob], imageId.split('/').pop() || 'image', { type: blob.type || 'application/octet-stream' });
-}
+export type ImageInput = { image: File } | { dataset: string; imageId: string };

@@ -1,7 +1,7 @@
 // Activation maps: the layer's strongest channels for the chosen image, as the feature-service's PNG
 // grid with each cell labelled by its channel and mean (from the JSON answer, same order). Clicking a
 // cell chooses that channel.
-import { featuresApi, type Activations } from '../../api/features';
+import { featuresApi, type Activations, type ImageInput } from '../../api/features';
 import { errorMessage, isAbort, unwrap } from '../../api/problem';
 import { formData } from '../../api/search';
 import { h } from '../../lib/dom';
@@ -16,7 +16,7 @@ export const TOP = 16;
 export interface ActivationsCard {
   readonly el: HTMLElement;
   /** Computes the maps of the image; a newer call cancels an older one. */
-  run(image: File): void;
+  run(input: ImageInput): void;
   /** Marks the chosen channel's cell (if it is among the shown ones). */
   choose(channel: number | undefined): void;
   /** Nothing to compute: says why. */
@@ -109,7 +109,7 @@ export function createActivations(
     meta.textContent = `${shown} strongest of ${formatInt(channelsTotal ?? shown)} channels${mh && mw ? ` · ${mh}×${mw} maps` : ''}`;
   }
 
-  async function run(image: File) {
+  async function run(input: ImageInput) {
     const ticket = latest.begin();
     body.classList.add('is-stale');
     message.hidden = true;
@@ -117,7 +117,7 @@ export function createActivations(
     try {
       const ask = (format: 'json' | 'png') =>
         featuresApi.POST('/api/features/activations', {
-          body: { image, model, layer, top: String(TOP), format },
+          body: { ...input, model, layer, top: String(TOP), format },
           bodySerializer: formData,
           parseAs: format === 'png' ? 'blob' : 'json',
           signal: ticket.signal,
@@ -151,7 +151,7 @@ export function createActivations(
 
   return {
     el,
-    run: (image) => void run(image),
+    run: (input) => void run(input),
     choose,
     unavailable(text) {
       latest.cancel();

@@ -2,11 +2,10 @@
 // (from a dataset or uploaded) its activation maps and the model's predictions; then, for one of its
 // channels, the dataset images that excite it most.
 import { catalogApi, type Layer, type Model } from '../../api/catalog';
-import { fetchImageFile, type Dataset } from '../../api/features';
-import { errorMessage, isAbort, unwrap } from '../../api/problem';
+import { type Dataset, type ImageInput } from '../../api/features';
+import { errorMessage, unwrap } from '../../api/problem';
 import { h } from '../../lib/dom';
 import { formatCount, formatInt, formatShape, labelOfId } from '../../lib/format';
-import { Latest } from '../../lib/latest';
 import { layersOf } from '../common/lists';
 import { createPicker } from '../search/picker';
 import { createQueryPanel, type QueryView } from '../search/query-panel';
@@ -38,7 +37,6 @@ export function createLayerView(ctx: ViewContext, model: Model, initial: LayerRo
   let fourD = false;
   /** While the view is put together from the link, the URL is left as it is. */
   let building = true;
-  const filesLatest = new Latest();
   let filtersUrl: string | undefined;
   const labels = new Map<string, string>();
 
@@ -134,22 +132,14 @@ export function createLayerView(ctx: ViewContext, model: Model, initial: LayerRo
     query.show(view);
     picker.highlight(next.kind === 'image' && next.dataset === datasetSelect.value ? next.id : '');
     write();
-    void compute(next);
+    compute(next);
   }
 
-  async function compute(s: Source) {
-    const ticket = filesLatest.begin();
-    let file: File;
-    try {
-      file = s.kind === 'upload' ? s.file : await fetchImageFile(s.dataset, s.id, ticket.signal);
-    } catch (e) {
-      if (!ticket.isCurrent() || isAbort(e)) return;
-      ctx.banner.show(errorMessage(e));
-      return;
-    }
-    if (!ticket.isCurrent() || disposed) return;
-    if (fourD) activations.run(file);
-    predictions.run(file);
+  function compute(s: Source) {
+    if (disposed) return;
+    const input: ImageInput = s.kind === 'upload' ? { image: s.file } : { dataset: s.dataset, imageId: s.id };
+    if (fourD) activations.run(input);
+    predictions.run(input);
   }
 
   async function build(layers: Layer[]) {
@@ -351,7 +341,6 @@ export function createLayerView(ctx: ViewContext, model: Model, initial: LayerRo
     currentHash: () => modelsHash(route),
     dispose() {
       disposed = true;
-      filesLatest.cancel();
       activations.dispose();
       predictions.dispose();
       examples?.dispose();

@@ -1,6 +1,6 @@
 // Predictions: the model's top-5 ImageNet classes for the chosen image, with probability bars (only
 // for models with a classifier head).
-import { featuresApi, type Predictions } from '../../api/features';
+import { featuresApi, type ImageInput, type Predictions } from '../../api/features';
 import { errorMessage, isAbort, unwrap } from '../../api/problem';
 import { formData } from '../../api/search';
 import { h } from '../../lib/dom';
@@ -10,7 +10,7 @@ export const TOP_CLASSES = 5;
 
 export interface PredictionsCard {
   readonly el: HTMLElement;
-  run(image: File): void;
+  run(input: ImageInput): void;
   dispose(): void;
 }
 
@@ -42,14 +42,14 @@ export function createPredictions(model: { id?: string; hasClassifier?: boolean;
     el.setAttribute('aria-busy', state === 'loading' ? 'true' : 'false');
   }
 
-  async function run(image: File) {
+  async function run(input: ImageInput) {
     if (!model.hasClassifier) return;
     const ticket = latest.begin();
     list.classList.add('is-stale');
     setState('loading');
     try {
       const answer = await featuresApi.POST('/api/features/predictions', {
-        body: { image, model: model.id ?? '', k: String(TOP_CLASSES) },
+        body: { ...input, model: model.id ?? '', k: String(TOP_CLASSES) },
         bodySerializer: formData,
         signal: ticket.signal,
       });
@@ -93,5 +93,5 @@ export function createPredictions(model: { id?: string; hasClassifier?: boolean;
     message.hidden = false;
     setState('unavailable');
   }
-  return { el, run: (image) => void run(image), dispose: () => latest.cancel() };
+  return { el, run: (input) => void run(input), dispose: () => latest.cancel() };
 }
