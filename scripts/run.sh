@@ -55,6 +55,13 @@ for url in "$CNP_CATALOG_URL" "$CNP_FEATURES_URL" "$CNP_SEARCH_URL"; do
     sleep 0.5
   done
 done
+# The search-service builds the demo's first collection at start-up: wait for it (at most 2 minutes), so that the
+# page shows results as soon as it opens.
+for _ in $(seq 240); do
+  jobs=$(curl -sf "$CNP_SEARCH_URL/api/search/jobs" 2>/dev/null) || break
+  echo "$jobs" | grep -Eq '"kind":"collection-build"[^}]*"state":"(queued|running)"' || break
+  sleep 0.5
+done
 echo
 echo "ready: open http://localhost:$PORT  (APIs: /api/catalog, /api/features, /api/search; Ctrl-C stops)"
 wait -n "${pids[@]}"
