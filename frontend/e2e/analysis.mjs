@@ -6,18 +6,12 @@
 //   CNP_CHROMIUM     the browser (default /usr/bin/chromium)
 //
 // Every wait polls a condition with a deadline; any failed check or console error exits 1.
-import { chromium } from 'playwright-core';
 import { mkdir, readFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { BASE, SHOTS, CHROMIUM, UI_MS, CheckFailed, check, until, getJson, launchBrowser } from './lib.mjs';
 
-const frontend = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const BASE = (process.env.CNP_BASE_URL || 'http://localhost:8080').replace(/\/$/, '');
-const SHOTS = path.resolve(frontend, process.env.CNP_SCREENSHOTS || '../target/screenshots');
-const CHROMIUM = process.env.CNP_CHROMIUM || '/usr/bin/chromium';
 
-const UI_MS = 15_000;
 const BUILD_MS = 180_000; // a collection that needs building first
 const BOARD_MS = 300_000; // the leaderboard job: builds 16 collections and evaluates 32 combinations
 const TSNE_MS = 180_000;
@@ -35,44 +29,12 @@ const failedResponses = [];
 const failedRequests = [];
 const abortedRequests = [];
 
-class CheckFailed extends Error {}
-function check(condition, message) {
-  if (!condition) throw new CheckFailed(message);
-}
-
-/** Polls fn until it returns a truthy value (and not {ok: false}); fails with what it last saw at the deadline. */
-async function until(what, fn, timeoutMs = UI_MS, intervalMs = 100) {
-  const deadline = Date.now() + timeoutMs;
-  let last;
-  for (;;) {
-    try {
-      last = await fn();
-      if (last && last.ok !== false) return last;
-    } catch (e) {
-      if (e instanceof CheckFailed) throw e;
-      last = { error: e.message };
-    }
-    if (Date.now() > deadline) {
-      throw new CheckFailed(`timed out after ${Math.round(timeoutMs / 1000)} s waiting for ${what}; last saw: ${JSON.stringify(last)?.slice(0, 600)}`);
-    }
-    await new Promise((r) => setTimeout(r, intervalMs));
-  }
-}
-
 /** Polls read() until ok(reading) holds; returns that very reading. */
 function untilValue(what, read, ok, timeoutMs = UI_MS) {
   return until(what, async () => {
     const v = await read();
     return { ...v, ok: Boolean(ok(v)) };
   }, timeoutMs);
-}
-
-async function getJson(request, url) {
-  const res = await request.get(`${BASE}${url}`).catch((e) => {
-    throw new CheckFailed(`cannot reach the frontend at ${BASE} (${e.message.split('\n')[0]}); start it with \`npm start\``);
-  });
-  check(res.ok(), `GET ${url} answered ${res.status()}: ${(await res.text()).slice(0, 300)}`);
-  return res.json();
 }
 
 function watch(page) {
@@ -559,10 +521,7 @@ async function phone(browser) {
 async function main() {
   check(existsSync(CHROMIUM), `no browser at ${CHROMIUM}: apt-get install -y chromium`);
   await mkdir(SHOTS, { recursive: true });
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-quic', '--no-first-run', '--disable-sync'],
-  });
+  const browser = await launchBrowser();
   try {
     const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, acceptDownloads: true });
     const page = await context.newPage();

@@ -16,17 +16,11 @@
 //
 // Every wait polls a condition with a deadline; a failed check, a console error or an error response
 // that is not expected (listed in EXPECTED) exits 1.
-import { chromium } from 'playwright-core';
 import { mkdir, readFile, readdir } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { BASE, SHOTS, SHARED, CHROMIUM, CheckFailed, check, until, getJson, launchBrowser } from './lib.mjs';
 
-const frontend = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const BASE = (process.env.CNP_BASE_URL || 'http://localhost:8080').replace(/\/$/, '');
-const SHOTS = path.resolve(frontend, process.env.CNP_SCREENSHOTS || '../target/screenshots');
-const SHARED = path.resolve(frontend, process.env.CNP_SHARED_DIR || '../../shared');
-const CHROMIUM = process.env.CNP_CHROMIUM || '/usr/bin/chromium';
 
 const SOURCE = path.join(SHARED, 'datasets/caltech101-iconic200');
 const CLASSES = ['elephant', 'llama', 'laptop'];
@@ -37,7 +31,6 @@ const SUFFIX = Date.now().toString(36);
 const DATASET = `my-photos-${SUFFIX}`;
 const MODEL_ID = `my_mobilenet_${SUFFIX}`;
 
-const UI_MS = 15_000;
 const UPLOAD_MS = 60_000;
 const SEARCH_MS = 180_000; // the new dataset's collection is built on the first search
 const DOWNLOAD_MS = 120_000; // a zoo download fails fast without internet; with it, a few MB arrive
@@ -50,38 +43,6 @@ const consoleErrors = [];
 const failedResponses = [];
 const failedRequests = [];
 const expectedSeen = [];
-
-class CheckFailed extends Error {}
-function check(condition, message) {
-  if (!condition) throw new CheckFailed(message);
-}
-
-/** Polls fn until it returns a truthy value; fails with what it last saw when the deadline passes. */
-async function until(what, fn, timeoutMs = UI_MS, intervalMs = 100) {
-  const deadline = Date.now() + timeoutMs;
-  let last;
-  for (;;) {
-    try {
-      last = await fn();
-      if (last && last.ok !== false) return last;
-    } catch (e) {
-      if (e instanceof CheckFailed) throw e;
-      last = { error: e.message };
-    }
-    if (Date.now() > deadline) {
-      throw new CheckFailed(`timed out after ${Math.round(timeoutMs / 1000)} s waiting for ${what}; last saw: ${JSON.stringify(last)?.slice(0, 600)}`);
-    }
-    await new Promise((r) => setTimeout(r, intervalMs));
-  }
-}
-
-async function getJson(request, url) {
-  const res = await request.get(`${BASE}${url}`).catch((e) => {
-    throw new CheckFailed(`cannot reach the frontend at ${BASE} (${e.message.split('\n')[0]}); start it with \`npm start\``);
-  });
-  check(res.ok(), `GET ${url} answered ${res.status()}: ${(await res.text()).slice(0, 300)}`);
-  return res.json();
-}
 
 const isExpected = (method, url, status) =>
   EXPECTED.some((e) => e.method === method && new URL(url).pathname === e.path && e.status === status);
@@ -239,10 +200,7 @@ async function main() {
   entries.push({ name: 'README.txt', data: Buffer.from('my holiday photos\n') });
   const archive = zip(entries);
 
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-quic', '--no-first-run', '--disable-sync'],
-  });
+  const browser = await launchBrowser();
   try {
     const context = await browser.newContext({ viewport: { width: 1366, height: 768 } });
     const page = await context.newPage();

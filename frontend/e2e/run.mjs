@@ -7,22 +7,15 @@
 //   CNP_CHROMIUM     the browser (default /usr/bin/chromium)
 //
 // Every wait polls a condition with a deadline; any failed check or console error exits 1.
-import { chromium } from 'playwright-core';
 import { mkdir } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { BASE, SHOTS, SHARED, CHROMIUM, CheckFailed, check, until, getJson, launchBrowser } from './lib.mjs';
 
-const frontend = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const BASE = (process.env.CNP_BASE_URL || 'http://localhost:8080').replace(/\/$/, '');
-const SHOTS = path.resolve(frontend, process.env.CNP_SCREENSHOTS || '../target/screenshots');
-const SHARED = path.resolve(frontend, process.env.CNP_SHARED_DIR || '../../shared');
-const CHROMIUM = process.env.CNP_CHROMIUM || '/usr/bin/chromium';
 const UPLOAD = path.join(SHARED, 'datasets/caltech101-iconic200/elephant/image_0001.jpg');
 
 const FIRST_RESULTS_MS = 120_000; // the first collection may need building
 const RESULTS_MS = 120_000;
-const UI_MS = 15_000;
 const K = 50;
 
 const log = (line) => console.log(line);
@@ -33,38 +26,6 @@ const failedRequests = [];
 const abortedRequests = [];
 let tolerateErrors = false; // only in the phase that provokes an error on purpose
 const tolerated = [];
-
-class CheckFailed extends Error {}
-function check(condition, message) {
-  if (!condition) throw new CheckFailed(message);
-}
-
-/** Polls fn until it returns a truthy value; fails with what it last saw when the deadline passes. */
-async function until(what, fn, timeoutMs = UI_MS, intervalMs = 100) {
-  const deadline = Date.now() + timeoutMs;
-  let last;
-  for (;;) {
-    try {
-      last = await fn();
-      if (last && last.ok !== false) return last;
-    } catch (e) {
-      if (e instanceof CheckFailed) throw e; // a definite failure, not something to wait out
-      last = { error: e.message };
-    }
-    if (Date.now() > deadline) {
-      throw new CheckFailed(`timed out after ${Math.round(timeoutMs / 1000)} s waiting for ${what}; last saw: ${JSON.stringify(last)?.slice(0, 600)}`);
-    }
-    await new Promise((r) => setTimeout(r, intervalMs));
-  }
-}
-
-async function getJson(request, url) {
-  const res = await request.get(`${BASE}${url}`).catch((e) => {
-    throw new CheckFailed(`cannot reach the frontend at ${BASE} (${e.message.split('\n')[0]}); start it with \`npm start\``);
-  });
-  check(res.ok(), `GET ${url} answered ${res.status()}: ${(await res.text()).slice(0, 300)}`);
-  return res.json();
-}
 
 function watch(page) {
   page.on('console', (msg) => {
@@ -182,10 +143,7 @@ async function main() {
   check(existsSync(UPLOAD), `no upload image at ${UPLOAD} (set CNP_SHARED_DIR)`);
   await mkdir(SHOTS, { recursive: true });
 
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-quic', '--no-first-run', '--disable-sync'],
-  });
+  const browser = await launchBrowser();
   try {
     const context = await browser.newContext({ viewport: { width: 1366, height: 768 } });
     const page = await context.newPage();

@@ -4,22 +4,13 @@
 //   CNP_BASE_URL     the frontend (default http://localhost:8080)
 //   CNP_SCREENSHOTS  where the screenshot goes (default ../target/screenshots, relative to frontend/)
 //   CNP_CHROMIUM     the browser (default /usr/bin/chromium)
-import { chromium } from 'playwright-core';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { BASE, SHOTS, launchBrowser } from './lib.mjs';
 
-const frontend = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const BASE = (process.env.CNP_BASE_URL || 'http://localhost:8080').replace(/\/$/, '');
-const SHOTS = path.resolve(frontend, process.env.CNP_SCREENSHOTS || '../target/screenshots');
-const CHROMIUM = process.env.CNP_CHROMIUM || '/usr/bin/chromium';
 const WITHIN_MS = 5_000;
 
-const browser = await chromium.launch({
-  executablePath: CHROMIUM,
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
-    '--disable-component-update', '--disable-quic', '--no-first-run', '--disable-sync'],
-});
+const browser = await launchBrowser();
 let failed = false;
 try {
   const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
