@@ -1,34 +1,58 @@
 package org.convnetplayground.problem;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.runtime.configuration.MemorySize;
 import io.vertx.core.http.HttpHeaders;
+import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.util.Optional;
+import java.util.function.LongFunction;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Answers over-large request bodies with a problem document instead of the HTTP layer's empty 413: requests that
  * declare a larger Content-Length are refused before any byte is read; streamed ones that exceed the limit on the
- * way are caught by a failure handler.
+ * way are caught by a failure handler. Services with a lower limit on one endpoint use
+ * {@link #refuseDeclaredLengthOver} for it.
  */
 @ApplicationScoped
 public class BodyLimitProblems {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     @ConfigProperty(name = "quarkus.http.limits.max-body-size")
     Optional<MemorySize> maxBodySize;
 
     void install(@Observes Router router) {
         long limit = maxBodySize.map(MemorySize::asLongValue).orElse(10L * 1024 * 1024);
-        router.route().order(Integer.MIN_VALUE).handler(ctx -> {
+        refuseDeclaredLengthOver(router.route().order(Integer.MIN_VALUE), limit, length -> payloadTooLarge(
+                "the request body is " + length + " bytes; the limit is " + limit + " bytes"));
+        router.route().failureHandler(ctx -> {
+            if (ctx.statusCode() == 413 && !ctx.response().headWritten()) {
+                tooLarge(ctx, payloadTooLarge("the request body is larger than the limit of " + limit + " bytes"));
+            } else {
+                ctx.next();
+            }
+        });
+    }
+
+    /**
+     * On {@code route}: a request whose declared Content-Length exceeds {@code limit} is answered at once with the
+     * 413 problem {@code problem} makes of that length (its instance set to the request path), and the connection is
+     * closed; others go on. A malformed Content-Length is left to the HTTP layer.
+     */
+    public static void refuseDeclaredLengthOver(Route route, long limit, LongFunction<Problem> problem) {
+        route.handler(ctx -> {
             String declared = ctx.request().getHeader(HttpHeaders.CONTENT_LENGTH);
             if (declared != null) {
                 try {
                     long length = Long.parseLong(declared.trim());
                     if (length > limit) {
-                        tooLarge(ctx, "the request body is " + length + " bytes; the limit is " + limit + " bytes", true);
+                        tooLarge(ctx, problem.apply(length));
                         return;
                     }
                 } catch (NumberFormatException ignored) {
@@ -37,21 +61,22 @@ public class BodyLimitProblems {
             }
             ctx.next();
         });
-        router.route().failureHandler(ctx -> {
-            if (ctx.statusCode() == 413 && !ctx.response().headWritten()) {
-                tooLarge(ctx, "the request body is larger than the limit of " + limit + " bytes", true);
-            } else {
-                ctx.next();
-            }
-        });
     }
 
-    private static void tooLarge(RoutingContext ctx, String detail, boolean close) {
-        String body = "{\"type\":\"about:blank\",\"title\":\"Payload too large\",\"status\":413,\"detail\":\""
-                + detail + "\",\"instance\":\"" + ctx.request().path().replace("\\", "\\\\").replace("\"", "\\\"") + "\"}";
+    private static Problem payloadTooLarge(String detail) {
+        return new Problem("about:blank", "Payload too large", 413, detail, null, null, null, null, null);
+    }
+
+    private static void tooLarge(RoutingContext ctx, Problem problem) {
+        String body;
+        try {
+            body = JSON.writeValueAsString(problem.withInstance(ctx.request().path()));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
         ctx.response().setStatusCode(413)
                 .putHeader(HttpHeaders.CONTENT_TYPE, Problem.MEDIA_TYPE)
-                .putHeader(HttpHeaders.CONNECTION, close ? "close" : "keep-alive")
+                .putHeader(HttpHeaders.CONNECTION, "close")
                 .end(body);
     }
 }

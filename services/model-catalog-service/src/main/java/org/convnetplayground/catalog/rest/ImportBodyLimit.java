@@ -1,15 +1,13 @@
 package org.convnetplayground.catalog.rest;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.runtime.configuration.MemorySize;
-import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.Router;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.util.Optional;
 import org.convnetplayground.catalog.store.ModelStore;
+import org.convnetplayground.problem.BodyLimitProblems;
 import org.convnetplayground.problem.Problem;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
@@ -25,7 +23,6 @@ public class ImportBodyLimit {
     private static final Logger LOG = Logger.getLogger(ImportBodyLimit.class);
     /** Room for the metadata and labels parts and the multipart framing. */
     static final long ALLOWANCE = ModelResource.MAX_METADATA_BYTES + ModelResource.MAX_LABELS_BYTES + (64 << 10);
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     @Inject
     ModelStore store;
@@ -44,27 +41,9 @@ public class ImportBodyLimit {
                     + "for the metadata: uploads near the import limit will be refused by the HTTP layer", body, limit);
         }
         String path = (restPath.endsWith("/") ? restPath.substring(0, restPath.length() - 1) : restPath) + "/models";
-        router.post(path).order(Integer.MIN_VALUE + 1).handler(ctx -> {
-            String declared = ctx.request().getHeader(HttpHeaders.CONTENT_LENGTH);
-            if (declared != null) {
-                try {
-                    long length = Long.parseLong(declared.trim());
-                    if (length > limit + ALLOWANCE) {
-                        Problem p = new Problem("about:blank", "Payload too large", 413, "the upload is " + length
-                                + " bytes; the import limit is " + limit + " bytes for the model file "
-                                + "(cnp.catalog.max-import-bytes)", ctx.request().path(), "model", Long.toString(length),
-                                null, null);
-                        ctx.response().setStatusCode(413)
-                                .putHeader(HttpHeaders.CONTENT_TYPE, Problem.MEDIA_TYPE)
-                                .putHeader(HttpHeaders.CONNECTION, "close")
-                                .end(JSON.writeValueAsString(p));
-                        return;
-                    }
-                } catch (NumberFormatException | JsonProcessingException ignored) {
-                    // let the HTTP layer judge a malformed header
-                }
-            }
-            ctx.next();
-        });
+        BodyLimitProblems.refuseDeclaredLengthOver(router.post(path).order(Integer.MIN_VALUE + 1), limit + ALLOWANCE,
+                length -> new Problem("about:blank", "Payload too large", 413, "the upload is " + length
+                        + " bytes; the import limit is " + limit + " bytes for the model file "
+                        + "(cnp.catalog.max-import-bytes)", null, "model", Long.toString(length), null, null));
     }
 }
