@@ -6,15 +6,12 @@ import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import org.convnetplayground.jobs.Job;
 import org.convnetplayground.jobs.JobContext;
 import org.convnetplayground.problem.ProblemException;
@@ -40,13 +37,12 @@ public class CollectionUpdater {
 
     private static final Logger LOG = Logger.getLogger(CollectionUpdater.class);
     public static final String KIND = "collection-update";
-    private static final Duration VERSION_TTL = Duration.ofSeconds(3);
 
     private final FeatureService features;
     private final CollectionStore store;
     private final BackgroundJobs jobs;
     private final SearchConfig config;
-    private final Map<String, Seen> versions = new ConcurrentHashMap<>();
+    private final RecentLookups versions = new RecentLookups();
 
     @Inject
     public CollectionUpdater(FeatureService features, CollectionStore store, BackgroundJobs jobs, SearchConfig config) {
@@ -69,7 +65,7 @@ public class CollectionUpdater {
     public Optional<Job<?>> refreshIfStale(VectorCollection c, boolean recheck) {
         String dataset = c.key().dataset();
         if (recheck) {
-            versions.remove(dataset);
+            versions.forget(dataset);
         }
         String current = currentVersion(dataset);
         if (current == null || current.equals(c.meta().datasetVersion())) {
@@ -80,23 +76,10 @@ public class CollectionUpdater {
 
     /** The dataset's version, null when it cannot be learnt now; deletes the dataset's collections when it is gone. */
     private String currentVersion(String dataset) {
-        Seen seen = versions.get(dataset);
-        if (seen != null && seen.at().plus(VERSION_TTL).isAfter(Instant.now())) {
-            return seen.version();
-        }
-        try {
-            String version = features.datasetVersion(dataset);
-            versions.put(dataset, new Seen(version, Instant.now()));
-            return version;
-        } catch (ProblemException e) {
-            if (e.status() == 404) {
-                store.list().stream().filter(m -> m.key().dataset().equals(dataset)).forEach(m -> store.delete(m.key()));
-                versions.remove(dataset);
-                LOG.infof("dataset %s is gone; its collections were deleted", dataset);
-                throw e;
-            }
-            return null;
-        }
+        return versions.get(dataset, () -> features.datasetVersion(dataset), () -> {
+            store.list().stream().filter(m -> m.key().dataset().equals(dataset)).forEach(m -> store.delete(m.key()));
+            LOG.infof("dataset %s is gone; its collections were deleted", dataset);
+        });
     }
 
     private Object update(CollectionKey key, JobContext ctx) throws Exception {
@@ -151,12 +134,10 @@ public class CollectionUpdater {
             staging.writeVectors(new ByteArrayInputStream(packed.array()));
             staging.commit(new CollectionMeta(key, dim, version, old.meta().modelSha256(), Instant.now(), items));
         }
-        versions.put(key.dataset(), new Seen(version, Instant.now()));
+        versions.put(key.dataset(), version);
         ctx.message("added " + added.size() + " and removed " + removed + " images");
         LOG.infof("collection %s updated: %d added, %d removed", key, added.size(), removed);
         return null;
     }
 
-    private record Seen(String version, Instant at) {
-    }
 }

@@ -2,12 +2,7 @@ package org.convnetplayground.search.build;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
-import org.convnetplayground.problem.ProblemException;
 import org.convnetplayground.problem.UpstreamProblems;
 import org.convnetplayground.search.catalog.ModelFileApi;
 import org.convnetplayground.search.collection.CollectionKey;
@@ -28,12 +23,11 @@ import org.jboss.logging.Logger;
 public class ModelVersions {
 
     private static final Logger LOG = Logger.getLogger(ModelVersions.class);
-    private static final Duration TTL = Duration.ofSeconds(3);
 
     private final ModelFileApi catalog;
     private final UpstreamProblems calls;
     private final CollectionStore store;
-    private final Map<String, Seen> seen = new ConcurrentHashMap<>();
+    private final RecentLookups shas = new RecentLookups();
 
     @Inject
     public ModelVersions(@RestClient ModelFileApi catalog,
@@ -48,7 +42,8 @@ public class ModelVersions {
      * The stored collection of {@code key} if its model file is still the catalog's; empty when there is none or it
      * was dropped as stale.
      *
-     * @throws ProblemException the catalog's 404 when the model is gone (its collections are deleted)
+     * @throws org.convnetplayground.problem.ProblemException the catalog's 404 when the model is gone (its collections
+     *                                                         are deleted)
      */
     public Optional<VectorCollection> current(CollectionKey key) {
         Optional<VectorCollection> found = store.find(key);
@@ -67,25 +62,9 @@ public class ModelVersions {
 
     /** The model's file checksum, null when the catalog cannot say now. */
     private String currentSha(String model) {
-        Seen s = seen.get(model);
-        if (s != null && s.at().plus(TTL).isAfter(Instant.now())) {
-            return s.sha();
-        }
-        String sha = null;
-        try {
-            sha = calls.call(() -> catalog.model(model)).sha256();
-        } catch (ProblemException e) {
-            if (e.status() == 404) {
-                store.list().stream().filter(m -> m.key().model().equals(model)).forEach(m -> store.delete(m.key()));
-                seen.remove(model);
-                LOG.infof("model %s is gone from the catalog; its collections were deleted", model);
-                throw e;
-            }
-        }
-        seen.put(model, new Seen(sha, Instant.now()));
-        return sha;
-    }
-
-    private record Seen(String sha, Instant at) {
+        return shas.get(model, () -> calls.call(() -> catalog.model(model)).sha256(), () -> {
+            store.list().stream().filter(m -> m.key().model().equals(model)).forEach(m -> store.delete(m.key()));
+            LOG.infof("model %s is gone from the catalog; its collections were deleted", model);
+        });
     }
 }
