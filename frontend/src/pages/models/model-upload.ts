@@ -6,8 +6,8 @@ import { errorMessage, isAbort } from '../../api/problem';
 import { sendForm } from '../../api/upload';
 import { h } from '../../lib/dom';
 import { formatBytes, formatCount, formatInt } from '../../lib/format';
+import { createUploadProgress } from '../../ui/upload-progress';
 import { createFileDrop } from '../../ui/file-drop';
-import { uploadText } from '../search/own-data';
 import {
   check,
   CHANNEL_ORDERS,
@@ -118,10 +118,7 @@ export function createModelUpload(onImported: (model: Model) => void): ModelUplo
       errorOf(f),
     );
 
-  const fill = h('div', { class: 'progress-fill' });
-  const bar = h('div', { class: 'progress-bar', role: 'progressbar', 'aria-valuemin': 0, 'aria-valuemax': 100, 'aria-valuenow': 0, 'aria-label': 'Upload' }, fill);
-  const progressText = h('p', { class: 'own-progress-text' });
-  const progress = h('div', { class: 'own-progress', hidden: true, 'data-testid': 'import-progress' }, bar, progressText);
+  const progress = createUploadProgress('import-progress');
   const formError = h('p', { class: 'form-error', role: 'alert', hidden: true, 'data-testid': 'import-error' });
   const result = h('div', { class: 'own-result', role: 'status', hidden: true, 'data-testid': 'import-result' });
   const submit = h('button', { type: 'submit', class: 'button button-primary', 'data-testid': 'import-submit' }, 'Import model');
@@ -154,7 +151,7 @@ export function createModelUpload(onImported: (model: Model) => void): ModelUplo
       labelled('import-interpolation', 'Interpolation', interpolation),
     ),
     h('p', { class: 'field-hint' }, 'x = (pixel − mean) / std per channel, pixels 0..255 in the stated channel order. The catalog checks all of it against the graph before it stores anything.'),
-    h('div', { class: 'own-status' }, progress, formError, result),
+    h('div', { class: 'own-status' }, progress.el, formError, result),
     h('div', { class: 'dialog-actions' }, submit),
   );
 
@@ -270,24 +267,13 @@ export function createModelUpload(onImported: (model: Model) => void): ModelUplo
     upload = new AbortController();
     submit.disabled = true;
     submit.textContent = 'Importing…';
-    progress.hidden = false;
     form.dataset.state = 'uploading';
-    const show = (loaded: number, total: number) => {
-      const percent = total > 0 ? Math.round((loaded / total) * 100) : 0;
-      fill.style.width = `${percent}%`;
-      bar.setAttribute('aria-valuenow', String(percent));
-      progressText.textContent = `Uploading: ${uploadText(loaded, total)}`;
-    };
-    show(0, onnx.size);
+    progress.bytes(0, onnx.size);
     try {
       const model = await sendForm<Model>('POST', '/api/catalog/models', body, {
         signal: upload.signal,
-        onProgress: (p) => show(p.loaded, p.total),
-        onSent: () => {
-          fill.style.width = '100%';
-          bar.setAttribute('aria-valuenow', '100');
-          progressText.textContent = 'Uploaded; the catalog checks the graph and loads it in ONNX Runtime…';
-        },
+        onProgress: (p) => progress.bytes(p.loaded, p.total),
+        onSent: () => progress.sent('Uploaded; the catalog checks the graph and loads it in ONNX Runtime…'),
       });
       const mid = model.id ?? v.id;
       result.replaceChildren(
@@ -304,7 +290,7 @@ export function createModelUpload(onImported: (model: Model) => void): ModelUplo
       if (!isAbort(e)) setError(errorMessage(e));
     } finally {
       upload = undefined;
-      progress.hidden = true;
+      progress.hide();
       submit.disabled = false;
       submit.textContent = 'Import model';
     }

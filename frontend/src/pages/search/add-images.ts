@@ -10,8 +10,9 @@ import { zipStore } from '../../lib/zip';
 import { createDialog } from '../../ui/dialog';
 import { createFileDrop } from '../../ui/file-drop';
 import { createTabs } from '../../ui/tabs';
+import { createUploadProgress } from '../../ui/upload-progress';
 import { field } from './controls';
-import { ACCEPT, archivePaths, labelProblem, nameProblem, resultHeadline, sortFiles, suggestName, uploadText, type ImportResult } from './own-data';
+import { ACCEPT, archivePaths, labelProblem, nameProblem, resultHeadline, sortFiles, suggestName, type ImportResult } from './own-data';
 
 export interface AddImagesEvents {
   /** Images were imported into the dataset (created: a new one): show it. */
@@ -71,13 +72,10 @@ export function createAddImagesDialog(events: AddImagesEvents): AddImagesDialog 
   const labelField = h('div', { class: 'field' }, h('label', { for: 'own-label', class: 'field-label' }, 'Class of the loose images'), label, labelHint);
 
   // One status area for progress, result and errors, with room reserved so the dialog does not jump.
-  const fill = h('div', { class: 'progress-fill' });
-  const bar = h('div', { class: 'progress-bar', role: 'progressbar', 'aria-valuemin': 0, 'aria-valuemax': 100, 'aria-valuenow': 0, 'aria-label': 'Upload' }, fill);
-  const progressText = h('p', { class: 'own-progress-text' });
-  const progress = h('div', { class: 'own-progress', hidden: true, 'data-testid': 'own-progress' }, bar, progressText);
+  const progress = createUploadProgress('own-progress');
   const result = h('div', { class: 'own-result', role: 'status', hidden: true, 'data-testid': 'own-result' });
   const error = h('p', { class: 'form-error', role: 'alert', hidden: true, 'data-testid': 'own-error' });
-  const status = h('div', { class: 'own-status' }, progress, result, error);
+  const status = h('div', { class: 'own-status' }, progress.el, result, error);
 
   const confirmText = h('p', { class: 'confirm-text' });
   const confirmCancel = h('button', { type: 'button', class: 'button button-ghost' }, 'Keep it');
@@ -155,7 +153,7 @@ export function createAddImagesDialog(events: AddImagesEvents): AddImagesDialog 
     phase = 'idle';
     if (clearName) name.value = '';
     label.value = '';
-    progress.hidden = true;
+    progress.hide();
     result.hidden = true;
     setError('');
     renderChosen();
@@ -193,15 +191,6 @@ export function createAddImagesDialog(events: AddImagesEvents): AddImagesDialog 
     return { url: DATASETS_PATH, form, dataset: id, created: true };
   }
 
-  function showProgress(loaded: number, total: number) {
-    const percent = total > 0 ? Math.round((loaded / total) * 100) : 0;
-    fill.style.width = `${percent}%`;
-    bar.setAttribute('aria-valuenow', String(percent));
-    progressText.textContent = `Uploading: ${uploadText(loaded, total)}`;
-    bar.setAttribute('aria-valuetext', progressText.textContent);
-    progress.dataset.state = 'uploading';
-  }
-
   async function send() {
     if (phase === 'done') {
       dialog.close();
@@ -222,23 +211,16 @@ export function createAddImagesDialog(events: AddImagesEvents): AddImagesDialog 
     }
     phase = 'uploading';
     upload = new AbortController();
-    progress.hidden = false;
-    showProgress(0, 0);
+    progress.bytes(0, 0);
     render();
     try {
       const answer = await sendForm<ImportResult>('POST', what.url, what.form, {
         signal: upload.signal,
-        onProgress: (p) => showProgress(p.loaded, p.total),
-        onSent: () => {
-          fill.style.width = '100%';
-          bar.setAttribute('aria-valuenow', '100');
-          progressText.textContent = 'Uploaded; the feature-service checks and stores every image…';
-          bar.setAttribute('aria-valuetext', progressText.textContent);
-          progress.dataset.state = 'importing';
-        },
+        onProgress: (p) => progress.bytes(p.loaded, p.total),
+        onSent: () => progress.sent('Uploaded; the feature-service checks and stores every image…'),
       });
       phase = 'done';
-      progress.hidden = true;
+      progress.hide();
       showResult(answer, what.dataset, what.created);
       render();
       // The button (disabled under the focus while sending) is "Done" now.
@@ -248,7 +230,7 @@ export function createAddImagesDialog(events: AddImagesEvents): AddImagesDialog 
       render();
     } catch (e) {
       phase = 'idle';
-      progress.hidden = true;
+      progress.hide();
       if (!isAbort(e)) setError(errorMessage(e));
       render();
       submit.focus();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { archivePaths, labelProblem, nameProblem, resultHeadline, sortFiles, suggestName, uploadText } from './own-data';
+import { archivePaths, labelProblem, nameProblem, resultHeadline, sortFiles, suggestName } from './own-data';
 
 const file = (name: string, type = '') => ({ name, type, size: 1 });
 
@@ -40,14 +40,9 @@ describe('loose images in an archive', () => {
   });
 });
 
-describe('import results and progress', () => {
+describe('import results', () => {
   it('says what was imported and how many were skipped', () => {
     expect(resultHeadline({ id: 'p', imported: 30, skipped: [] }, 'p', false)).toBe("Imported 30 images into 'p'.");
     expect(resultHeadline({ id: 'p', imported: 1, skipped: [{ name: 'x.txt', reason: 'not an image' }] }, 'p', true)).toBe("Added 1 image to 'p'. 1 file was skipped:");
-  });
-
-  it('writes upload progress in bytes', () => {
-    expect(uploadText(512 * 1024, 2 * 1024 * 1024)).toBe('512 KB of 2.0 MB');
-    expect(uploadText(10, 0)).toBe('10 B sent');
   });
 });

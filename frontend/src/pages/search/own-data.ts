@@ -2,7 +2,7 @@
 // an archive, which are images, which are neither; whether a dataset name and a class label are valid;
 // what to call a dataset made from a zip; how to describe the feature-service's import result.
 import type { components } from '../../api/generated/feature-service';
-import { formatBytes, formatInt } from '../../lib/format';
+import { formatInt } from '../../lib/format';
 
 export type ImportResult = components['schemas']['ImportResult'];
 
@@ -107,9 +107,4 @@ export function resultHeadline(result: ImportResult, dataset: string, added: boo
   const skipped = result.skipped?.length ?? 0;
   const head = added ? `Added ${images} to '${dataset}'.` : `Imported ${images} into '${dataset}'.`;
   return skipped ? `${head} ${formatInt(skipped)} file${skipped === 1 ? ' was' : 's were'} skipped:` : head;
-}
-
-/** "1.2 MB of 3.4 MB" for an upload under way (only the sent part when the total is unknown). */
-export function uploadText(loaded: number, total: number): string {
-  return total > 0 ? `${formatBytes(Math.min(loaded, total))} of ${formatBytes(total)}` : `${formatBytes(loaded)} sent`;
 }
