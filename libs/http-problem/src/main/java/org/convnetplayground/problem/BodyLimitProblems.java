@@ -27,9 +27,14 @@ public class BodyLimitProblems {
     @ConfigProperty(name = "quarkus.http.limits.max-body-size")
     Optional<MemorySize> maxBodySize;
 
+    /** Where the service-wide check runs; an endpoint's own lower limit goes before it ({@link #ENDPOINT_ORDER}). */
+    static final int SERVICE_ORDER = Integer.MIN_VALUE + 10;
+    /** Route order for {@link #refuseDeclaredLengthOver} on one endpoint, so that its more specific problem wins. */
+    public static final int ENDPOINT_ORDER = Integer.MIN_VALUE;
+
     void install(@Observes Router router) {
         long limit = maxBodySize.map(MemorySize::asLongValue).orElse(10L * 1024 * 1024);
-        refuseDeclaredLengthOver(router.route().order(Integer.MIN_VALUE), limit, length -> payloadTooLarge(
+        refuseDeclaredLengthOver(router.route().order(SERVICE_ORDER), limit, length -> payloadTooLarge(
                 "the request body is " + length + " bytes; the limit is " + limit + " bytes"));
         router.route().failureHandler(ctx -> {
             if (ctx.statusCode() == 413 && !ctx.response().headWritten()) {

@@ -41,7 +41,7 @@ public class ImportBodyLimit {
                     + "for the metadata: uploads near the import limit will be refused by the HTTP layer", body, limit);
         }
         String path = (restPath.endsWith("/") ? restPath.substring(0, restPath.length() - 1) : restPath) + "/models";
-        BodyLimitProblems.refuseDeclaredLengthOver(router.post(path).order(Integer.MIN_VALUE + 1), limit + ALLOWANCE,
+        BodyLimitProblems.refuseDeclaredLengthOver(router.post(path).order(BodyLimitProblems.ENDPOINT_ORDER), limit + ALLOWANCE,
                 length -> new Problem("about:blank", "Payload too large", 413, "the upload is " + length
                         + " bytes; the import limit is " + limit + " bytes for the model file "
                         + "(cnp.catalog.max-import-bytes)", null, "model", Long.toString(length), null, null));
