@@ -21,7 +21,7 @@ bench: build
 # Refresh the committed OpenAPI documents from the last build.
 contracts: build
 	for s in model-catalog-service feature-service search-service; do \
-	  cp services/$$s/target/openapi/openapi.yaml contracts/$$s.yaml; done
+	  cp $$s/target/openapi/openapi.yaml contracts/$$s.yaml; done
 
 clean:
 	./mvnw -B -q clean

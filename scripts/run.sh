@@ -41,11 +41,11 @@ start() { # name, log, command...
 
 JAVA_OPTS="${JAVA_OPTS:--Xmx4g}"
 start model-catalog-service "$CNP_DATA_DIR/logs/catalog.log" \
-  java $JAVA_OPTS -jar services/model-catalog-service/target/quarkus-app/quarkus-run.jar
+  java $JAVA_OPTS -jar model-catalog-service/target/quarkus-app/quarkus-run.jar
 start feature-service "$CNP_DATA_DIR/logs/features.log" \
-  java $JAVA_OPTS -jar services/feature-service/target/quarkus-app/quarkus-run.jar
+  java $JAVA_OPTS -jar feature-service/target/quarkus-app/quarkus-run.jar
 start search-service "$CNP_DATA_DIR/logs/search.log" \
-  java $JAVA_OPTS --add-modules jdk.incubator.vector -jar services/search-service/target/quarkus-app/quarkus-run.jar
+  java $JAVA_OPTS --add-modules jdk.incubator.vector -jar search-service/target/quarkus-app/quarkus-run.jar
 start frontend "$CNP_DATA_DIR/logs/frontend.log" env PORT="$PORT" node frontend/server.mjs
 
 for url in "$CNP_CATALOG_URL" "$CNP_FEATURES_URL" "$CNP_SEARCH_URL"; do

@@ -116,7 +116,7 @@ class DockerfilesTest {
     void theServiceImageBuildsThatService(String service) {
         Dockerfile df = Dockerfile.read(Deployment.dockerfile(COMPOSE, service));
         List<String> built = df.stages().stream().map(DockerfilesTest::builtModule).flatMap(Optional::stream).map(Built::module).toList();
-        assertEquals(List.of("services/" + service), built, service + ": the Dockerfile builds another module");
+        assertEquals(List.of(service), built, service + ": the Dockerfile builds another module");
         String run = String.join("\n", df.stages().stream().map(Dockerfile.Stage::runText).toList());
         assertTrue(run.contains("-am"), service + ": the build must include the modules the service needs (-am)");
         assertTrue(run.contains("-DskipTests") || run.contains("-Dmaven.test.skip"), service + ": the image build should not run the tests");
@@ -135,7 +135,7 @@ class DockerfilesTest {
             assertTrue(Files.exists(context.resolve(file)), service + ": " + file + " is not in the build context");
             assertFalse(ignore.ignores(file), service + ": .dockerignore leaves out " + file + " (" + ignore.ruleFor(file) + ")");
         }
-        for (String lib : List.of("services/" + service + "/src/main", "libs")) {
+        for (String lib : List.of(service + "/src/main", "libs")) {
             assertFalse(ignore.ignores(lib), service + ": .dockerignore leaves out " + lib);
         }
     }

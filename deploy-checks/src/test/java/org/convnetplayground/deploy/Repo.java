@@ -46,10 +46,11 @@ final class Repo {
         }
     }
 
-    /** The Quarkus services: every {@code services/<name>} with an application.properties, by name. */
+    /** The Quarkus services: every top-level {@code <name>-service} with an application.properties, by name. */
     static List<String> serviceNames() {
-        try (Stream<Path> dirs = Files.list(root().resolve("services"))) {
-            return dirs.filter(d -> Files.isRegularFile(d.resolve("src/main/resources/application.properties")))
+        try (Stream<Path> dirs = Files.list(root())) {
+            return dirs.filter(d -> d.getFileName().toString().endsWith("-service"))
+                    .filter(d -> Files.isRegularFile(d.resolve("src/main/resources/application.properties")))
                     .map(d -> d.getFileName().toString())
                     .sorted()
                     .toList();
@@ -59,7 +60,7 @@ final class Repo {
     }
 
     static Path serviceDir(String service) {
-        return root().resolve("services").resolve(service);
+        return root().resolve(service);
     }
 
     /** The service's application.properties as written (profile keys such as %test. included). */

@@ -16,7 +16,7 @@ public final class Repo {
             return Path.of(configured).toAbsolutePath().normalize();
         }
         Path p = Path.of("").toAbsolutePath();
-        while (p != null && !(Files.exists(p.resolve("pom.xml")) && Files.isDirectory(p.resolve("services")))) {
+        while (p != null && !(Files.exists(p.resolve("pom.xml")) && Files.isDirectory(p.resolve("search-service")))) {
             p = p.getParent();
         }
         if (p == null) {

@@ -48,7 +48,7 @@ public final class ServiceProcess implements AutoCloseable {
         });
     }
 
-    /** Starts {@code services/<module>} from its packaged jar and waits until it reports ready. */
+    /** Starts {@code <module>} from its packaged jar and waits until it reports ready. */
     public static ServiceProcess start(String module, Map<String, String> config) {
         return start(module, config, List.of());
     }
@@ -60,9 +60,9 @@ public final class ServiceProcess implements AutoCloseable {
 
     /** As {@link #start(String, Map, List)}, on a given port (to restart a service where clients expect it). */
     public static ServiceProcess start(String module, Map<String, String> config, List<String> jvmOptions, int port) {
-        Path jar = Repo.dir().resolve("services").resolve(module).resolve("target/quarkus-app/quarkus-run.jar");
+        Path jar = Repo.dir().resolve(module).resolve("target/quarkus-app/quarkus-run.jar");
         if (!Files.isRegularFile(jar)) {
-            throw new IllegalStateException(jar + " is missing; build the service first: ./mvnw -pl services/"
+            throw new IllegalStateException(jar + " is missing; build the service first: ./mvnw -pl "
                     + module + " -am package -DskipTests");
         }
         List<String> cmd = new ArrayList<>();
