@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import io.vertx.core.http.HttpServerRequest;
+import org.convnetplayground.errors.DomainException;
 import jakarta.ws.rs.NotAllowedException;
 import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.NotSupportedException;
@@ -30,6 +31,18 @@ public class ProblemMappers {
             LOG.warnf(e, "%s %s failed: %s", request.method(), request.path(), e.getMessage());
         }
         return respond(e.problem(), request);
+    }
+
+    /**
+     * The answer to a domain failure. Each service's {@code rest/} mapper calls it, so statuses come from
+     * {@link DomainProblems} alone; a failure of this service itself (5xx) is logged with its cause.
+     */
+    public static Response domain(DomainException e, HttpServerRequest request) {
+        Problem problem = DomainProblems.problemOf(e);
+        if (problem.status() >= 500) {
+            LOG.warnf(e, "%s %s failed: %s", request.method(), request.path(), e.getMessage());
+        }
+        return respond(problem, request);
     }
 
     @ServerExceptionMapper
@@ -90,6 +103,9 @@ public class ProblemMappers {
     public Response internal(Throwable e, HttpServerRequest request) {
         if (e instanceof ProblemException p) {
             return problem(p, request);
+        }
+        if (e instanceof DomainException d) {
+            return domain(d, request);
         }
         if (e instanceof java.io.IOException && "Request too large".equals(e.getMessage())) {
             // the HTTP layer has already answered 413 to an over-large streamed upload

@@ -1,5 +1,7 @@
 package org.convnetplayground.jobs;
 
+import org.convnetplayground.errors.DomainException;
+import org.convnetplayground.problem.DomainProblems;
 import org.convnetplayground.problem.Problem;
 import org.convnetplayground.problem.ProblemException;
 import org.jboss.logging.Logger;
@@ -15,6 +17,9 @@ final class Problems {
     static Problem of(Throwable failure) {
         if (failure instanceof ProblemException p) {
             return p.problem();
+        }
+        if (failure instanceof DomainException d) {
+            return DomainProblems.problemOf(d);
         }
         LOG.error("job failed", failure);
         String why = failure.getMessage() == null ? "unexpected error (see the service log)" : failure.getMessage();
