@@ -1,5 +1,6 @@
 package org.convnetplayground.features.model;
 
+import org.convnetplayground.errors.DomainException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.io.IOException;
@@ -69,7 +70,7 @@ public class ModelRegistry {
         try {
             upstream.call(catalog::list);
             return null;
-        } catch (ProblemException e) {
+        } catch (DomainException e) {
             return e.getMessage();
         }
     }

@@ -51,4 +51,37 @@ public final class DomainProblems {
         return new Problem("about:blank", e.title(), statusOf(e), e.detail(), null, e.parameter(), e.value(),
                 e.choices(), e.choicesUrl());
     }
+
+    /**
+     * Another service's problem as the domain failure it stands for, so that what it said (title, detail, choices)
+     * reaches this service's clients with the same status: a 404 from the feature-service naming the images of a
+     * dataset stays a 404 naming them. A status outside the known sorts is that service's failure (502).
+     */
+    public static DomainException exceptionOf(Problem p) {
+        String title = p.title() == null ? "Upstream problem" : p.title();
+        String detail = p.detail() == null ? title : p.detail();
+        DomainException.Details details = new DomainException.Details(p.parameter(), p.value(), p.choices(),
+                p.choicesUrl());
+        int status = p.status();
+        if (status == 403) {
+            return new ForbiddenException(title, detail, details, null);
+        } else if (status == 404) {
+            return new UnknownNameException(title, detail, details);
+        } else if (status == 409) {
+            return new ConflictException(title, detail, details, null);
+        } else if (status == 410) {
+            return new GoneException(title, detail, details, null);
+        } else if (status == 413) {
+            return new TooLargeException(title, detail, details, null);
+        } else if (status == 422) {
+            return new VerificationFailedException(title, detail, details, null);
+        } else if (status >= 400 && status < 500) {
+            return new InvalidInputException(title, detail, details);
+        } else if (status == 500) {
+            return new InternalFailureException(title, detail, details, null);
+        } else if (status == 503) {
+            return new UnavailableException(title, detail, details, null);
+        }
+        return new UpstreamFailureException(title, detail, details, null);
+    }
 }

@@ -4,11 +4,15 @@ import jakarta.ws.rs.ProcessingException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
 import java.util.function.Supplier;
+import org.convnetplayground.errors.DomainException;
+import org.convnetplayground.errors.UnavailableException;
+import org.convnetplayground.errors.UpstreamFailureException;
 
 /**
- * Calls to another service of the system, with its failures turned into problems this service can answer: the
- * other service's own problem (e.g. "unknown model 'x'; expected one of [...]") is passed on as it was; when it
- * cannot be reached the caller gets a 503 that names it and where it was looked for.
+ * Calls to another service of the system, with its failures turned into domain failures this service can answer:
+ * the other service's own problem (e.g. "unknown model 'x'; expected one of [...]") is passed on with its words and
+ * status; when it cannot be reached the caller gets an {@link UnavailableException} that names it and where it was
+ * looked for.
  */
 public final class UpstreamProblems {
 
@@ -37,26 +41,30 @@ public final class UpstreamProblems {
         }
     }
 
-    public ProblemException translate(RuntimeException e) {
+    public DomainException translate(RuntimeException e) {
+        if (e instanceof DomainException d) {
+            return d;
+        }
         if (e instanceof ProblemException p) {
-            return p;
+            return DomainProblems.exceptionOf(p.problem());
         }
         if (e instanceof WebApplicationException wae) {
             Response r = wae.getResponse();
             try {
                 Problem upstream = r.readEntity(Problem.class);
                 if (upstream != null && upstream.detail() != null) {
-                    return new ProblemException(upstream.withInstance(null));
+                    return DomainProblems.exceptionOf(upstream);
                 }
             } catch (RuntimeException unreadable) {
                 // not a problem document
             }
-            return ProblemException.of(502, "Bad gateway", "the " + service + " at " + url + " answered " + r.getStatus());
+            return new UpstreamFailureException("Bad gateway", "the " + service + " at " + url + " answered "
+                    + r.getStatus());
         }
         if (e instanceof ProcessingException) {
-            return ProblemException.unavailable("the " + service + " at " + url + " is unavailable: " + rootMessage(e));
+            return UnavailableException.of("the " + service + " at " + url + " is unavailable: " + rootMessage(e));
         }
-        return ProblemException.of(502, "Bad gateway", "calling the " + service + " at " + url + " failed: "
+        return new UpstreamFailureException("Bad gateway", "calling the " + service + " at " + url + " failed: "
                 + rootMessage(e));
     }
 

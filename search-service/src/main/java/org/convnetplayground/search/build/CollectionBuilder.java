@@ -1,5 +1,7 @@
 package org.convnetplayground.search.build;
 
+import org.convnetplayground.problem.DomainProblems;
+import org.convnetplayground.errors.DomainException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.io.InputStream;
@@ -126,7 +128,7 @@ public class CollectionBuilder {
         }
         if (!extraction.state().equals("succeeded")) {
             if (extraction.error() != null) {
-                throw new ProblemException(extraction.error());
+                throw DomainProblems.exceptionOf(extraction.error());
             }
             throw ProblemException.of(502, "Extraction failed", "the feature extraction ended " + extraction.state());
         }
@@ -137,7 +139,7 @@ public class CollectionBuilder {
     static void forget(FeatureService features, String extractionId) {
         try {
             features.deleteExtraction(extractionId);
-        } catch (ProblemException e) {
+        } catch (DomainException e) {
             LOG.debugf("could not clean up extraction %s: %s", extractionId, e.getMessage());
         }
     }

@@ -5,7 +5,8 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
-import org.convnetplayground.problem.ProblemException;
+import org.convnetplayground.errors.DomainException;
+import org.convnetplayground.errors.UnknownNameException;
 
 /**
  * Values another service owns (a dataset's version, a model file's checksum), asked for at most once per key every
@@ -21,7 +22,7 @@ final class RecentLookups {
      * The value of {@code key}, from {@code lookup} unless it was learnt in the last few seconds; null when the other
      * service cannot say now (that too is remembered for a few seconds).
      *
-     * @param onGone run when the other service answers 404 (the thing is gone); the 404 is then rethrown
+     * @param onGone run when the other service says the thing is unknown (it is gone); that failure is then rethrown
      */
     String get(String key, Supplier<String> lookup, Runnable onGone) {
         Seen s = seen.get(key);
@@ -31,12 +32,12 @@ final class RecentLookups {
         String value = null;
         try {
             value = lookup.get();
-        } catch (ProblemException e) {
-            if (e.status() == 404) {
-                seen.remove(key);
-                onGone.run();
-                throw e;
-            }
+        } catch (UnknownNameException e) {
+            seen.remove(key);
+            onGone.run();
+            throw e;
+        } catch (DomainException e) {
+            // the other service cannot say now: remembered as unknown for a few seconds
         }
         put(key, value);
         return value;

@@ -9,7 +9,8 @@ import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import org.convnetplayground.problem.ProblemException;
+import org.convnetplayground.errors.DomainException;
+import org.convnetplayground.errors.UnavailableException;
 import org.convnetplayground.search.collection.CollectionKey;
 import org.convnetplayground.search.collection.CollectionStore;
 import org.convnetplayground.search.config.SearchConfig;
@@ -63,8 +64,8 @@ public class WarmUp {
         try {
             builder.build(key.dataset(), key.model(), List.of(key.layer()), key.pooling());
             LOG.infof("warm-up: building %s", key);
-        } catch (ProblemException e) {
-            if (e.status() == 503 && n < ATTEMPTS) {
+        } catch (DomainException e) {
+            if (e instanceof UnavailableException && n < ATTEMPTS) {
                 timer.schedule(() -> attempt(key, n + 1), 2, TimeUnit.SECONDS);
             } else {
                 LOG.warnf("warm-up of %s skipped: %s", key, e.getMessage());

@@ -1,5 +1,6 @@
 package org.convnetplayground.search.features;
 
+import org.convnetplayground.errors.DomainException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.core.Response;
@@ -125,7 +126,7 @@ public class FeatureService {
         try {
             call(api::datasets);
             return null;
-        } catch (ProblemException e) {
+        } catch (DomainException e) {
             return e.getMessage();
         }
     }
