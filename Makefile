@@ -7,7 +7,7 @@ run:
 
 # Every test: unit, service, contract, end-to-end and browser tests.
 test:
-	./scripts/ensure-chromium.sh
+	./scripts/ensure-test-tools.sh
 	./mvnw -B verify
 
 # Build without tests.

@@ -3,8 +3,12 @@
 // - proxies /api/catalog/**, /api/features/** and /api/search/** to the three services, streaming
 //   request and response bodies, and answers 503 problem+json when a service cannot be reached.
 //
-// Configuration (environment): PORT (8080), CNP_CATALOG_URL (http://localhost:8081),
-// CNP_FEATURES_URL (http://localhost:8082), CNP_SEARCH_URL (http://localhost:8083), CNP_DIST (./dist).
+// - refuses what could reach past the three APIs: '.'/'..' path segments (also percent-encoded), and URLs longer
+//   than MAX_URL_LENGTH, with problem+json like every other error.
+//
+// Configuration (environment): PORT (8080), HOST (127.0.0.1: this machine only; 0.0.0.0 exposes the UI to the
+// network), CNP_CATALOG_URL (http://localhost:8081), CNP_FEATURES_URL (http://localhost:8082),
+// CNP_SEARCH_URL (http://localhost:8083), CNP_DIST (./dist).
 import http from 'node:http';
 import https from 'node:https';
 import { createReadStream } from 'node:fs';
@@ -16,6 +20,9 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 
 /** How long a service may take to accept the connection and send its response headers. */
 export const UPSTREAM_TIMEOUT_MS = 30_000;
+
+/** The longest request target accepted (path and query); the services' own limit is 4 KB per request line. */
+export const MAX_URL_LENGTH = 4000;
 
 const CONTENT_TYPES = {
   '.html': 'text/html; charset=utf-8',
@@ -87,6 +94,26 @@ function forwardHeaders(incoming, skip) {
     out[name] = value;
   }
   return out;
+}
+
+/**
+ * Why a request path may not be forwarded, or null. A '.' or '..' segment - also written %2e, or hidden in a
+ * segment by an encoded slash or a backslash - would be resolved by the service into another path than the one
+ * routed here: '/api/catalog/../../q/metrics' reaches the catalog's internal metrics.
+ */
+export function pathProblem(rawPath) {
+  for (const segment of rawPath.split('/')) {
+    let decoded;
+    try {
+      decoded = decodeURIComponent(segment);
+    } catch {
+      return `the path segment '${segment}' is not valid percent-encoding`;
+    }
+    if (decoded.split(/[/\\]/).some((part) => part === '.' || part === '..')) {
+      return `path segments '.' and '..' are not allowed (found '${segment}')`;
+    }
+  }
+  return null;
 }
 
 /** Proxies one request to route.target, streaming both ways. */
@@ -222,8 +249,21 @@ export function createAppServer(options = {}) {
   const routes = options.routes ?? routesFromEnv();
   const log = options.log ?? ((line) => console.error(`${new Date().toISOString()} ${line}`));
   const timeoutMs = options.timeoutMs ?? UPSTREAM_TIMEOUT_MS;
-  return http.createServer((req, res) => {
-    const pathname = (req.url ?? '/').split('?')[0];
+  const server = http.createServer((req, res) => {
+    const url = req.url ?? '/';
+    const pathname = url.split('?')[0];
+    if (url.length > MAX_URL_LENGTH) {
+      req.resume();
+      sendProblem(res, 414, 'URI too long', `the request target is ${url.length} characters long; the limit is ${MAX_URL_LENGTH}`,
+        pathname.slice(0, 200));
+      return;
+    }
+    const bad = pathProblem(pathname);
+    if (bad) {
+      req.resume();
+      sendProblem(res, 400, 'Bad request', bad, undefined);
+      return;
+    }
     const route = routes.find((r) => pathname === r.prefix || pathname.startsWith(`${r.prefix}/`));
     if (route) {
       proxy(req, res, route, log, timeoutMs);
@@ -238,16 +278,33 @@ export function createAppServer(options = {}) {
       });
     }
   });
+  // Requests Node cannot parse (headers or URL over its 16 KB limit, malformed lines) get problem+json too.
+  server.on('clientError', (err, socket) => {
+    if (!socket.writable || err.code === 'ECONNRESET') {
+      socket.destroy();
+      return;
+    }
+    const tooLarge = err.code === 'HPE_HEADER_OVERFLOW';
+    const status = tooLarge ? 431 : 400;
+    const title = tooLarge ? 'Request header fields too large' : 'Bad request';
+    const detail = tooLarge ? 'the request line and headers are larger than 16 KB' : 'the request is not valid HTTP';
+    const body = JSON.stringify({ type: 'about:blank', title, status, detail });
+    socket.end(`HTTP/1.1 ${status} ${title}\r\ncontent-type: application/problem+json\r\n`
+      + `content-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
+  });
+  return server;
 }
 
 const isMain = process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url);
 if (isMain) {
   const port = Number(process.env.PORT || 8080);
+  const host = process.env.HOST || '127.0.0.1';
   const distDir = process.env.CNP_DIST || path.join(here, 'dist');
   const routes = routesFromEnv();
   const server = createAppServer({ distDir, routes });
-  server.listen(port, () => {
-    console.log(`ConvNet Playground frontend on http://localhost:${port} (serving ${distDir})`);
+  server.listen(port, host, () => {
+    const where = host === '0.0.0.0' || host === '::' ? `all interfaces, port ${port}` : `${host}:${port}`;
+    console.log(`ConvNet Playground frontend on http://localhost:${port} (listening on ${where}; serving ${distDir})`);
     for (const r of routes) console.log(`  ${r.prefix}/** -> ${r.target}`);
   });
   const shutdown = (signal) => {

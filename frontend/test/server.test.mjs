@@ -27,7 +27,7 @@ beforeAll(async () => {
   await writeFile(path.join(dist, 'index.html'), '<!doctype html><title>app</title>');
   await writeFile(path.join(dist, 'assets', 'index-abc123.js'), 'console.log(1)');
   await writeFile(path.join(dist, 'assets', 'index-abc123.css'), 'body{}');
-  await writeFile(path.join(tmpdir(), 'cnp-secret.txt'), 'secret');
+  await writeFile(path.join(tmpdir(), 'cnp-secret.txt'), 'the-secret-content');
 
   // A service that echoes what it got, streaming its answer in two chunks.
   stub = http.createServer((req, res) => {
@@ -133,6 +133,62 @@ describe('proxy', () => {
   });
 });
 
+describe('paths that could reach past the APIs', () => {
+  const raw = (target, method = 'GET') =>
+    new Promise((resolve, reject) => {
+      const u = new URL(appUrl);
+      const req = http.request({ host: u.hostname, port: u.port, method, path: target }, (res) => {
+        const chunks = [];
+        res.on('data', (c) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode, type: res.headers['content-type'], body: Buffer.concat(chunks).toString() }));
+      });
+      req.on('error', reject);
+      req.end();
+    });
+
+  it.each([
+    '/api/search/../../q/metrics',
+    '/api/search/%2e%2e/%2E%2E/q/metrics',
+    '/api/search/.%2e/q/metrics',
+    '/api/search/x/..%2f..%2f..%2fq/metrics',
+    '/api/search/x/..%5c..%5cq/metrics',
+    '/api/search/./jobs',
+    '/api/../api/search/jobs',
+  ])('refuses %s with problem+json and never forwards it', async (target) => {
+    const before = seen.length;
+    const answer = await raw(target, 'POST');
+    expect(answer.status).toBe(400);
+    expect(answer.type).toBe('application/problem+json');
+    expect(JSON.parse(answer.body).detail).toMatch(/'\.' and '\.\.' are not allowed/);
+    expect(seen.length).toBe(before);
+  });
+
+  it('refuses broken percent-encoding', async () => {
+    const answer = await raw('/api/search/%zz');
+    expect(answer.status).toBe(400);
+    expect(JSON.parse(answer.body).detail).toMatch(/not valid percent-encoding/);
+  });
+
+  it('still forwards names with dots in them', async () => {
+    const answer = await raw('/api/search/collections/my.data/v1..2/file.tar.gz');
+    expect(answer.status).toBe(200);
+    expect(seen.at(-1).url).toBe('/api/search/collections/my.data/v1..2/file.tar.gz');
+  });
+
+  it('answers 414 problem+json for an over-long URL', async () => {
+    const answer = await raw('/api/search/query?id=' + 'x'.repeat(5000));
+    expect(answer.status).toBe(414);
+    expect(answer.type).toBe('application/problem+json');
+    expect(JSON.parse(answer.body).detail).toMatch(/limit is 4000/);
+  });
+
+  it('answers problem+json when the request head is larger than Node accepts', async () => {
+    const answer = await raw('/api/search/query?id=' + 'x'.repeat(20000));
+    expect(answer.status).toBe(431);
+    expect(answer.type).toBe('application/problem+json');
+  });
+});
+
 describe('static files', () => {
   it('serves index.html for / and for unknown paths, not cached for long', async () => {
     for (const p of ['/', '/somewhere/else']) {
@@ -156,6 +212,6 @@ describe('static files', () => {
 
   it('never serves files outside dist', async () => {
     const res = await fetch(`${appUrl}/..%2fcnp-secret.txt`);
-    expect(await res.text()).not.toContain('secret');
+    expect(await res.text()).not.toContain('the-secret-content');
   });
 });
