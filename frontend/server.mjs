@@ -139,6 +139,7 @@ function proxy(req, res, route, log, timeoutMs) {
   });
 
   let answered = false;
+  let answer;
   let clientGone = false;
   const timer = setTimeout(() => {
     const err = new Error('timeout');
@@ -146,11 +147,26 @@ function proxy(req, res, route, log, timeoutMs) {
     upstream.destroy(err);
   }, timeoutMs);
 
-  upstream.on('response', (answer) => {
+  upstream.on('response', (incoming) => {
+    answer = incoming;
     answered = true;
     clearTimeout(timer);
     res.writeHead(answer.statusCode ?? 502, answer.statusMessage, forwardHeaders(answer.headers, new Set()));
-    answer.pipe(res);
+    if (req.complete) {
+      answer.pipe(res);
+    } else {
+      // The service answered before the body was sent (a 413 for an upload over its limit): stop sending, read the
+      // rest of the body ourselves and end the answer only then. Many clients send the whole body before reading;
+      // closing on them would turn the answer into a connection reset.
+      req.unpipe(upstream);
+      req.resume();
+      answer.pipe(res, { end: false });
+      answer.on('end', () => {
+        upstream.destroy(); // the rest of the body will not be sent: this connection is done
+        if (req.complete) res.end();
+        else req.on('end', () => res.end());
+      });
+    }
     answer.on('error', () => res.destroy());
   });
 
@@ -160,7 +176,9 @@ function proxy(req, res, route, log, timeoutMs) {
     const reason = reasonOf(err);
     log(`proxy ${req.method} ${req.url} -> ${route.service} at ${route.target}: ${reason}`);
     if (answered) {
-      res.destroy();
+      // A service may close the connection after an early answer (a 413 while the body was still coming): that
+      // answer, once complete, goes to the client as it is; only a truncated one is cut off.
+      if (!answer.complete) res.destroy();
       return;
     }
     sendProblem(res, 503, 'Service unavailable', `the ${route.service} is unavailable at ${route.target} (${reason})`, instance);

@@ -1,6 +1,7 @@
 // server.mjs against real sockets on loopback: a stub service stands in for one of the three.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import http from 'node:http';
+import net from 'node:net';
 import { mkdtemp, mkdir, writeFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -31,6 +32,14 @@ beforeAll(async () => {
 
   // A service that echoes what it got, streaming its answer in two chunks.
   stub = http.createServer((req, res) => {
+    if (req.url.startsWith('/api/search/early')) {
+      // answers at once, before reading an over-large body, then drops the rest of it, as the services do
+      const body = JSON.stringify({ status: 413, detail: 'the body is over the limit' });
+      res.writeHead(413, { 'content-type': 'application/problem+json', 'content-length': Buffer.byteLength(body) });
+      res.end(body);
+      req.resume();
+      return;
+    }
     const chunks = [];
     req.on('data', (c) => chunks.push(c));
     req.on('end', () => {
@@ -104,6 +113,25 @@ describe('proxy', () => {
     expect(missing.status).toBe(404);
     expect(missing.headers.get('content-type')).toBe('application/problem+json');
     expect((await missing.json()).detail).toBe('unknown thing');
+  });
+
+  it('passes on a service\'s early answer to an over-large upload instead of resetting the client', async () => {
+    // As many HTTP clients do (curl, Apache HttpClient): send the whole body first, read the answer afterwards.
+    const u = new URL(appUrl);
+    const body = Buffer.alloc(30 * 1024 * 1024, 120);
+    const answer = await new Promise((resolve) => {
+      const socket = net.connect(Number(u.port), u.hostname);
+      const chunks = [];
+      socket.pause();
+      socket.on('data', (c) => chunks.push(c));
+      socket.on('error', (err) => resolve(`error ${err.code}`));
+      socket.on('end', () => resolve(Buffer.concat(chunks).toString()));
+      socket.write(`POST /api/search/early HTTP/1.1\r\nHost: ${u.host}\r\ncontent-type: application/json\r\n`
+        + `content-length: ${body.length}\r\nconnection: close\r\n\r\n`);
+      socket.write(body, () => socket.resume());
+    });
+    expect(answer).toMatch(/^HTTP\/1.1 413/);
+    expect(answer).toContain('the body is over the limit');
   });
 
   it('answers 503 problem+json naming the service when it cannot be reached', async () => {
