@@ -30,6 +30,7 @@ import org.convnetplayground.catalog.filters.FilterImages;
 import org.convnetplayground.catalog.graph.Layer;
 import org.convnetplayground.catalog.store.CatalogModel;
 import org.convnetplayground.catalog.store.ModelStore;
+import org.convnetplayground.catalog.store.ModelStoreWriter;
 import org.convnetplayground.problem.Problem;
 import org.convnetplayground.problem.ProblemException;
 import org.eclipse.microprofile.openapi.annotations.Operation;
@@ -58,6 +59,9 @@ public class ModelResource {
 
     @Inject
     ModelStore store;
+
+    @Inject
+    ModelStoreWriter writer;
 
     @Inject
     ModelDownloads downloads;
@@ -236,7 +240,7 @@ public class ModelResource {
                     + "e.g. {\"name\": \"my_model\", \"input\": {\"size\": [224, 224]}, \"preprocessing\": "
                     + "{\"mean\": [123.675, 116.28, 103.53], \"std\": [58.395, 57.12, 57.375]}}");
         }
-        ObjectNode json = ModelStore.parseMetadata(text(metadata, "metadata", MAX_METADATA_BYTES));
+        ObjectNode json = ModelStoreWriter.parseMetadata(text(metadata, "metadata", MAX_METADATA_BYTES));
         FormValue labelsPart = part(form, "labels");
         List<String> labels = labelsPart == null ? null : text(labelsPart, "labels", MAX_LABELS_BYTES).lines().toList();
         java.nio.file.Path file;
@@ -250,7 +254,7 @@ public class ModelResource {
                 file = model.getFileItem().getFile();
             }
             String name = model.getFileName() == null ? "" : model.getFileName();
-            CatalogModel added = store.add(file, json, labels, CatalogModel.UPLOAD, Map.of("file_name", name));
+            CatalogModel added = writer.add(file, json, labels, CatalogModel.UPLOAD, Map.of("file_name", name));
             return Response.status(Response.Status.CREATED)
                     .header("Location", "/api/catalog/models/" + added.id())
                     .entity(ModelSummary.of(added, store.list().indexOf(added) + 1))
@@ -281,7 +285,7 @@ public class ModelResource {
     @APIResponse(responseCode = "503", description = "The store cannot be written.",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public Response delete(@Parameter(description = "Model id", example = "my_mobilenet") @PathParam("id") String id) {
-        store.delete(id);
+        writer.delete(id);
         return Response.noContent().build();
     }
 
