@@ -191,6 +191,50 @@ final class CatalogTesting {
         return proto.toBuilder().setGraph(proto.getGraph().toBuilder().setInitializer(0, external)).build().toByteArray();
     }
 
+    /**
+     * {@link #tinyImageModel()} with an If node "leak" beside it: its then-branch holds an initializer "secret" whose
+     * values are said to be in the file "Makefile" (a path relative to the service's working directory), and
+     * its else-branch a Loop whose body holds a Constant "inner" whose value is said to be in {@code innerLocation}.
+     * With {@code withSecret} false only the Constant in the nested Loop body refers to a file.
+     */
+    static byte[] tinyImageModelWithHiddenExternalData(boolean withSecret, String innerLocation) throws IOException {
+        ModelProto proto = ModelProto.parseFrom(tinyImageModel());
+        TensorProto.Builder secret = TensorProto.newBuilder().setName("secret").setDataType(TensorProto.DataType.FLOAT_VALUE)
+                .addDims(4);
+        if (withSecret) {
+            secret.setDataLocation(TensorProto.DataLocation.EXTERNAL).addExternalData(location("Makefile"));
+        } else {
+            secret.addFloatData(1).addFloatData(2).addFloatData(3).addFloatData(4);
+        }
+        GraphProto thenBranch = GraphProto.newBuilder().setName("then").addInitializer(secret)
+                .addOutput(tensor("then_out", 4))
+                .addNode(NodeProto.newBuilder().setOpType("Identity").addInput("secret").addOutput("then_out")).build();
+        GraphProto body = GraphProto.newBuilder().setName("body")
+                .addNode(NodeProto.newBuilder().setName("inner").setOpType("Constant").addOutput("k")
+                        .addAttribute(AttributeProto.newBuilder().setName("value").setType(AttributeProto.AttributeType.TENSOR)
+                                .setT(TensorProto.newBuilder().setName("k").setDataType(TensorProto.DataType.FLOAT_VALUE)
+                                        .addDims(4).setDataLocation(TensorProto.DataLocation.EXTERNAL)
+                                        .addExternalData(location(innerLocation)))))
+                .build();
+        GraphProto elseBranch = GraphProto.newBuilder().setName("else").addOutput(tensor("else_out", 4))
+                .addNode(NodeProto.newBuilder().setName("loop").setOpType("Loop").addInput("").addInput("")
+                        .addOutput("else_out")
+                        .addAttribute(AttributeProto.newBuilder().setName("body").setType(AttributeProto.AttributeType.GRAPH)
+                                .setG(body)))
+                .build();
+        NodeProto leak = NodeProto.newBuilder().setName("leak").setOpType("If").addInput("pool").addOutput("leaked")
+                .addAttribute(AttributeProto.newBuilder().setName("then_branch").setType(AttributeProto.AttributeType.GRAPH)
+                        .setG(thenBranch))
+                .addAttribute(AttributeProto.newBuilder().setName("else_branch").setType(AttributeProto.AttributeType.GRAPH)
+                        .setG(elseBranch))
+                .build();
+        return proto.toBuilder().setGraph(proto.getGraph().toBuilder().addNode(leak)).build().toByteArray();
+    }
+
+    private static ai.onnx.proto.OnnxMl.StringStringEntryProto location(String file) {
+        return ai.onnx.proto.OnnxMl.StringStringEntryProto.newBuilder().setKey("location").setValue(file).build();
+    }
+
     /** Metadata for {@link #tinyImageModel()}: only what cannot be read from the graph. */
     static String tinyMetadata(String name) {
         return "{\"name\": \"" + name + "\", \"preprocessing\": {\"mean\": [127.5, 127.5, 127.5], "

@@ -39,6 +39,7 @@ public class OrtShapeInference {
         String batchSymbol = input.dims().isEmpty() ? "" : input.dims().get(0);
         boolean dynamicBatch = input.rank() > 0 && input.dim(0) < 0;
         Map<String, List<Long>> shapes = new HashMap<>();
+        refuseExternalData(model);
         try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
             options.setIntraOpNumThreads(1);
             try (OrtSession session = env.createSession(model.withOutputs(tensors), options)) {
@@ -70,6 +71,21 @@ public class OrtShapeInference {
             throw new InvalidModelException("ONNX Runtime cannot load the model: " + e.getMessage(), e);
         }
         return shapes;
+    }
+
+    /**
+     * ONNX Runtime opens the file a tensor's external data names - relative to the working directory, as the model
+     * is given as bytes - so it never gets a model that names one, wherever the tensor hides (the import check
+     * refuses such models first; this guards every other way a model reaches ONNX Runtime, such as a store folder
+     * written by an older version).
+     */
+    private static void refuseExternalData(OnnxModel model) {
+        List<OnnxModel.ExternalData> external = model.externalData();
+        if (!external.isEmpty()) {
+            OnnxModel.ExternalData first = external.get(0);
+            throw new InvalidModelException("the model refers to external data (tensor '" + first.tensor() + "', "
+                    + first.where() + ", names the file '" + first.location() + "'); it is not given to ONNX Runtime");
+        }
     }
 
     private static OrtSession.Result run(OrtSession session, String input, OnnxTensor x, List<String> outputs,

@@ -197,11 +197,9 @@ final class ImportCheck {
      */
     static ObjectNode againstGraph(Stated stated, ObjectNode json, OnnxModel model) {
         OnnxGraph graph = model.graph();
-        List<String> external = model.externalDataTensors();
+        List<OnnxModel.ExternalData> external = model.externalData();
         if (!external.isEmpty()) {
-            throw problem("model", null, "the model keeps the values of " + external.size() + " tensors (e.g. '"
-                    + external.get(0) + "') in external data files; expected a self-contained ONNX file (save it "
-                    + "without external data)");
+            throw externalData(external);
         }
         List<GraphInput> inputs = graph.inputs();
         if (inputs.size() != 1) {
@@ -287,6 +285,20 @@ final class ImportCheck {
         ArrayNode std = pre.putArray("std");
         ms.std().forEach(std::add);
         return out;
+    }
+
+    /**
+     * A model that names files for tensor values: refused wherever the tensor is, since ONNX Runtime would open the
+     * file (relative to its working directory when given the model as bytes), and the catalog never reads a file a
+     * model names.
+     */
+    static InvalidInputException externalData(List<OnnxModel.ExternalData> external) {
+        OnnxModel.ExternalData first = external.get(0);
+        String more = external.size() == 1 ? "" : " (and " + (external.size() - 1) + " more tensors do the same)";
+        return problem("model", first.tensor(), "the model refers to external data: tensor '" + first.tensor() + "', "
+                + first.where() + ", keeps its values in the file '" + abbreviate(first.location()) + "'" + more
+                + "; expected a self-contained ONNX file (save it without external data): the catalog never reads "
+                + "files a model names");
     }
 
     record MeanStd(List<Double> mean, List<Double> std) {
@@ -464,7 +476,10 @@ final class ImportCheck {
     }
 
     private static String abbreviate(JsonNode n) {
-        String s = n.isTextual() ? n.asText() : n.toString();
+        return abbreviate(n.isTextual() ? n.asText() : n.toString());
+    }
+
+    private static String abbreviate(String s) {
         return s.length() > 120 ? s.substring(0, 117) + "..." : s;
     }
 
