@@ -83,6 +83,15 @@ final class CatalogTesting {
         }
     }
 
+    /** A body for POST /api/catalog/models/download: the shared MobileNet's metadata named {@code id}. */
+    static String downloadBody(String id, String url, String sha) throws IOException {
+        ObjectNode body = JSON.createObjectNode().put("id", id).put("url", url).put("sha256", sha);
+        ObjectNode metadata = mobilenetJson(id);
+        metadata.remove("sha256");
+        body.set("metadata", metadata);
+        return body.toString();
+    }
+
     /** The shared models as the catalog lists them, with their checksums. */
     static List<String> sharedModels() {
         List<Map<String, Object>> models = given().get("/api/catalog/models").then().statusCode(200)
@@ -155,6 +164,14 @@ final class CatalogTesting {
      * The same network; with {@code nhwc} its input is x[batch, 8, 8, 3], transposed to NCHW ("nchw") before the Conv.
      */
     static byte[] tinyImageModel(boolean nhwc) {
+        return tinyImageModel(nhwc, "Relu");
+    }
+
+    /**
+     * The same network with another element-wise operator in place of the Relu (its output is still called "relu"):
+     * "Log" turns the Conv's negative outputs into NaN.
+     */
+    static byte[] tinyImageModel(boolean nhwc, String activation) {
         float[] w = new float[2 * 3 * 3 * 3];
         for (int i = 0; i < w.length; i++) {
             w[i] = (i % 7 - 3) / 10f;
@@ -171,7 +188,7 @@ final class CatalogTesting {
         graph.addNode(NodeProto.newBuilder().setName("conv_node").setOpType("Conv")
                         .addInput(nhwc ? "nchw" : "x").addInput("W").addInput("B").addOutput("conv")
                         .addAttribute(ints("pads", 1, 1, 1, 1)).addAttribute(ints("kernel_shape", 3, 3)))
-                .addNode(NodeProto.newBuilder().setName("relu_node").setOpType("Relu").addInput("conv").addOutput("relu"))
+                .addNode(NodeProto.newBuilder().setName("relu_node").setOpType(activation).addInput("conv").addOutput("relu"))
                 .addNode(NodeProto.newBuilder().setName("pool_node").setOpType("ReduceMean")
                         .addInput("relu").addOutput("pool")
                         .addAttribute(ints("axes", 2, 3))

@@ -11,16 +11,14 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpHeaders;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
+import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -39,6 +37,7 @@ import org.convnetplayground.catalog.store.ModelStore;
 import org.convnetplayground.jobs.Job;
 import org.convnetplayground.jobs.JobContext;
 import org.convnetplayground.jobs.JobRegistry;
+import org.apache.hc.core5.http.HttpStatus;
 import org.convnetplayground.catalog.store.ModelStoreWriter;
 import org.convnetplayground.catalog.store.Sha256;
 import org.convnetplayground.errors.ConflictException;
@@ -56,6 +55,11 @@ import org.jboss.logging.Logger;
  * file, and the next download of the same file resumes it with an HTTP Range request (with If-Range, so a changed file
  * starts over); a server that ignores Range sends the whole file again. A wrong checksum discards the partial file;
  * a resumed file that does not match is fetched once more from the start before the job fails.
+ *
+ * <p>A download reaches only the addresses {@link AddressPolicy} allows: the URL is checked when the download is asked
+ * for, and again, with every redirect, right before each connection ({@link RemoteFileClient}). A failed fetch says
+ * "cannot fetch" and the URL, and nothing about what came back (no size, checksum or body): an unreachable host, a
+ * closed port and a silent one read alike.
  */
 @ApplicationScoped
 public class ModelDownloads {
@@ -71,27 +75,24 @@ public class ModelDownloads {
     private final ModelStoreWriter writer;
     private final ObjectMapper json;
     private final JobRegistry jobs;
-    private final HttpClient http;
+    private final AddressPolicy addresses;
     private final ScheduledExecutorService watchdog;
     /** Files being fetched (by sha256) and the model each is for: one download per file at a time. */
     private final Map<String, String> activeFiles = new ConcurrentHashMap<>();
 
     @Inject
-    public ModelDownloads(CatalogConfig config, ModelStore store, ModelStoreWriter writer, ObjectMapper json) {
+    public ModelDownloads(CatalogConfig config, ModelStore store, ModelStoreWriter writer, AddressPolicy addresses,
+                          ObjectMapper json) {
         this.config = config;
         this.store = store;
         this.writer = writer;
+        this.addresses = addresses;
         this.json = json;
         this.jobs = new JobRegistry(Executors.newFixedThreadPool(Math.max(1, config.downloadThreads()), r -> {
             Thread t = new Thread(r, "catalog-download");
             t.setDaemon(true);
             return t;
         }), config.jobRetention());
-        this.http = HttpClient.newBuilder()
-                .connectTimeout(config.downloadConnectTimeout())
-                .followRedirects(HttpClient.Redirect.NORMAL)
-                .version(HttpClient.Version.HTTP_1_1)
-                .build();
         this.watchdog = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "catalog-download-watchdog");
             t.setDaemon(true);
@@ -122,10 +123,11 @@ public class ModelDownloads {
      * @param url      an http or https URL of the ONNX file
      * @param sha256   the file's expected SHA-256 (64 hex digits)
      * @param metadata the model.json form, as for an upload
-     * @throws InvalidInputException for a bad field
-     * @throws ConflictException     for a taken id or a file being fetched for another model
+     * @throws InvalidInputException      for a bad field
+     * @throws AddressNotAllowedException for a URL whose host is, or resolves to, an address not allowed
+     * @throws ConflictException          for a taken id or a file being fetched for another model
      */
-    public synchronized Job<CatalogModel> start(String id, String url, String sha256, JsonNode metadata) {
+    public Job<CatalogModel> start(String id, String url, String sha256, JsonNode metadata) {
         if (metadata == null || metadata.isNull()) {
             throw InvalidInputException.missing("metadata", "the model.json form of the model: its input size, layout, "
                     + "channel order and preprocessing (mean and std), as for an upload");
@@ -154,6 +156,23 @@ public class ModelDownloads {
             throw InvalidInputException.invalid("sha256", sha256, "64 hexadecimal digits");
         }
         String sha = sha256.toLowerCase(Locale.ROOT);
+        refuseForbiddenAddress(uri);
+        return submit(id, uri, sha, meta);
+    }
+
+    /**
+     * Refuses at once a URL whose host is, or resolves to, an address not allowed. A host that does not resolve now is
+     * left to the job, which fails with "cannot fetch" as for any host it cannot reach.
+     */
+    private void refuseForbiddenAddress(URI uri) {
+        try {
+            addresses.addressesOf(uri);
+        } catch (UnknownHostException e) {
+            LOG.debugf("the host of %s does not resolve now: %s", uri, e.getMessage());
+        }
+    }
+
+    private synchronized Job<CatalogModel> submit(String id, URI uri, String sha, ObjectNode meta) {
         Optional<Job<?>> running = jobs.active(KIND, id);
         if (running.isPresent()) {
             @SuppressWarnings("unchecked")
@@ -201,7 +220,7 @@ public class ModelDownloads {
             throw InvalidInputException.invalid("url", url, "an http:// or https:// URL; the catalog downloads over HTTP "
                     + "only" + (scheme.isEmpty() ? "" : " (not " + scheme + ")"));
         }
-        if (uri.getHost() == null || uri.getHost().isEmpty()) {
+        if (AddressPolicy.hostOf(uri).isEmpty()) {
             throw InvalidInputException.invalid("url", url, "an http:// or https:// URL with a host name");
         }
         return uri;
@@ -209,8 +228,9 @@ public class ModelDownloads {
 
     private CatalogModel run(JobContext ctx, String id, URI uri, String sha, ObjectNode metadata) throws IOException {
         Path part;
-        try {
-            part = fetch(ctx, uri, sha);
+        try (RemoteFileClient client = new RemoteFileClient(addresses, config.downloadConnectTimeout(),
+                config.downloadReadTimeout(), config.download().maxRedirects())) {
+            part = fetch(ctx, client, uri, sha);
         } catch (DomainException e) {
             LOG.infof("download of model '%s' failed: %s", id, e.getMessage());
             throw e;
@@ -232,14 +252,14 @@ public class ModelDownloads {
      * The verified file, or a failure; a broken download keeps its partial file for the next attempt. A kept part
      * that the server cannot continue, or that turns out not to match, is fetched once more from the start.
      */
-    private Path fetch(JobContext ctx, URI uri, String sha) throws IOException {
+    private Path fetch(JobContext ctx, RemoteFileClient client, URI uri, String sha) throws IOException {
         Files.createDirectories(downloadsDir());
         Path part = partFile(sha);
         for (int attempt = 0; ; attempt++) {
             ctx.throwIfCancelled();
             boolean lastTry = attempt > 0;
             long have = keptBytes(sha);
-            try (Answer answer = send(ctx, uri, sha, have)) {
+            try (RemoteFileClient.Answer answer = send(ctx, client, uri, sha, have)) {
                 Continuation from = continuation(answer, uri, sha, have, lastTry);
                 if (from == Continuation.COMPLETE) {
                     return part;
@@ -263,44 +283,42 @@ public class ModelDownloads {
     }
 
     /** Asks for the file, or for its rest after the {@code have} bytes kept (If-Range: only if it is unchanged). */
-    private Answer send(JobContext ctx, URI uri, String sha, long have) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(uri).GET()
-                .timeout(config.downloadReadTimeout())
-                .header("User-Agent", "convnet-playground-model-catalog")
-                .header("Accept", "application/octet-stream, */*");
+    private RemoteFileClient.Answer send(JobContext ctx, RemoteFileClient client, URI uri, String sha, long have) {
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("Accept", "application/octet-stream, */*");
         if (have > 0) {
-            request.header("Range", "bytes=" + have + "-");
+            headers.put("Range", "bytes=" + have + "-");
             Validators saved = readSidecar(sha);
             if (saved != null && saved.url().equals(uri.toString()) && saved.validator() != null) {
-                request.header("If-Range", saved.validator());
+                headers.put("If-Range", saved.validator());
             }
             ctx.message("resuming the download from " + uri.getHost() + " at byte " + have);
         } else {
             ctx.message("downloading from " + uri.getHost());
         }
         try {
-            HttpResponse<InputStream> response = http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
-            return new Answer(response.statusCode(), response.headers(), response.body());
-        } catch (HttpTimeoutException e) {
-            throw failed(uri, "no answer within " + seconds(config.downloadReadTimeout()), have);
+            return client.get(uri, headers);
+        } catch (RemoteFileClient.RedirectException e) {
+            throw failed(uri, e.getMessage(), have);
         } catch (IOException e) {
-            throw failed(uri, "cannot connect (" + describe(e) + ")", have);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new JobContext.JobCancelledException();
+            // unresolvable, refused, unreachable, silent: one answer, so that a download cannot map a network
+            LOG.infof("cannot fetch %s: %s", uri, e.toString());
+            throw failed(uri, null, have);
         }
     }
 
     /**
-     * Where the server's answer lets the download go on: from the kept bytes (206 with the range asked for), from
-     * the start (200), nowhere because the kept part is already the whole file (416 naming its size), or from the
-     * start in a new request after the kept part was discarded (an unusable 206 or 416, first try only).
+     * Where the server's answer lets the download go on: from the kept bytes (partial content, the range asked for),
+     * from the start (the whole file), nowhere because the kept part is already the whole file (range not
+     * satisfiable, naming its size), or from the start in a new request after the kept part was discarded (an
+     * unusable partial answer or refused range, first try only).
      */
-    private Continuation continuation(Answer answer, URI uri, String sha, long have, boolean lastTry) throws IOException {
+    private Continuation continuation(RemoteFileClient.Answer answer, URI uri, String sha, long have, boolean lastTry)
+            throws IOException {
         int status = answer.status();
-        String contentRange = answer.headers().firstValue("Content-Range").orElse("");
-        long length = answer.headers().firstValueAsLong("Content-Length").orElse(-1);
-        if (status == 206 && have > 0) {
+        String contentRange = answer.header("Content-Range").orElse("");
+        long length = answer.contentLength();
+        if (status == HttpStatus.SC_PARTIAL_CONTENT && have > 0) {
             Matcher range = CONTENT_RANGE.matcher(contentRange);
             if (range.matches() && Long.parseLong(range.group(1)) == have) {
                 long total = !range.group(3).equals("*") ? Long.parseLong(range.group(3))
@@ -311,13 +329,12 @@ public class ModelDownloads {
             if (!lastTry) {
                 return Continuation.START_OVER;
             }
-            throw failed(uri, "the server answered the resumed download with an unusable range "
-                    + (contentRange.isEmpty() ? "(none)" : contentRange), 0);
+            throw failed(uri, "the server answered the resumed download with an unusable range", 0);
         }
-        if (status == 200) {
+        if (status == HttpStatus.SC_OK) {
             return new Continuation(0, length);
         }
-        if (status == 416 && have > 0) {
+        if (status == HttpStatus.SC_REQUESTED_RANGE_NOT_SATISFIABLE && have > 0) {
             Matcher whole = UNSATISFIED_RANGE.matcher(contentRange);
             if (whole.matches() && Long.parseLong(whole.group(1)) == have && sha.equals(Sha256.of(partFile(sha)))) {
                 return Continuation.COMPLETE;
@@ -326,9 +343,10 @@ public class ModelDownloads {
             if (!lastTry) {
                 return Continuation.START_OVER;
             }
-            throw failed(uri, "the server refused the range request (HTTP 416)", 0);
+            throw failed(uri, "the server refused to resume it (range not satisfiable)", 0);
         }
-        throw new DownloadFailedException(null, uri + " answered HTTP " + status + "; expected 200 with the ONNX file");
+        throw new DownloadFailedException(uri.toString(), "cannot fetch " + uri + ": the server answered HTTP " + status
+                + " instead of the file");
     }
 
     /**
@@ -336,19 +354,20 @@ public class ModelDownloads {
      *
      * @return true when the file is verified; false when a resumed file does not match and is to be fetched again
      */
-    private boolean receive(JobContext ctx, URI uri, Answer answer, String sha, Continuation from, boolean lastTry)
+    private boolean receive(JobContext ctx, URI uri, RemoteFileClient.Answer answer, String sha, Continuation from,
+                            boolean lastTry)
             throws IOException {
         long max = store.maxImportBytes();
         if (from.total() > max) {
             discard(sha);
-            throw tooLarge(uri, from.total(), max);
+            throw tooLarge(uri, max);
         }
-        writeSidecar(sha, uri, answer.headers());
+        writeSidecar(sha, uri, answer);
         MessageDigest digest = Sha256.digest();
         if (from.offset() > 0) {
             Sha256.update(digest, partFile(sha));
         }
-        stream(ctx, uri, answer.body(), partFile(sha), from.offset(), from.total(), max, sha, digest);
+        stream(ctx, uri, answer, partFile(sha), from.offset(), from.total(), max, sha, digest);
         String got = Sha256.hex(digest);
         if (got.equals(sha)) {
             return true;
@@ -360,16 +379,8 @@ public class ModelDownloads {
             return false;
         }
         throw new VerificationFailedException("Checksum mismatch", "checksum mismatch: the file downloaded from " + uri
-                + " has sha256 " + got + "; expected " + sha + ". The file was discarded and nothing was stored",
-                DomainException.Details.of("sha256", sha), null);
-    }
-
-    /** A server's answer whose body is read at most once. */
-    private record Answer(int status, HttpHeaders headers, InputStream body) implements AutoCloseable {
-        @Override
-        public void close() throws IOException {
-            body.close();
-        }
+                + " does not have the sha256 " + sha + " it was expected to have. The file was discarded and nothing "
+                + "was stored", DomainException.Details.of("sha256", sha), null);
     }
 
     /**
@@ -383,8 +394,9 @@ public class ModelDownloads {
         static final Continuation START_OVER = new Continuation(-2, -2);
     }
 
-    private void stream(JobContext ctx, URI uri, InputStream body, Path part, long offset, long total, long max,
-                        String sha, MessageDigest digest) throws IOException {
+    private void stream(JobContext ctx, URI uri, RemoteFileClient.Answer answer, Path part, long offset, long total,
+                        long max, String sha, MessageDigest digest) throws IOException {
+        InputStream body = answer.body();
         long timeout = config.downloadReadTimeout().toNanos();
         AtomicLong lastData = new AtomicLong(System.nanoTime());
         AtomicReference<String> abort = new AtomicReference<>();
@@ -392,11 +404,8 @@ public class ModelDownloads {
         ScheduledFuture<?> dog = watchdog.scheduleAtFixedRate(() -> {
             String why = ctx.isCancelled() ? "cancelled" : System.nanoTime() - lastData.get() > timeout ? "stalled" : null;
             if (why != null && abort.compareAndSet(null, why)) {
-                try {
-                    body.close();
-                } catch (IOException | RuntimeException ignored) {
-                    // the reader sees the end of the stream either way
-                }
+                // the reader's blocked read fails at once
+                answer.abort();
             }
         }, tick, tick, TimeUnit.MILLISECONDS);
         long done = offset;
@@ -425,6 +434,8 @@ public class ModelDownloads {
                     break;
                 }
             }
+        } catch (SocketTimeoutException e) {
+            abort.compareAndSet(null, "stalled");
         } catch (IOException e) {
             broken = e;
         } finally {
@@ -436,36 +447,36 @@ public class ModelDownloads {
         }
         if ("too large".equals(why)) {
             discard(sha);
-            throw tooLarge(uri, done, max);
+            throw tooLarge(uri, max);
         }
         if ("stalled".equals(why)) {
-            throw failed(uri, "no data for " + seconds(config.downloadReadTimeout()) + " after " + done
-                    + (total >= 0 ? " of " + total : "") + " bytes", done);
+            throw failed(uri, "no data for " + seconds(config.downloadReadTimeout()), done);
         }
         if (broken != null || (total >= 0 && done != total)) {
-            throw failed(uri, "the connection broke off after " + done + (total >= 0 ? " of " + total : "")
-                    + " bytes" + (broken == null ? "" : " (" + describe(broken) + ")"), done);
+            if (broken != null) {
+                LOG.infof("the download of %s broke off: %s", uri, broken.toString());
+            }
+            throw failed(uri, "the connection broke off", done);
         }
     }
 
-    /** A failed download; a partial file of {@code kept} bytes stays for the next attempt to resume. */
+    /**
+     * A failed download, told without anything the server sent; a partial file ({@code kept} > 0 bytes) stays for the
+     * next attempt to resume.
+     *
+     * @param why what went wrong when it says nothing of the remote content, or null
+     */
     private static DownloadFailedException failed(URI uri, String why, long kept) {
-        String next = kept > 0 ? "; the " + kept + " bytes received are kept: start the download again to resume it"
+        String next = kept > 0 ? "; the bytes received are kept: start the download again to resume it"
                 : "; start the download again to retry";
-        return new DownloadFailedException(uri.toString(), "the download of " + uri + " failed: " + why + next);
+        return new DownloadFailedException(uri.toString(), "cannot fetch " + uri + (why == null ? "" : ": " + why)
+                + next);
     }
 
-    private static TooLargeException tooLarge(URI uri, long size, long max) {
-        return new TooLargeException("Payload too large", "the file at " + uri + " is "
-                + (size > max ? "larger than " + max : size) + " bytes; the import limit is " + max
-                + " bytes (cnp.catalog.max-import-bytes). Nothing was stored",
+    private static TooLargeException tooLarge(URI uri, long max) {
+        return new TooLargeException("Payload too large", "the file at " + uri + " is larger than the import limit: "
+                + "the import limit is " + max + " bytes (cnp.catalog.max-import-bytes). Nothing was stored",
                 DomainException.Details.of("url", uri.toString()), null);
-    }
-
-    private static String describe(Throwable e) {
-        String m = e.getMessage();
-        return m == null || m.isBlank() ? e.getClass().getSimpleName().replaceAll("(?<=[a-z])(?=[A-Z])", " ")
-                .toLowerCase(Locale.ROOT) : m;
     }
 
     private static String seconds(Duration d) {
@@ -502,10 +513,10 @@ public class ModelDownloads {
         }
     }
 
-    private void writeSidecar(String sha, URI uri, HttpHeaders headers) throws IOException {
+    private void writeSidecar(String sha, URI uri, RemoteFileClient.Answer answer) throws IOException {
         // If-Range needs a strong validator: a strong ETag, else Last-Modified
-        String validator = headers.firstValue("ETag").filter(e -> !e.startsWith("W/"))
-                .or(() -> headers.firstValue("Last-Modified")).orElse(null);
+        String validator = answer.header("ETag").filter(e -> !e.startsWith("W/"))
+                .or(() -> answer.header("Last-Modified")).orElse(null);
         ObjectNode n = json.createObjectNode().put("url", uri.toString());
         if (validator != null) {
             n.put("validator", validator);
