@@ -12,35 +12,38 @@ import java.util.List;
 import java.util.Map;
 import org.convnetplayground.catalog.config.CatalogConfig;
 import org.convnetplayground.catalog.graph.LayerTable;
-import org.convnetplayground.catalog.onnx.OrtShapeInference;
+import org.convnetplayground.catalog.onnx.OrtSampleRun;
 import org.convnetplayground.onnx.graph.GraphInput;
 import org.convnetplayground.onnx.graph.OnnxModel;
 import org.jboss.logging.Logger;
 
 /**
- * The part of loading a model that needs ONNX Runtime - every tensor's shape, the layer table and the feature
- * layers - kept on disk under the data directory, keyed by the ONNX file's checksum and the exact model.json text,
+ * The part of loading a model that needs ONNX Runtime - every tensor's shape (and a sample run with finite numbers),
+ * the layer table and the feature layers - kept on disk under the data directory, keyed by the ONNX file's checksum and the exact model.json text,
  * so that restarts are quick and a changed file or metadata is analysed afresh.
  */
 @ApplicationScoped
 class AnalysisCache {
 
     private static final Logger LOG = Logger.getLogger(AnalysisCache.class);
-    /** Bump when the analysis format or the feature-layer rule changes, to invalidate cached analyses. */
-    private static final String ANALYSIS_VERSION = "4";
+    /**
+     * Bump when the analysis format, the feature-layer rule or the checks of the sample run change, to invalidate
+     * cached analyses (5: models are refused when the sample run gives non-finite numbers or they name external data).
+     */
+    private static final String ANALYSIS_VERSION = "5";
 
     /** What is cached per model file and metadata. */
     record Analysis(long opset, String inputName, LayerTable table) {
     }
 
     private final CatalogConfig config;
-    private final OrtShapeInference shapeInference;
+    private final OrtSampleRun sampleRun;
     private final ObjectMapper json;
 
     @Inject
-    AnalysisCache(CatalogConfig config, OrtShapeInference shapeInference, ObjectMapper json) {
+    AnalysisCache(CatalogConfig config, OrtSampleRun sampleRun, ObjectMapper json) {
         this.config = config;
-        this.shapeInference = shapeInference;
+        this.sampleRun = sampleRun;
         this.json = json;
     }
 
@@ -77,8 +80,8 @@ class AnalysisCache {
                 .filter(i -> meta.inputName().isEmpty() || i.name().equals(meta.inputName()))
                 .findFirst()
                 .orElseThrow(() -> new IOException("its graph has no input named '" + meta.inputName() + "'"));
-        Map<String, List<Long>> shapes = shapeInference.shapes(model, input, meta.preprocessing().inputSize(),
-                "NHWC".equals(meta.preprocessing().layout()));
+        Map<String, List<Long>> shapes = sampleRun.shapes(model, input, meta.preprocessing().inputSize(),
+                "NHWC".equals(meta.preprocessing().layout()), meta.preprocessing().mean(), meta.preprocessing().std());
         LayerTable table = LayerTable.build(model.graph(), shapes, meta.namedLayers(), meta.numClasses(),
                 config.featureLayers());
         return new Analysis(model.opsetVersion(), input.name(), table);

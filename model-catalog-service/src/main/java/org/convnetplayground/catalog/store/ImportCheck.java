@@ -35,6 +35,12 @@ final class ImportCheck {
     static final int MAX_SIDE = 1024;
     static final List<String> LAYOUTS = List.of("NCHW", "NHWC");
     static final List<String> CHANNEL_ORDERS = List.of("RGB", "BGR");
+    /**
+     * The range of std, in pixel units: from inputs of +-25,500 (0.01) to inputs of +-0.0255 (10,000); the usual
+     * values are 1 (Caffe), 58 (ImageNet statistics), 127.5 ([-1, 1]) and 255 ([0, 1]).
+     */
+    static final double MIN_STD = 0.01;
+    static final double MAX_STD = 10_000;
     private static final String EXPECTED_IMAGE = "an image input [batch, 3, H, W] (NCHW) or [batch, H, W, 3] (NHWC)";
     private static final String MODEL_JSON = "a JSON object in the model.json form of the shared models, e.g. "
             + "{\"name\": \"my_model\", \"input\": {\"size\": [224, 224], \"layout\": \"NCHW\", \"channel_order\": \"RGB\"}, "
@@ -332,15 +338,19 @@ final class ImportCheck {
         List<Double> std;
         if (hasStd) {
             std = triple(stdNode);
-            if (std == null || std.stream().anyMatch(s -> !(s > 0) || Double.isInfinite(s))) {
-                throw InvalidInputException.invalid("metadata.preprocessing.std", abbreviate(stdNode), "3 numbers > 0 "
-                        + "(one per channel, in pixel units 0..255: x = (pixel - mean) / std) or one number > 0 for all three");
+            if (std == null || std.stream().anyMatch(s -> !(s >= MIN_STD && s <= MAX_STD))) {
+                throw InvalidInputException.invalid("metadata.preprocessing.std", abbreviate(stdNode), "3 numbers > 0, "
+                        + "each from " + MIN_STD + " to " + (long) MAX_STD + " (one per channel, in pixel units 0..255: "
+                        + "x = (pixel - mean) / std; a smaller std makes the model's input explode), or one such number "
+                        + "for all three");
             }
         } else {
             List<Double> scale = triple(scaleNode);
-            if (scale == null || scale.stream().anyMatch(s -> !(s > 0) || Double.isInfinite(s))) {
-                throw InvalidInputException.invalid("metadata.preprocessing.scale", abbreviate(scaleNode), "3 numbers > 0 "
-                        + "(x = (pixel - mean) * scale, pixel in 0..255) or one number > 0 for all three");
+            if (scale == null || scale.stream().anyMatch(s -> !(s >= 1 / MAX_STD && s <= 1 / MIN_STD))) {
+                throw InvalidInputException.invalid("metadata.preprocessing.scale", abbreviate(scaleNode), "3 numbers > 0, "
+                        + "each from 0.0001 to 100 (1 / std: x = (pixel - mean) * scale, "
+                        + "pixel in 0..255; a larger scale makes the model's input explode), or one such number for all "
+                        + "three");
             }
             std = scale.stream().map(s -> 1.0 / s).toList();
         }

@@ -22,6 +22,7 @@ import java.util.concurrent.Semaphore;
 import java.util.stream.Stream;
 import org.convnetplayground.catalog.config.CatalogConfig;
 import org.convnetplayground.catalog.graph.Layer;
+import org.convnetplayground.catalog.onnx.NonFiniteOutputException;
 import org.convnetplayground.errors.DomainException;
 import org.convnetplayground.errors.InvalidInputException;
 import org.convnetplayground.errors.TooLargeException;
@@ -311,6 +312,8 @@ public class ModelStoreWriter {
             return loader.load(store.storeDir(), stage, id, origin, model);
         } catch (DomainException e) {
             throw e;
+        } catch (NonFiniteOutputException e) {
+            throw ImportCheck.problem("model", e.layer(), e.getMessage());
         } catch (InvalidModelException e) {
             throw ImportCheck.problem("model", null, e.getMessage());
         } catch (IllegalArgumentException e) {
