@@ -6,7 +6,6 @@ import static org.convnetplayground.catalog.CatalogTesting.MOBILENET;
 import static org.convnetplayground.catalog.CatalogTesting.assertUnharmed;
 import static org.convnetplayground.catalog.CatalogTesting.awaitJob;
 import static org.convnetplayground.catalog.CatalogTesting.mobilenetBytes;
-import static org.convnetplayground.catalog.CatalogTesting.mobilenetJson;
 import static org.convnetplayground.catalog.CatalogTesting.sharedModels;
 import static org.convnetplayground.catalog.CatalogTesting.storeEntries;
 import static org.hamcrest.Matchers.containsString;
@@ -81,11 +80,7 @@ class ModelDownloadTest {
     }
 
     private String request(String id, String url, String sha) throws Exception {
-        ObjectNode body = JSON.createObjectNode().put("id", id).put("url", url).put("sha256", sha);
-        ObjectNode metadata = mobilenetJson(id);
-        metadata.remove("sha256");
-        body.set("metadata", metadata);
-        return body.toString();
+        return CatalogTesting.downloadBody(id, url, sha);
     }
 
     private String start(String body) {
