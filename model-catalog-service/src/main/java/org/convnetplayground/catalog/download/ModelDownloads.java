@@ -298,7 +298,7 @@ public class ModelDownloads {
         }
         try {
             return client.get(uri, headers);
-        } catch (RemoteFileClient.RedirectException e) {
+        } catch (RemoteFileClient.UnusableUrlException e) {
             throw failed(uri, e.getMessage(), have);
         } catch (IOException e) {
             // unresolvable, refused, unreachable, silent: one answer, so that a download cannot map a network

@@ -82,7 +82,8 @@ final class RemoteFileClient implements AutoCloseable {
      *
      * @return the first answer that is not a redirect; the caller closes it
      * @throws AddressNotAllowedException when the URL or a redirect leads to an address not allowed
-     * @throws RedirectException          when the redirects go wrong (too many, to another scheme, no Location)
+     * @throws UnusableUrlException       when the redirects go wrong (too many, to another scheme, no Location) or a
+     *                                    host is not a valid host name
      * @throws IOException                when a host does not resolve, or no connection or answer comes
      */
     Answer get(URI uri, Map<String, String> headers) throws IOException {
@@ -100,7 +101,7 @@ final class RemoteFileClient implements AutoCloseable {
             request.cancel();
             response.close();
             if (hop >= maxRedirects) {
-                throw new RedirectException("it redirects more than " + maxRedirects + " times");
+                throw new UnusableUrlException("it redirects more than " + maxRedirects + " times");
             }
             current = next(current, location);
         }
@@ -109,6 +110,10 @@ final class RemoteFileClient implements AutoCloseable {
     /** Resolves the URL's host, checks every address, and keeps them as the only ones the connection may use. */
     private void check(URI uri) throws UnknownHostException {
         List<InetAddress> addresses = policy.addressesOf(uri);
+        if (uri.getHost() == null) {
+            // a name java.net.URI does not take for a host name (e.g. with '_'): the HTTP library could not ask it
+            throw new UnusableUrlException("its host is not a valid host name");
+        }
         checked.put(AddressPolicy.hostOf(uri), addresses.toArray(new InetAddress[0]));
     }
 
@@ -120,20 +125,20 @@ final class RemoteFileClient implements AutoCloseable {
 
     private static URI next(URI from, Header location) {
         if (location == null || location.getValue().isBlank()) {
-            throw new RedirectException("it redirects without saying where to (no Location)");
+            throw new UnusableUrlException("it redirects without saying where to (no Location)");
         }
         URI to;
         try {
             to = from.resolve(new URI(location.getValue().strip()));
         } catch (URISyntaxException | IllegalArgumentException e) {
-            throw new RedirectException("it redirects to a malformed URL");
+            throw new UnusableUrlException("it redirects to a malformed URL");
         }
         String scheme = to.getScheme() == null ? "" : to.getScheme().toLowerCase(Locale.ROOT);
         if (!scheme.equals("http") && !scheme.equals("https")) {
-            throw new RedirectException("it redirects to a URL that is not http or https");
+            throw new UnusableUrlException("it redirects to a URL that is not http or https");
         }
         if (from.getScheme().equalsIgnoreCase("https") && scheme.equals("http")) {
-            throw new RedirectException("it redirects from https to plain http");
+            throw new UnusableUrlException("it redirects from https to plain http");
         }
         return to;
     }
@@ -143,9 +148,9 @@ final class RemoteFileClient implements AutoCloseable {
         http.close();
     }
 
-    /** A redirect the download does not follow. */
-    static final class RedirectException extends RuntimeException {
-        RedirectException(String why) {
+    /** A URL the download does not follow: a bad redirect, or a host that HTTP cannot name. */
+    static final class UnusableUrlException extends RuntimeException {
+        UnusableUrlException(String why) {
             super(why, null, false, false);
         }
     }

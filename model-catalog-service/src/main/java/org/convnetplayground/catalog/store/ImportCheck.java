@@ -36,7 +36,7 @@ final class ImportCheck {
     static final List<String> LAYOUTS = List.of("NCHW", "NHWC");
     static final List<String> CHANNEL_ORDERS = List.of("RGB", "BGR");
     /**
-     * The range of std, in pixel units: from inputs of +-25,500 (0.01) to inputs of +-0.0255 (10,000); the usual
+     * The range of std, in pixel units: from inputs within +-25500 (0.01) to inputs within +-0.0255 (10000); the usual
      * values are 1 (Caffe), 58 (ImageNet statistics), 127.5 ([-1, 1]) and 255 ([0, 1]).
      */
     static final double MIN_STD = 0.01;
