@@ -85,8 +85,10 @@ public class AddressPolicy {
             if (why != null && allowedNetworks.stream().noneMatch(n -> n.contains(a))) {
                 boolean literal = a.getHostAddress().equalsIgnoreCase(host) || DOTTED_QUAD.matcher(host).matches()
                         || host.contains(":");
+                // an IPv6 literal as written ("::1", not "0:0:0:0:0:0:0:1"); a mapped one as the IPv4 it stands for
+                String shown = a instanceof Inet6Address && host.contains(":") ? host : a.getHostAddress();
                 throw new AddressNotAllowedException(uri.toString(), literal
-                        ? "the address " + a.getHostAddress() + " is " + why
+                        ? "the address " + shown + " is " + why
                         : "the host '" + host + "' resolves to " + a.getHostAddress() + ", which is " + why);
             }
         }

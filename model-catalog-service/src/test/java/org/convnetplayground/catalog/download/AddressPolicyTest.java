@@ -48,6 +48,12 @@ class AddressPolicyTest {
         assertEquals("shared address space (100.64.0.0/10, carrier-grade NAT)",
                 AddressPolicy.forbidden(InetAddress.getByName("100.100.100.100")));
         assertEquals("unique-local (fc00::/7)", AddressPolicy.forbidden(InetAddress.getByName("fd00::5")));
+        assertTrue(assertThrows(AddressNotAllowedException.class,
+                () -> nothingAllowed.addressesOf(new URI("http://[::1]:8083/"))).detail()
+                .startsWith("cannot fetch http://[::1]:8083/: the address ::1 is loopback (::1); "));
+        assertTrue(assertThrows(AddressNotAllowedException.class,
+                () -> nothingAllowed.addressesOf(new URI("http://[::ffff:a00:1]/"))).detail()
+                .startsWith("cannot fetch http://[::ffff:a00:1]/: the address 10.0.0.1 is private (10.0.0.0/8); "));
         assertEquals("an NAT64 (64:ff9b::/96) form of 127.0.0.1, loopback (127.0.0.0/8)",
                 AddressPolicy.forbidden(InetAddress.getByName("64:ff9b::7f00:1")));
     }
