@@ -107,10 +107,11 @@ export function pathProblem(rawPath) {
     try {
       decoded = decodeURIComponent(segment);
     } catch {
-      return `the path segment '${segment}' is not valid percent-encoding`;
+      return `invalid path: the segment '${segment.slice(0, 200)}' is not valid percent-encoding`;
     }
     if (decoded.split(/[/\\]/).some((part) => part === '.' || part === '..')) {
-      return `path segments '.' and '..' are not allowed (found '${segment}')`;
+      const shown = rawPath.length > 200 ? `${rawPath.slice(0, 200)}… (${rawPath.length} characters)` : rawPath;
+      return `invalid path: '${shown}'; expected a path without '.' or '..' segments (also when percent-encoded)`;
     }
   }
   return null;
@@ -279,7 +280,7 @@ export function createAppServer(options = {}) {
     const bad = pathProblem(pathname);
     if (bad) {
       req.resume();
-      sendProblem(res, 400, 'Bad request', bad, undefined);
+      sendProblem(res, 400, 'Invalid path', bad, undefined);
       return;
     }
     const route = routes.find((r) => pathname === r.prefix || pathname.startsWith(`${r.prefix}/`));

@@ -21,12 +21,14 @@ public class PathProblems {
 
     void install(@Observes StartupEvent event, Router router) {
         router.route().order(Integer.MIN_VALUE).handler(ctx -> {
-            String bad = dotSegment(ctx.request().path());
-            if (bad == null) {
+            String path = ctx.request().path();
+            if (dotSegment(path) == null) {
                 ctx.next();
             } else {
-                answer(ctx, new Problem("about:blank", "Bad request", 400, "path segments '.' and '..' are not allowed"
-                        + " (found '" + clip(bad) + "')", null, null, null, null, null));
+                String shown = clip(path);
+                answer(ctx, new Problem("about:blank", "Invalid path", 400, "invalid path: '" + shown + "'; expected a"
+                        + " path without '.' or '..' segments (also when percent-encoded); the API is described at"
+                        + " /q/openapi", shown, "path", shown, null, null));
             }
         });
         router.route().last().handler(ctx -> {
