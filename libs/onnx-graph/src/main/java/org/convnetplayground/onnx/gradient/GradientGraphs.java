@@ -144,7 +144,7 @@ public final class GradientGraphs {
             ObjectiveParts parts = objective(objective, layerShape);
             out.addInput(valueInfo(parts.inputName, FLOAT, parts.inputShape));
             addGrad(layer, parts.seed);
-            out.addOutput(valueInfo(GradientGraph.OBJECTIVE, FLOAT, new long[] {inputShape[0]}));
+            out.addOutput(valueInfo(GradientGraph.OBJECTIVE, FLOAT, new long[] {layerShape[0]}));
             for (int i = needed.size() - 1; i >= 0; i--) {
                 NodeProto n = needed.get(i);
                 if (isActiveNode(n)) {
