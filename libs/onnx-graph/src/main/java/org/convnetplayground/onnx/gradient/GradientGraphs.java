@@ -767,8 +767,9 @@ public final class GradientGraphs {
                     }
                     long[] w = shapes.get(n.getInput(1));
                     long[] k = kernel(n, w);
-                    addGrad(x, transposedConv(n, g, n.getInput(1), xs, ys, k, intAttr(n, "group", 1),
-                            spatialAttr(n, "dilations", k.length)));
+                    String flipped = flippedConv(n, g, xs, ys, k);
+                    addGrad(x, flipped != null ? flipped : transposedConv(n, g, n.getInput(1), xs, ys, k,
+                            intAttr(n, "group", 1), spatialAttr(n, "dilations", k.length)));
                 }
                 case "MaxPool" -> addGrad(x, maxPoolGrad(n, g, xs, ys));
                 case "AveragePool" -> addGrad(x, averagePoolGrad(n, g, xs, ys));
@@ -975,6 +976,75 @@ public final class GradientGraphs {
             String reduced = axes.isEmpty() ? g
                     : nodeAttrs("ReduceSum", List.of(g, constLongs(unbox(axes))), Map.of("keepdims", 1L));
             return node("Reshape", reduced, constLongs(to));
+        }
+
+        /**
+         * The adjoint of a stride-1 convolution as a convolution with the kernel turned by 180 degrees and its input
+         * and output channels swapped within each group, when its weights are known: ONNX Runtime's grouped and
+         * depthwise Conv is much faster than its ConvTranspose, which runs one small product per group. Null when
+         * the rule does not apply (strides, or pads larger than the dilated kernel).
+         */
+        private String flippedConv(NodeProto n, String g, long[] xs, long[] ys, long[] k) {
+            int d = k.length;
+            long[] strides = spatialAttr(n, "strides", d);
+            long[] dil = spatialAttr(n, "dilations", d);
+            long[] pads = pads(n, xs, k);
+            TensorProto weight = constants.get(n.getInput(1));
+            if (d != 2 || weight == null || weight.getDataType() != FLOAT
+                    || Arrays.stream(strides).anyMatch(s -> s != 1)) {
+                return null;
+            }
+            long[] back = new long[4];
+            for (int i = 0; i < 2; i++) {
+                back[i] = (k[i] - 1) * dil[i] - pads[i];
+                back[i + 2] = (k[i] - 1) * dil[i] - pads[i + 2];
+                if (back[i] < 0 || back[i + 2] < 0) {
+                    return null;
+                }
+            }
+            long[] ws = shapes.get(n.getInput(1));
+            int groups = (int) intAttr(n, "group", 1);
+            int m = (int) ws[0];
+            int cPerGroup = (int) ws[1];
+            int mPerGroup = m / groups;
+            int kh = (int) k[0];
+            int kw = (int) k[1];
+            float[] w = floatValues(weight);
+            float[] turned = new float[w.length];
+            for (int grp = 0; grp < groups; grp++) {
+                for (int mi = 0; mi < mPerGroup; mi++) {
+                    for (int ci = 0; ci < cPerGroup; ci++) {
+                        int src = ((grp * mPerGroup + mi) * cPerGroup + ci) * kh * kw;
+                        int dst = ((grp * cPerGroup + ci) * mPerGroup + mi) * kh * kw;
+                        for (int y = 0; y < kh; y++) {
+                            for (int x = 0; x < kw; x++) {
+                                turned[dst + (kh - 1 - y) * kw + (kw - 1 - x)] = w[src + y * kw + x];
+                            }
+                        }
+                    }
+                }
+            }
+            String kernel = constFloats(turned, (long) groups * cPerGroup, mPerGroup, kh, kw);
+            Map<String, Object> attrs = new LinkedHashMap<>();
+            attrs.put("pads", back);
+            attrs.put("dilations", dil);
+            attrs.put("kernel_shape", k);
+            attrs.put("group", (long) groups);
+            return nodeAttrs("Conv", List.of(g, kernel), attrs);
+        }
+
+        private static float[] floatValues(TensorProto t) {
+            if (!t.getRawData().isEmpty()) {
+                ByteBuffer raw = t.getRawData().asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
+                float[] v = new float[raw.remaining() / 4];
+                raw.asFloatBuffer().get(v);
+                return v;
+            }
+            float[] v = new float[t.getFloatDataCount()];
+            for (int i = 0; i < v.length; i++) {
+                v[i] = t.getFloatData(i);
+            }
+            return v;
         }
 
         /**

@@ -46,6 +46,20 @@ class OperatorGradientTest {
     }
 
     @Test
+    void strideOneConvsTakeTheTurnedKernelRule() throws Exception {
+        // grouped with two channels per group, dilated, asymmetric pads; then depthwise; then pads beyond the
+        // dilated kernel (ConvTranspose rule)
+        TinyGraph g = new TinyGraph(24, 2, 4, 9, 8);
+        String grouped = g.node("Conv", in("x", g.weight(0.3, 6, 2, 3, 2), g.weight(0.1, 6)), "group", 2L,
+                "kernel_shape", ints(3, 2), "dilations", ints(2, 1), "pads", ints(2, 0, 1, 1));
+        String depthwise = g.node("Conv", in(grouped, g.weight(0.3, 6, 1, 3, 3)), "group", 6L, "kernel_shape",
+                ints(3, 3), "pads", ints(1, 1, 1, 1));
+        String wide = g.node("Conv", in(depthwise, g.weight(0.3, 3, 6, 1, 1)), "kernel_shape", ints(1, 1), "pads",
+                ints(1, 0, 0, 2));
+        check(g, wide, ints(2, 4, 9, 8), 1e-2);
+    }
+
+    @Test
     void convWithSameUpperAutoPad() throws Exception {
         TinyGraph g = new TinyGraph(3, 2, 3, 8, 9);
         String y = g.node("Conv", in("x", g.weight(0.3, 4, 3, 3, 3)), "auto_pad", "SAME_UPPER", "strides", ints(2, 2));
