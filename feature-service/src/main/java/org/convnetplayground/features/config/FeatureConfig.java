@@ -110,8 +110,11 @@ public interface FeatureConfig {
     }
 
     interface Gradients {
-        /** How many generated gradient graphs (model, objective, layer) stay loaded. */
-        @WithDefault("4")
+        /**
+         * How many generated graphs stay loaded: a model's gradient per (objective, layer), and the Fourier image and
+         * its gradient per image size (a visualisation holds three at once).
+         */
+        @WithDefault("6")
         int sessionCacheSize();
 
         /** Noisy copies averaged by SmoothGrad. */

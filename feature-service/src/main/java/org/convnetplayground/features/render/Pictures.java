@@ -1,12 +1,8 @@
 package org.convnetplayground.features.render;
 
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.Locale;
 import java.util.Map;
-import javax.imageio.ImageIO;
 
 /**
  * Pictures of gradients and drawn images as PNG: an RGB image, and a map laid over an image with a label naming how
@@ -35,11 +31,6 @@ public final class Pictures {
     private Pictures() {
     }
 
-    /** Whether {@link #label} can write every character of the text. */
-    public static boolean canWrite(String text) {
-        return text.toUpperCase(Locale.ROOT).chars().allMatch(c -> GLYPHS.containsKey((char) c));
-    }
-
     /** An RGB image [3, h, w] with values in [0, 1], as PNG. */
     public static byte[] rgb(float[] image, int h, int w) {
         BufferedImage out = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
@@ -50,7 +41,7 @@ public final class Pictures {
                 out.setRGB(x, y, (byte8(image[p]) << 16) | (byte8(image[plane + p]) << 8) | byte8(image[2 * plane + p]));
             }
         }
-        return png(out);
+        return HeatMaps.png(out);
     }
 
     /**
@@ -67,7 +58,7 @@ public final class Pictures {
             for (int x = 0; x < w; x++) {
                 int p = y * w + x;
                 double grey = 0.299 * image[p] + 0.587 * image[plane + p] + 0.114 * image[2 * plane + p];
-                double t = Math.max(0, Math.min(1, sample(map, mh, mw, (y + 0.5) * mh / h - 0.5, (x + 0.5) * mw / w - 0.5)));
+                double t = Math.max(0, Math.min(1, HeatMaps.sample(map, mh, mw, (y + 0.5) * mh / h - 0.5, (x + 0.5) * mw / w - 0.5)));
                 int colour = HeatMaps.colour(t);
                 double alpha = 0.15 + 0.75 * t;
                 double base = 0.25 + 0.5 * grey;
@@ -78,7 +69,7 @@ public final class Pictures {
             }
         }
         label(out, label);
-        return png(out);
+        return HeatMaps.png(out);
     }
 
     private static int mix(double under, double over, double alpha) {
@@ -121,31 +112,7 @@ public final class Pictures {
         }
     }
 
-    private static double sample(float[] v, int h, int w, double y, double x) {
-        double cy = Math.max(0, Math.min(h - 1, y));
-        double cx = Math.max(0, Math.min(w - 1, x));
-        int y0 = (int) Math.floor(cy);
-        int x0 = (int) Math.floor(cx);
-        int y1 = Math.min(h - 1, y0 + 1);
-        int x1 = Math.min(w - 1, x0 + 1);
-        double fy = cy - y0;
-        double fx = cx - x0;
-        double top = v[y0 * w + x0] * (1 - fx) + v[y0 * w + x1] * fx;
-        double bottom = v[y1 * w + x0] * (1 - fx) + v[y1 * w + x1] * fx;
-        return top * (1 - fy) + bottom * fy;
-    }
-
     private static int byte8(float v) {
         return Math.max(0, Math.min(255, Math.round(v * 255f)));
-    }
-
-    private static byte[] png(BufferedImage image) {
-        try {
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            ImageIO.write(image, "png", out);
-            return out.toByteArray();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

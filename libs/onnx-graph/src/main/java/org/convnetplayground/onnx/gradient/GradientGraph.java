@@ -7,7 +7,7 @@ import java.util.Map;
  * A generated ONNX model computing, for a batch of images, an {@link Objective} per image and its gradient with
  * respect to the input (and, on request, with respect to intermediate tensors). Run it like any model.
  *
- * @param model               the serialised ONNX model (opset {@link #OPSET}, default domain only)
+ * @param model               the serialised ONNX model (the forward model's opset, default domain only)
  * @param input               the image input's name (as in the forward model)
  * @param inputShape          its static shape, batch first
  * @param objectiveInput      the name of the objective's own input ({@link #OBJECTIVE_WEIGHTS}, {@link #REFERENCE}
@@ -21,7 +21,7 @@ public record GradientGraph(byte[] model, String input, List<Long> inputShape, S
                             List<Long> objectiveInputShape, List<Long> layerShape,
                             Map<String, String> tensorGradients) {
 
-    /** The opset of every generated graph (that of the shared models; every rule uses operators available there). */
+    /** The opset of graphs this package builds from scratch ({@link FourierImage}); gradient graphs keep their model's. */
     public static final int OPSET = 13;
     /** Output: the objective per image, shape [N]. */
     public static final String OBJECTIVE = "objective";

@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import org.convnetplayground.errors.InvalidInputException;
 import org.convnetplayground.onnx.graph.InvalidModelException;
 import org.convnetplayground.onnx.graph.OnnxModel;
 
@@ -29,7 +30,10 @@ import org.convnetplayground.onnx.graph.OnnxModel;
  * runs it like any model). Only the nodes between the input and the objective's layer are kept and differentiated.
  * Shapes are static: the batch size is fixed when the graph is generated.
  *
- * <p>Every rule uses operators of opset 13 (that of the shared models), so the forward nodes keep their meaning.
+ * <p>The generated graph keeps the forward model's opset (11 to 21), so every forward node keeps its meaning, and
+ * writes each backward operator in that opset's form (axes as attributes or inputs). Between those versions the
+ * supported operators changed only in types, in where their axes are given, and in Softmax's axes (before 13) -
+ * each handled here - or gained attributes that are refused when used (AveragePool dilations, Pad axes).
  * A max pool's gradient goes to the position ONNX Runtime itself chose (the pool's Indices output), with overlapping
  * windows adding up through a grouped ConvTranspose with one-hot kernels: scatter-add (ScatterElements with
  * reduction) would need opset 16. An operator without a rule is refused by name
@@ -44,6 +48,9 @@ public final class GradientGraphs {
             "Squeeze", "Unsqueeze", "Transpose", "Gemm", "MatMul", "Softmax", "Sigmoid", "Tanh", "Identity",
             "Dropout"));
 
+    /** The opsets whose operator versions the rules read and write (checked operator by operator). */
+    public static final int MIN_OPSET = 11;
+    public static final int MAX_OPSET = 21;
     private static final int FLOAT = TensorProto.DataType.FLOAT_VALUE;
     private static final int INT64 = TensorProto.DataType.INT64_VALUE;
 
@@ -79,6 +86,8 @@ public final class GradientGraphs {
         private final String input;
         private final long[] inputShape;
         private final long irVersion;
+        /** The forward model's opset: the generated graph keeps it, so every forward node keeps its meaning. */
+        private final int opset;
         private final Map<String, NodeProto> producers = new HashMap<>();
         private final Map<String, TensorProto> constants = new HashMap<>();
         private final Map<String, long[]> shapes = new HashMap<>();
@@ -94,6 +103,13 @@ public final class GradientGraphs {
             this.input = input;
             this.inputShape = inputShape.clone();
             this.irVersion = Math.max(7, proto.getIrVersion());
+            this.opset = (int) proto.getOpsetImportList().stream()
+                    .filter(o -> o.getDomain().isEmpty() || o.getDomain().equals("ai.onnx"))
+                    .mapToLong(OperatorSetIdProto::getVersion).max().orElse(0);
+            if (opset < MIN_OPSET || opset > MAX_OPSET) {
+                throw InvalidInputException.of("gradients need a model of ONNX opset " + MIN_OPSET + " to " + MAX_OPSET
+                        + " (whose operators the rules were checked against); this one declares opset " + opset);
+            }
             for (NodeProto n : source.getNodeList()) {
                 for (String o : n.getOutputList()) {
                     if (!o.isEmpty()) {
@@ -177,7 +193,7 @@ public final class GradientGraphs {
             ModelProto result = ModelProto.newBuilder()
                     .setIrVersion(irVersion)
                     .setProducerName("convnet-playground gradient generator")
-                    .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(GradientGraph.OPSET))
+                    .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(opset))
                     .setGraph(out)
                     .build();
             return new GradientGraph(result.toByteArray(), input, boxed(inputShape), parts.inputName,
@@ -290,6 +306,9 @@ public final class GradientGraphs {
                     }
                 }
                 case "Pad" -> {
+                    if (n.getInputCount() > 3 && !n.getInput(3).isEmpty()) {
+                        throw unsupported(n, "an axes input (pads on some axes only)");
+                    }
                     long[] pads = longs(n, 1, "pads");
                     y = x.clone();
                     for (int i = 0; i < x.length; i++) {
@@ -303,8 +322,11 @@ public final class GradientGraphs {
                 case "Reshape" -> y = reshaped(n, x, longs(n, 1, "shape"));
                 case "Squeeze" -> {
                     Set<Integer> axes = new HashSet<>();
-                    if (n.getInputCount() > 1 && !n.getInput(1).isEmpty()) {
-                        for (long a : longs(n, 1, "axes")) {
+                    long[] given = opset >= 13
+                            ? (n.getInputCount() > 1 && !n.getInput(1).isEmpty() ? longs(n, 1, "axes") : new long[0])
+                            : longsAttr(n, "axes");
+                    if (given.length > 0) {
+                        for (long a : given) {
                             axes.add(axis(a, x.length));
                         }
                     } else {
@@ -323,7 +345,7 @@ public final class GradientGraphs {
                     y = dims.stream().mapToLong(Long::longValue).toArray();
                 }
                 case "Unsqueeze" -> {
-                    long[] axesIn = longs(n, 1, "axes");
+                    long[] axesIn = opset >= 13 ? longs(n, 1, "axes") : longsAttr(n, "axes");
                     int rank = x.length + axesIn.length;
                     Set<Integer> axes = new HashSet<>();
                     for (long a : axesIn) {
@@ -457,7 +479,9 @@ public final class GradientGraphs {
 
         private long[] reduceAxes(NodeProto n, int rank) {
             long[] axes;
-            if (n.getOpType().equals("ReduceSum")) {
+            // ReduceSum takes its axes as an input from opset 13, the other reductions from opset 18
+            boolean asInput = n.getOpType().equals("ReduceSum") ? opset >= 13 : opset >= 18;
+            if (asInput) {
                 axes = n.getInputCount() > 1 && !n.getInput(1).isEmpty() ? longs(n, 1, "axes") : new long[0];
                 if (axes.length == 0 && intAttr(n, "noop_with_empty_axes", 0) == 1) {
                     throw unsupported(n, "noop_with_empty_axes");
@@ -629,9 +653,9 @@ public final class GradientGraphs {
                     node("Identity", List.of(dot), List.of(GradientGraph.OBJECTIVE));
                     dv = node("Expand", node("Reshape", r, constLongs(new long[] {1, dim})), constLongs(new long[] {n, dim}));
                 } else {
-                    String vv = nodeAttrs("ReduceSumSquare", List.of(v), Map.of("axes", new long[] {1}, "keepdims", 0L));
+                    String vv = reduce("ReduceSumSquare", v, new long[] {1}, false);
                     String nv = node("Sqrt", vv);
-                    String nr = node("Sqrt", nodeAttrs("ReduceSumSquare", List.of(r), Map.of("keepdims", 0L)));
+                    String nr = node("Sqrt", reduce("ReduceSumSquare", r, null, false));
                     String denom = node("Add", node("Mul", nv, nr), constFloat(1e-12f));
                     node("Div", List.of(dot, denom), List.of(GradientGraph.OBJECTIVE));
                     String col = constLongs(new long[] {n, 1});
@@ -661,13 +685,46 @@ public final class GradientGraphs {
             for (int i = 1; i < rank; i++) {
                 all[i - 1] = i;
             }
-            nodeAttrs("ReduceSum", List.of(node("Mul", layer, seed), constLongs(all)), Map.of("keepdims", 0L),
-                    GradientGraph.OBJECTIVE);
+            node("Identity", List.of(reduce("ReduceSum", node("Mul", layer, seed), all, false)),
+                    List.of(GradientGraph.OBJECTIVE));
             return new ObjectiveParts(seed, y.clone(), seed);
         }
 
         private String reduceMean(String x, long[] axes, boolean keep) {
-            return nodeAttrs("ReduceMean", List.of(x), Map.of("axes", axes, "keepdims", keep ? 1L : 0L));
+            return reduce("ReduceMean", x, axes, keep);
+        }
+
+        /**
+         * A reduction over {@code axes} (all when null) in the form of the model's opset: axes as an input for
+         * ReduceSum from opset 13 and for the others from opset 18, as an attribute before.
+         */
+        private String reduce(String op, String x, long[] axes, boolean keep) {
+            boolean asInput = op.equals("ReduceSum") ? opset >= 13 : opset >= 18;
+            Map<String, Object> attrs = new LinkedHashMap<>();
+            attrs.put("keepdims", keep ? 1L : 0L);
+            List<String> inputs = new ArrayList<>(List.of(x));
+            if (axes != null) {
+                if (asInput) {
+                    inputs.add(constLongs(axes));
+                } else {
+                    attrs.put("axes", axes);
+                }
+            }
+            return nodeAttrs(op, inputs, attrs);
+        }
+
+        /** Unsqueeze with its axes as an input (opset 13 on) or an attribute (before). */
+        private String unsqueeze(String x, long... axes) {
+            return opset >= 13 ? node("Unsqueeze", x, constLongs(axes))
+                    : nodeAttrs("Unsqueeze", List.of(x), Map.of("axes", axes));
+        }
+
+        private static long[] range(int from, int to) {
+            long[] r = new long[to - from];
+            for (int i = from; i < to; i++) {
+                r[i - from] = i;
+            }
+            return r;
         }
 
         // ---------------------------------------------------------------- backward
@@ -739,9 +796,10 @@ public final class GradientGraphs {
                 case "Sigmoid" -> addGrad(x, node("Mul", g, node("Mul", y, node("Sub", constFloat(1f), y))));
                 case "Tanh" -> addGrad(x, node("Mul", g, node("Sub", constFloat(1f), node("Mul", y, y))));
                 case "Softmax" -> {
-                    int axis = axis(intAttr(n, "axis", -1), xs.length);
-                    String gy = node("Mul", g, y);
-                    String s = nodeAttrs("ReduceSum", List.of(gy, constLongs(new long[] {axis})), Map.of("keepdims", 1L));
+                    // before opset 13 Softmax normalises over every axis from `axis` on (default 1), after over one
+                    int axis = axis(intAttr(n, "axis", opset >= 13 ? -1 : 1), xs.length);
+                    long[] axes = opset >= 13 ? new long[] {axis} : range(axis, xs.length);
+                    String s = reduce("ReduceSum", node("Mul", g, y), axes, true);
                     addGrad(x, node("Mul", y, node("Sub", g, s)));
                 }
                 case "BatchNormalization" -> {
@@ -830,9 +888,19 @@ public final class GradientGraphs {
                         sizes[i] = shapes.get(n.getInput(i))[axis];
                         parts.add(fresh("concat_grad"));
                     }
+                    // Split takes the sizes as an input from opset 13, as an attribute before
                     NodeProto.Builder split = NodeProto.newBuilder().setOpType("Split").setName(fresh("Split"))
-                            .addInput(g).addInput(constLongs(sizes)).addAllOutput(parts)
-                            .addAttribute(intAttribute("axis", axis));
+                            .addInput(g).addAllOutput(parts).addAttribute(intAttribute("axis", axis));
+                    if (opset >= 13) {
+                        split.addInput(constLongs(sizes));
+                    } else {
+                        AttributeProto.Builder a = AttributeProto.newBuilder().setName("split")
+                                .setType(AttributeProto.AttributeType.INTS);
+                        for (long v : sizes) {
+                            a.addInts(v);
+                        }
+                        split.addAttribute(a);
+                    }
                     out.addNode(split);
                     for (int i = 0; i < sizes.length; i++) {
                         if (wants(n, i)) {
@@ -844,6 +912,9 @@ public final class GradientGraphs {
                     String mode = stringAttr(n, "mode", "constant");
                     if (!mode.equals("constant")) {
                         throw unsupported(n, "mode '" + mode + "' (only 'constant' has a rule)");
+                    }
+                    if (n.getInputCount() > 3 && !n.getInput(3).isEmpty()) {
+                        throw unsupported(n, "an axes input (pads on some axes only)");
                     }
                     long[] pads = longs(n, 1, "pads");
                     int r = xs.length;
@@ -974,7 +1045,7 @@ public final class GradientGraphs {
                 }
             }
             String reduced = axes.isEmpty() ? g
-                    : nodeAttrs("ReduceSum", List.of(g, constLongs(unbox(axes))), Map.of("keepdims", 1L));
+                    : reduce("ReduceSum", g, unbox(axes), true);
             return node("Reshape", reduced, constLongs(to));
         }
 
@@ -1114,10 +1185,10 @@ public final class GradientGraphs {
             }
             String indices = maxPoolIndices.get(n.getOutput(0));
             String within = node("Mod", indices, constLongScalar(h * w));
-            String chosen = node("Unsqueeze", within, constLongs(new long[] {2}));
+            String chosen = unsqueeze(within, 2);
             String mask = nodeAttrs("Cast", List.of(node("Equal", chosen, constLongs(expected, taps, oh, ow))),
                     Map.of("to", (long) FLOAT));
-            String routed = node("Mul", mask, node("Unsqueeze", g, constLongs(new long[] {2})));
+            String routed = node("Mul", mask, unsqueeze(g, 2));
             String stacked = node("Reshape", routed, constLongs(new long[] {ys[0], c * taps, oh, ow}));
             float[] oneHot = new float[(int) (c * taps * taps)];
             for (int ch = 0; ch < c; ch++) {
@@ -1130,6 +1201,9 @@ public final class GradientGraphs {
         }
 
         private String averagePoolGrad(NodeProto n, String g, long[] xs, long[] ys) {
+            if (Arrays.stream(longsAttr(n, "dilations")).anyMatch(d -> d != 1)) {
+                throw unsupported(n, "dilations (an average pool's dilations have no rule)");
+            }
             if (xs.length != 4) {
                 throw unsupported(n, "an average pool over " + (xs.length - 2) + " spatial axes (only 2 have a rule)");
             }

@@ -14,12 +14,14 @@ import org.junit.jupiter.api.Test;
 /**
  * Each operator's generated gradient against central finite differences, on small graphs built here with random
  * weights and awkward shapes (odd sizes, groups, strides, dilations, asymmetric pads, ceil mode, broadcasting),
- * batch 2 so that per-image offsets are exercised too. Piecewise-linear operators use a small step so that a
- * difference rarely crosses a kink; smooth ones a larger one.
+ * batch 2 so that per-image offsets are exercised too. Steps are small (1e-3), so that a difference rarely
+ * crosses a kink and a smooth function's curvature stays below the tolerance; a step that does cross one is
+ * recognised by its second difference and replaced.
  */
 class OperatorGradientTest {
 
-    private static final double TOL = 2e-3;
+    /** 1 %: float32 rounding in ONNX Runtime limits finite differences over steps small enough to miss kinks. */
+    private static final double TOL = 1e-2;
 
     private static void check(TinyGraph g, String output, long[] shape, double epsilon) throws Exception {
         try (GradientCheck c = new GradientCheck(g.build(output), shape, new Objective.Weighted(output, false))) {
@@ -32,7 +34,7 @@ class OperatorGradientTest {
         TinyGraph g = new TinyGraph(1, 2, 4, 9, 11);
         String y = g.node("Conv", in("x", g.weight(0.3, 5, 4, 3, 2), g.weight(0.1, 5)),
                 "kernel_shape", ints(3, 2), "strides", ints(2, 1), "pads", ints(1, 0, 2, 1), "dilations", ints(1, 2));
-        check(g, y, ints(2, 4, 9, 11), 1e-2);
+        check(g, y, ints(2, 4, 9, 11), 1e-3);
     }
 
     @Test
@@ -42,7 +44,7 @@ class OperatorGradientTest {
                 "group", 2L, "kernel_shape", ints(3, 3), "strides", ints(2, 2), "pads", ints(0, 0, 1, 1));
         String depthwise = g.node("Conv", in(grouped, g.weight(0.3, 6, 1, 3, 3), g.weight(0.1, 6)),
                 "group", 6L, "kernel_shape", ints(3, 3), "strides", ints(1, 2), "pads", ints(1, 1, 1, 1));
-        check(g, depthwise, ints(2, 4, 10, 7), 1e-2);
+        check(g, depthwise, ints(2, 4, 10, 7), 1e-3);
     }
 
     @Test
@@ -56,14 +58,14 @@ class OperatorGradientTest {
                 ints(3, 3), "pads", ints(1, 1, 1, 1));
         String wide = g.node("Conv", in(depthwise, g.weight(0.3, 3, 6, 1, 1)), "kernel_shape", ints(1, 1), "pads",
                 ints(1, 0, 0, 2));
-        check(g, wide, ints(2, 4, 9, 8), 1e-2);
+        check(g, wide, ints(2, 4, 9, 8), 1e-3);
     }
 
     @Test
     void convWithSameUpperAutoPad() throws Exception {
         TinyGraph g = new TinyGraph(3, 2, 3, 8, 9);
         String y = g.node("Conv", in("x", g.weight(0.3, 4, 3, 3, 3)), "auto_pad", "SAME_UPPER", "strides", ints(2, 2));
-        check(g, y, ints(2, 3, 8, 9), 1e-2);
+        check(g, y, ints(2, 3, 8, 9), 1e-3);
     }
 
     @Test
@@ -89,7 +91,7 @@ class OperatorGradientTest {
         String s = g.node("Sigmoid", in("x"));
         String t = g.node("Tanh", in(g.node("Neg", in("x"))));
         String sm = g.node("Softmax", in(g.node("Mul", in(s, t))), "axis", 1L);
-        check(g, sm, ints(2, 7), 1e-2);
+        check(g, sm, ints(2, 7), 1e-3);
     }
 
     @Test
@@ -97,7 +99,7 @@ class OperatorGradientTest {
         TinyGraph g = new TinyGraph(7, 2, 3, 5, 4);
         String y = g.node("BatchNormalization", in("x", g.weight(1, 3), g.weight(1, 3), g.weight(1, 3),
                 g.positive(0.2, 2, 3)), "epsilon", 1e-3f);
-        check(g, y, ints(2, 3, 5, 4), 1e-2);
+        check(g, y, ints(2, 3, 5, 4), 1e-3);
     }
 
     @Test
@@ -120,7 +122,7 @@ class OperatorGradientTest {
         String c = g.node("AveragePool", in(a), "kernel_shape", ints(2, 2), "strides", ints(2, 2), "pads",
                 ints(0, 1, 1, 0), "ceil_mode", 1L);
         String both = g.node("Add", in(g.node("ReduceMean", in(b), "axes", ints(2, 3), "keepdims", 1L), c));
-        check(g, both, ints(2, 3, 9, 8), 1e-2);
+        check(g, both, ints(2, 3, 9, 8), 1e-3);
     }
 
     @Test
@@ -130,7 +132,7 @@ class OperatorGradientTest {
         String mean = g.node("ReduceMean", in("x"), "axes", ints(2, 3), "keepdims", 1L);
         String sum = g.node("ReduceSum", in("x", g.longs(-1)), "keepdims", 1L);
         String all = g.node("Add", in(g.node("Add", in(gap, mean)), sum));
-        check(g, all, ints(2, 4, 5, 3), 1e-2);
+        check(g, all, ints(2, 4, 5, 3), 1e-3);
     }
 
     @Test
@@ -143,7 +145,7 @@ class OperatorGradientTest {
         String denominator = g.node("Add", in(g.node("Mul", in(rowMeans, rowMeans)), g.positive(1, 2, 1)));
         String ratio = g.node("Div", in(scaled, denominator));
         String back = g.node("Add", in(g.node("Div", in(ratio, g.positive(1, 2, 4, 1))), g.node("Sub", in(g.weight(1, 1), "x"))));
-        check(g, back, ints(2, 3, 4, 5), 1e-2);
+        check(g, back, ints(2, 3, 4, 5), 1e-3);
     }
 
     @Test
@@ -159,7 +161,7 @@ class OperatorGradientTest {
     void constantPadWithGrowingAndCroppingPads() throws Exception {
         TinyGraph g = new TinyGraph(13, 2, 3, 5, 6);
         String p = g.node("Pad", in("x", g.longs(0, 0, 2, -1, 0, 1, -1, 3)), "mode", "constant");
-        check(g, p, ints(2, 3, 5, 6), 1e-2);
+        check(g, p, ints(2, 3, 5, 6), 1e-3);
     }
 
     @Test
@@ -170,7 +172,7 @@ class OperatorGradientTest {
         String u = g.node("Unsqueeze", in(r, g.longs(1)));
         String s = g.node("Squeeze", in(u, g.longs(1)));
         String f = g.node("Flatten", in(g.node("Sigmoid", in(s))), "axis", 1L);
-        check(g, f, ints(2, 3, 4, 5), 1e-2);
+        check(g, f, ints(2, 3, 4, 5), 1e-3);
     }
 
     @Test
@@ -183,7 +185,7 @@ class OperatorGradientTest {
         String c = g.node("Gemm", in(at, g.weight(0.5, 5, 3), g.weight(1, 1, 5)), "transA", 1L, "transB", 1L);
         String d = g.node("Gemm", in(g.weight(0.5, 2, 4), g.node("Tanh", in(a))), "transB", 1L, "alpha", 2f);
         String both = g.node("Concat", in(c, d), "axis", 1L);
-        check(g, both, ints(2, 6), 1e-2);
+        check(g, both, ints(2, 6), 1e-3);
     }
 
     @Test
@@ -192,14 +194,57 @@ class OperatorGradientTest {
         String a = g.node("MatMul", in("x", g.weight(0.5, 5, 3)));
         String b = g.node("MatMul", in(g.weight(0.5, 3, 2, 4), a));
         String self = g.node("MatMul", in(b, g.node("Transpose", in(b), "perm", ints(0, 1, 3, 2))));
-        check(g, self, ints(2, 3, 4, 5), 1e-2);
+        check(g, self, ints(2, 3, 4, 5), 1e-3);
     }
 
     @Test
     void identityAndDropoutAtInference() throws Exception {
         TinyGraph g = new TinyGraph(17, 2, 3);
         String y = g.node("Dropout", in(g.node("Identity", in("x")), g.constant(0.5f)));
-        check(g, y, ints(2, 3), 1e-2);
+        check(g, y, ints(2, 3), 1e-3);
+    }
+
+    @Test
+    void opset11FormsAxesAsAttributesAndSoftmaxOverTrailingAxes() throws Exception {
+        TinyGraph g = new TinyGraph(25, 2, 3, 4, 5).opset(11);
+        String u = g.node("Unsqueeze", in(g.node("Sigmoid", in("x"))), "axes", ints(1));
+        String s = g.node("Squeeze", in(u), "axes", ints(1));
+        String sum = g.node("ReduceSum", in(s), "axes", ints(3), "keepdims", 1L);
+        String soft = g.node("Softmax", in(g.node("Mul", in(s, sum))), "axis", 2L);
+        String pooled = g.node("MaxPool", in(soft), "kernel_shape", ints(2, 2), "strides", ints(1, 2));
+        String c = g.node("Concat", in(pooled, g.node("ReduceMean", in(pooled), "axes", ints(3), "keepdims", 1L)),
+                "axis", 3L);
+        check(g, c, ints(2, 3, 4, 5), 1e-3);
+    }
+
+    @Test
+    void opset18FormsReductionAxesAsInputs() throws Exception {
+        TinyGraph g = new TinyGraph(26, 2, 3, 4, 5).opset(18);
+        String mean = g.node("ReduceMean", in("x", g.longs(2)), "keepdims", 1L);
+        String y = g.node("Relu", in(g.node("Add", in("x", g.node("Mul", in(mean, mean))))));
+        check(g, y, ints(2, 3, 4, 5), 1e-3);
+        byte[] model = g.build(y);
+        // the channel objective's own reductions are written in opset 18's form too
+        try (GradientCheck c = new GradientCheck(model, ints(2, 3, 4, 5), Objective.ChannelMean.of(y))) {
+            float[] x = GradientCheck.gaussian(new Random(2), 120, 1);
+            float[] out = c.run(x, new float[] {0, 1, 0})[0];
+            float[] layer = c.layer(x);
+            double expected = 0;
+            for (int p = 0; p < 20; p++) {
+                expected += layer[20 + p] / 20.0;
+            }
+            assertEquals(expected, out[0], 1e-5);
+        }
+    }
+
+    @Test
+    void opsetsOutsideTheCheckedRangeAreRefused() {
+        TinyGraph g = new TinyGraph(27, 1, 2, 4, 4).opset(9);
+        String y = g.node("Relu", in("x"));
+        org.convnetplayground.errors.InvalidInputException e = assertThrows(
+                org.convnetplayground.errors.InvalidInputException.class, () -> GradientGraphs.generate(
+                        OnnxModel.parse(g.build(y)), ints(1, 2, 4, 4), Objective.ChannelMean.of(y), List.of()));
+        assertTrue(e.getMessage().contains("opset 11 to 21") && e.getMessage().contains("opset 9"), e.getMessage());
     }
 
     @Test

@@ -17,6 +17,7 @@ final class TinyGraph {
     private final GraphProto.Builder graph = GraphProto.newBuilder().setName("tiny");
     private final Random random;
     private int counter;
+    private int opset = 13;
 
     TinyGraph(long seed, long... inputDims) {
         this.random = new Random(seed);
@@ -54,6 +55,12 @@ final class TinyGraph {
             v[i] = (float) (lo + random.nextDouble() * (hi - lo));
         }
         return floats(v, dims);
+    }
+
+    /** The opset the model declares (13 unless set). */
+    TinyGraph opset(int version) {
+        this.opset = version;
+        return this;
     }
 
     String floats(float[] values, long... dims) {
@@ -126,6 +133,6 @@ final class TinyGraph {
     byte[] build(String output) {
         GraphProto g = graph.clone().addOutput(ValueInfoProto.newBuilder().setName(output)).build();
         return ModelProto.newBuilder().setIrVersion(7).setProducerName("test")
-                .addOpsetImport(OperatorSetIdProto.newBuilder().setVersion(13)).setGraph(g).build().toByteArray();
+                .addOpsetImport(OperatorSetIdProto.newBuilder().setVersion(opset)).setGraph(g).build().toByteArray();
     }
 }
