@@ -137,11 +137,12 @@ public class VisualisationResource {
                     + "jitter, scale and rotation at each step, Adam, fixed seed). Poll the job: `preview` shows the "
                     + "image so far; once it has succeeded `result.image` is the URL of the PNG at the model's input "
                     + "size. Pictures are cached by (model file, layer, channel, steps, seed): asking again answers "
-                    + "at once. The same request while a job draws it returns that job.")
+                    + "at once. The same request while a job draws it returns that job. A model with an operator "
+                    + "that has no gradient rule fails the job; its `error` (status 400) names the operator and node.")
     @APIResponse(responseCode = "202", description = "The job, to poll at its `job` URL.",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = VisualisationJobView.class)))
-    @APIResponse(responseCode = "400", description = "Channel or steps out of range (the problem names the range), a "
-            + "layer without channels, or a model with an operator that has no gradient rule (named).",
+    @APIResponse(responseCode = "400", description = "Channel or steps out of range (the problem names the range), or "
+            + "a layer without channels.",
             content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "404", description = "Unknown model or layer; the problem lists the choices.",
             content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = Problem.class)))
@@ -194,7 +195,8 @@ public class VisualisationResource {
 
     @DELETE
     @Path("/{id}")
-    @Operation(summary = "Cancel a visualisation job")
+    @Operation(summary = "Cancel a visualisation job", description = "A queued or running job stops within one "
+            + "optimisation step and ends cancelled; nothing is cached for it. A finished job is left as it is.")
     @APIResponse(responseCode = "204", description = "Asked to stop (it stops within one step).")
     @APIResponse(responseCode = "404", description = "No such job.",
             content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = Problem.class)))
