@@ -103,8 +103,8 @@ public class FeatureVisualiser {
              GradientSessions.Graph fourierBack = sessions.open("fourier-vjp|" + h + "x" + w, () ->
                      GradientGraphs.generate(OnnxModel.parse(FourierImage.graph(h, w)), spectrumShape,
                              new Objective.Weighted(FourierImage.IMAGE, false), List.of()).model());
-             ModelGradients.Handle model1 = gradients.open(model, objective, List.of())) {
-            float[] weights = new float[model1.objectiveSize()];
+             ModelGradients.Handle climb = gradients.open(model, objective, List.of())) {
+            float[] weights = new float[climb.objectiveSize()];
             weights[channel] = 1;
             Adam adam = new Adam(size, learningRate);
             for (int step = 0; step < steps; step++) {
@@ -113,7 +113,7 @@ public class FeatureVisualiser {
                 float[] rgb = toRgb(linear);
                 RandomView view = RandomView.random(random, h, w);
                 float[] seen = view.apply(rgb);
-                float[] dInput = model1.run(toInput(seen, spec), weights).gradient();
+                float[] dInput = climb.run(toInput(seen, spec), weights).gradient();
                 float[] dRgb = view.adjoint(fromInput(dInput, spec));
                 float[] dLinear = backToLinear(dRgb, rgb);
                 float[] dSpectrum = fourierBack.run(Map.of(
@@ -129,7 +129,7 @@ public class FeatureVisualiser {
             for (int i = 0; i < image.length; i++) {
                 image[i] = Math.round(image[i] * 255f) / 255f;
             }
-            double activation = model1.run(toInput(image, spec), weights).objective()[0];
+            double activation = climb.run(toInput(image, spec), weights).objective()[0];
             return new Drawn(image, h, w, activation);
         }
     }

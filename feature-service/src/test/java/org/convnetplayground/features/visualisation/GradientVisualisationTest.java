@@ -24,18 +24,22 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
 import org.convnetplayground.features.CatalogService;
 import org.convnetplayground.features.FeatureTesting;
 import org.convnetplayground.onnx.graph.OnnxModel;
 import org.convnetplayground.testing.Repo;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -48,8 +52,22 @@ import org.junit.jupiter.api.Test;
 class GradientVisualisationTest {
 
     private static final OrtEnvironment ENV = OrtEnvironment.getEnvironment();
+    /** Where the service under test caches its pictures (%test data dir of application.properties). */
+    private static final Path CACHE = Path.of("target/test-data/features/visualisations");
     private static final String EARLY = "Conv2d_3_pointwise";
     private static final String ELEPHANT_ID = "elephant/image_0001.jpg";
+
+    /** Pictures cached by an earlier run would let the drawing go untested. */
+    @BeforeAll
+    static void forgetCachedPictures() throws Exception {
+        if (Files.isDirectory(CACHE)) {
+            try (Stream<Path> files = Files.list(CACHE)) {
+                for (Path f : files.toList()) {
+                    Files.delete(f);
+                }
+            }
+        }
+    }
 
     @Test
     void theNpzGradientAgreesWithFiniteDifferencesComputedHere() throws Exception {
@@ -131,6 +149,7 @@ class GradientVisualisationTest {
     void aVisualisationExcitesItsChannelMoreThanAnyDatasetImageAndDiffersBetweenChannels() throws Exception {
         String layer = "Conv2d_5_pointwise";
         JsonPath first = awaitVisualisation(start(TINY_MODEL, layer, 3, 128));
+        assertTrue(first.getDouble("result.seconds") > 0, "drawn now, not taken from a cache");
         JsonPath second = awaitVisualisation(start(TINY_MODEL, layer, 4, 128));
         byte[] a = given().get(first.getString("result.image")).then().statusCode(200).contentType("image/png")
                 .extract().asByteArray();
