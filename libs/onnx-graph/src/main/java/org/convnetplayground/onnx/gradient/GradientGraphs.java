@@ -6,9 +6,6 @@ import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
 import ai.onnx.proto.OnnxMl.OperatorSetIdProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
-import ai.onnx.proto.OnnxMl.TensorShapeProto;
-import ai.onnx.proto.OnnxMl.TypeProto;
-import ai.onnx.proto.OnnxMl.ValueInfoProto;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
@@ -92,11 +89,10 @@ public final class GradientGraphs {
         private final Map<String, TensorProto> constants = new HashMap<>();
         private final Map<String, long[]> shapes = new HashMap<>();
         private final Set<String> active = new HashSet<>();
-        private final GraphProto.Builder out = GraphProto.newBuilder().setName("gradient");
         private final Set<String> usedInitializers = new HashSet<>();
         private final Map<String, List<String>> grads = new HashMap<>();
         private final Map<String, String> maxPoolIndices = new HashMap<>();
-        private int counter;
+        private final GraphWriter writer;
 
         Generator(ModelProto proto, String input, long[] inputShape) {
             this.source = proto.getGraph();
@@ -106,6 +102,7 @@ public final class GradientGraphs {
             this.opset = (int) proto.getOpsetImportList().stream()
                     .filter(o -> o.getDomain().isEmpty() || o.getDomain().equals("ai.onnx"))
                     .mapToLong(OperatorSetIdProto::getVersion).max().orElse(0);
+            this.writer = new GraphWriter(opset);
             if (opset < MIN_OPSET || opset > MAX_OPSET) {
                 throw InvalidInputException.of("gradients need a model of ONNX opset " + MIN_OPSET + " to " + MAX_OPSET
                         + " (whose operators the rules were checked against); this one declares opset " + opset);
@@ -152,15 +149,15 @@ public final class GradientGraphs {
                     checkSupported(n);
                 }
             }
-            out.addInput(valueInfo(input, FLOAT, inputShape));
+            writer.graph().addInput(writer.valueInfo(input, FLOAT, inputShape));
             for (NodeProto n : needed) {
-                out.addNode(copyForward(n));
+                writer.graph().addNode(copyForward(n));
             }
             long[] layerShape = shapes.get(layer);
             ObjectiveParts parts = objective(objective, layerShape);
-            out.addInput(valueInfo(parts.inputName, FLOAT, parts.inputShape));
+            writer.graph().addInput(writer.valueInfo(parts.inputName, FLOAT, parts.inputShape));
             addGrad(layer, parts.seed);
-            out.addOutput(valueInfo(GradientGraph.OBJECTIVE, FLOAT, new long[] {layerShape[0]}));
+            writer.graph().addOutput(writer.valueInfo(GradientGraph.OBJECTIVE, FLOAT, new long[] {layerShape[0]}));
             for (int i = needed.size() - 1; i >= 0; i--) {
                 NodeProto n = needed.get(i);
                 if (isActiveNode(n)) {
@@ -171,8 +168,8 @@ public final class GradientGraphs {
             if (inputGrad == null) {
                 throw new IllegalArgumentException("the objective does not depend on the input");
             }
-            node("Identity", List.of(inputGrad), List.of(GradientGraph.GRADIENT));
-            out.addOutput(valueInfo(GradientGraph.GRADIENT, FLOAT, inputShape));
+            writer.node("Identity", List.of(inputGrad), List.of(GradientGraph.GRADIENT));
+            writer.graph().addOutput(writer.valueInfo(GradientGraph.GRADIENT, FLOAT, inputShape));
             Map<String, String> extra = new LinkedHashMap<>();
             for (String t : tensors) {
                 String g = total(t);
@@ -180,21 +177,21 @@ public final class GradientGraphs {
                     throw new IllegalArgumentException("the objective does not depend on tensor '" + t + "'");
                 }
                 String name = t + "__gradient";
-                node("Identity", List.of(g), List.of(name));
-                out.addOutput(valueInfo(name, FLOAT, shapes.get(t)));
-                out.addOutput(valueInfo(t, FLOAT, shapes.get(t)));
+                writer.node("Identity", List.of(g), List.of(name));
+                writer.graph().addOutput(writer.valueInfo(name, FLOAT, shapes.get(t)));
+                writer.graph().addOutput(writer.valueInfo(t, FLOAT, shapes.get(t)));
                 extra.put(t, name);
             }
             for (TensorProto t : source.getInitializerList()) {
                 if (usedInitializers.contains(t.getName())) {
-                    out.addInitializer(t);
+                    writer.graph().addInitializer(t);
                 }
             }
             ModelProto result = ModelProto.newBuilder()
                     .setIrVersion(irVersion)
                     .setProducerName("convnet-playground gradient generator")
                     .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(opset))
-                    .setGraph(out)
+                    .setGraph(writer.graph())
                     .build();
             return new GradientGraph(result.toByteArray(), input, boxed(inputShape), parts.inputName,
                     boxed(parts.inputShape), boxed(layerShape), Map.copyOf(extra));
@@ -246,7 +243,7 @@ public final class GradientGraphs {
                 if (n.getOutputCount() > 1 && !n.getOutput(1).isEmpty()) {
                     indices = n.getOutput(1);
                 } else {
-                    indices = fresh("maxpool_indices");
+                    indices = writer.fresh("maxpool_indices");
                     if (b.getOutputCount() > 1) {
                         b.setOutput(1, indices);
                     } else {
@@ -604,10 +601,10 @@ public final class GradientGraphs {
             if (objective instanceof Objective.ChannelMean c) {
                 String w = GradientGraph.OBJECTIVE_WEIGHTS;
                 String perChannel;
-                String seedShape = node("Reshape", w, constLongs(channelShape));
+                String seedShape = writer.node("Reshape", w, writer.constLongs(channelShape));
                 if (c.position() == null) {
                     perChannel = spatialAxes.length == 0 ? layer : reduceMean(layer, spatialAxes, false);
-                    seedShape = node("Mul", seedShape, constFloat(1f / positions));
+                    seedShape = writer.node("Mul", seedShape, writer.constFloat(1f / positions));
                 } else {
                     if (rank != 4) {
                         throw new IllegalArgumentException("a position needs a layer with two spatial axes; '"
@@ -621,19 +618,19 @@ public final class GradientGraphs {
                         throw new IllegalArgumentException("position (" + py + ", " + px + ") is outside the layer's "
                                 + h + " x " + wd + " positions");
                     }
-                    String slice = node("Slice", layer, constLongs(new long[] {py, px}),
-                            constLongs(new long[] {py + 1, px + 1}), constLongs(spatialAxes));
-                    perChannel = node("Reshape", slice, constLongs(new long[] {n, channels}));
+                    String slice = writer.node("Slice", layer, writer.constLongs(new long[] {py, px}),
+                            writer.constLongs(new long[] {py + 1, px + 1}), writer.constLongs(spatialAxes));
+                    perChannel = writer.node("Reshape", slice, writer.constLongs(new long[] {n, channels}));
                     long[] maskShape = new long[rank];
                     Arrays.fill(maskShape, 1);
                     maskShape[(int) spatialAxes[0]] = h;
                     maskShape[(int) spatialAxes[1]] = wd;
                     float[] mask = new float[(int) (h * wd)];
                     mask[(int) (py * wd + px)] = 1;
-                    seedShape = node("Mul", seedShape, constFloats(mask, maskShape));
+                    seedShape = writer.node("Mul", seedShape, writer.constFloats(mask, maskShape));
                 }
-                node("MatMul", List.of(perChannel, w), List.of(GradientGraph.OBJECTIVE));
-                String seed = node("Expand", seedShape, constLongs(y));
+                writer.node("MatMul", List.of(perChannel, w), List.of(GradientGraph.OBJECTIVE));
+                String seed = writer.node("Expand", seedShape, writer.constLongs(y));
                 return new ObjectiveParts(w, new long[] {channels}, seed);
             }
             if (objective instanceof Objective.Similarity s) {
@@ -641,33 +638,33 @@ public final class GradientGraphs {
                 long dim;
                 if (s.pooling() == Objective.Pooling.FLATTEN) {
                     dim = product(y, 1, rank);
-                    v = node("Reshape", layer, constLongs(new long[] {n, dim}));
+                    v = writer.node("Reshape", layer, writer.constLongs(new long[] {n, dim}));
                 } else {
                     dim = channels;
                     v = spatialAxes.length == 0 ? layer : reduceMean(layer, spatialAxes, false);
                 }
                 String r = GradientGraph.REFERENCE;
-                String dot = node("MatMul", v, r);
+                String dot = writer.node("MatMul", v, r);
                 String dv;
                 if (s.measure() == Objective.Measure.DOT) {
-                    node("Identity", List.of(dot), List.of(GradientGraph.OBJECTIVE));
-                    dv = node("Expand", node("Reshape", r, constLongs(new long[] {1, dim})), constLongs(new long[] {n, dim}));
+                    writer.node("Identity", List.of(dot), List.of(GradientGraph.OBJECTIVE));
+                    dv = writer.node("Expand", writer.node("Reshape", r, writer.constLongs(new long[] {1, dim})), writer.constLongs(new long[] {n, dim}));
                 } else {
-                    String vv = reduce("ReduceSumSquare", v, new long[] {1}, false);
-                    String nv = node("Sqrt", vv);
-                    String nr = node("Sqrt", reduce("ReduceSumSquare", r, null, false));
-                    String denom = node("Add", node("Mul", nv, nr), constFloat(1e-12f));
-                    node("Div", List.of(dot, denom), List.of(GradientGraph.OBJECTIVE));
-                    String col = constLongs(new long[] {n, 1});
-                    String rRow = node("Reshape", r, constLongs(new long[] {1, dim}));
-                    String first = node("Div", rRow, node("Reshape", denom, col));
-                    String vScaled = node("Div", v, node("Reshape", node("Add", vv, constFloat(1e-24f)), col));
-                    String second = node("Mul", vScaled, node("Reshape", GradientGraph.OBJECTIVE, col));
-                    dv = node("Sub", first, second);
+                    String vv = writer.reduce("ReduceSumSquare", v, new long[] {1}, false);
+                    String nv = writer.node("Sqrt", vv);
+                    String nr = writer.node("Sqrt", writer.reduce("ReduceSumSquare", r, null, false));
+                    String denom = writer.node("Add", writer.node("Mul", nv, nr), writer.constFloat(1e-12f));
+                    writer.node("Div", List.of(dot, denom), List.of(GradientGraph.OBJECTIVE));
+                    String col = writer.constLongs(new long[] {n, 1});
+                    String rRow = writer.node("Reshape", r, writer.constLongs(new long[] {1, dim}));
+                    String first = writer.node("Div", rRow, writer.node("Reshape", denom, col));
+                    String vScaled = writer.node("Div", v, writer.node("Reshape", writer.node("Add", vv, writer.constFloat(1e-24f)), col));
+                    String second = writer.node("Mul", vScaled, writer.node("Reshape", GradientGraph.OBJECTIVE, col));
+                    dv = writer.node("Sub", first, second);
                 }
                 String seed;
                 if (s.pooling() == Objective.Pooling.FLATTEN) {
-                    seed = node("Reshape", dv, constLongs(y));
+                    seed = writer.node("Reshape", dv, writer.constLongs(y));
                 } else if (spatialAxes.length == 0) {
                     seed = dv;
                 } else {
@@ -675,8 +672,8 @@ public final class GradientGraphs {
                     for (long a : spatialAxes) {
                         keep[(int) a] = 1;
                     }
-                    seed = node("Expand", node("Mul", node("Reshape", dv, constLongs(keep)), constFloat(1f / positions)),
-                            constLongs(y));
+                    seed = writer.node("Expand", writer.node("Mul", writer.node("Reshape", dv, writer.constLongs(keep)), writer.constFloat(1f / positions)),
+                            writer.constLongs(y));
                 }
                 return new ObjectiveParts(r, new long[] {dim}, seed);
             }
@@ -685,38 +682,13 @@ public final class GradientGraphs {
             for (int i = 1; i < rank; i++) {
                 all[i - 1] = i;
             }
-            node("Identity", List.of(reduce("ReduceSum", node("Mul", layer, seed), all, false)),
+            writer.node("Identity", List.of(writer.reduce("ReduceSum", writer.node("Mul", layer, seed), all, false)),
                     List.of(GradientGraph.OBJECTIVE));
             return new ObjectiveParts(seed, y.clone(), seed);
         }
 
         private String reduceMean(String x, long[] axes, boolean keep) {
-            return reduce("ReduceMean", x, axes, keep);
-        }
-
-        /**
-         * A reduction over {@code axes} (all when null) in the form of the model's opset: axes as an input for
-         * ReduceSum from opset 13 and for the others from opset 18, as an attribute before.
-         */
-        private String reduce(String op, String x, long[] axes, boolean keep) {
-            boolean asInput = op.equals("ReduceSum") ? opset >= 13 : opset >= 18;
-            Map<String, Object> attrs = new LinkedHashMap<>();
-            attrs.put("keepdims", keep ? 1L : 0L);
-            List<String> inputs = new ArrayList<>(List.of(x));
-            if (axes != null) {
-                if (asInput) {
-                    inputs.add(constLongs(axes));
-                } else {
-                    attrs.put("axes", axes);
-                }
-            }
-            return nodeAttrs(op, inputs, attrs);
-        }
-
-        /** Unsqueeze with its axes as an input (opset 13 on) or an attribute (before). */
-        private String unsqueeze(String x, long... axes) {
-            return opset >= 13 ? node("Unsqueeze", x, constLongs(axes))
-                    : nodeAttrs("Unsqueeze", List.of(x), Map.of("axes", axes));
+            return writer.reduce("ReduceMean", x, axes, keep);
         }
 
         private static long[] range(int from, int to) {
@@ -742,7 +714,7 @@ public final class GradientGraphs {
             if (parts.size() == 1) {
                 return parts.get(0);
             }
-            String sum = node("Sum", parts.toArray(new String[0]));
+            String sum = writer.node("Sum", parts.toArray(new String[0]));
             grads.put(tensor, new ArrayList<>(List.of(sum)));
             return sum;
         }
@@ -769,11 +741,11 @@ public final class GradientGraphs {
                     }
                     addGrad(x, g);
                 }
-                case "Neg" -> addGrad(x, node("Neg", g));
-                case "Relu" -> addGrad(x, node("Mul", g, node("Sign", y)));
+                case "Neg" -> addGrad(x, writer.node("Neg", g));
+                case "Relu" -> addGrad(x, writer.node("Mul", g, writer.node("Sign", y)));
                 case "LeakyRelu" -> {
                     float alpha = floatAttr(n, "alpha", 0.01f);
-                    addGrad(x, node("Where", node("Greater", x, constFloat(0f)), g, node("Mul", g, constFloat(alpha))));
+                    addGrad(x, writer.node("Where", writer.node("Greater", x, writer.constFloat(0f)), g, writer.node("Mul", g, writer.constFloat(alpha))));
                 }
                 case "Clip" -> {
                     String min = n.getInputCount() > 1 && !n.getInput(1).isEmpty() ? n.getInput(1) : null;
@@ -785,22 +757,22 @@ public final class GradientGraphs {
                     markUsed(max);
                     String inside = null;
                     if (min != null) {
-                        inside = node("Greater", x, min);
+                        inside = writer.node("Greater", x, min);
                     }
                     if (max != null) {
-                        String below = node("Less", x, max);
-                        inside = inside == null ? below : node("And", inside, below);
+                        String below = writer.node("Less", x, max);
+                        inside = inside == null ? below : writer.node("And", inside, below);
                     }
-                    addGrad(x, inside == null ? g : node("Where", inside, g, constFloat(0f)));
+                    addGrad(x, inside == null ? g : writer.node("Where", inside, g, writer.constFloat(0f)));
                 }
-                case "Sigmoid" -> addGrad(x, node("Mul", g, node("Mul", y, node("Sub", constFloat(1f), y))));
-                case "Tanh" -> addGrad(x, node("Mul", g, node("Sub", constFloat(1f), node("Mul", y, y))));
+                case "Sigmoid" -> addGrad(x, writer.node("Mul", g, writer.node("Mul", y, writer.node("Sub", writer.constFloat(1f), y))));
+                case "Tanh" -> addGrad(x, writer.node("Mul", g, writer.node("Sub", writer.constFloat(1f), writer.node("Mul", y, y))));
                 case "Softmax" -> {
                     // before opset 13 Softmax normalises over every axis from `axis` on (default 1), after over one
                     int axis = axis(intAttr(n, "axis", opset >= 13 ? -1 : 1), xs.length);
                     long[] axes = opset >= 13 ? new long[] {axis} : range(axis, xs.length);
-                    String s = reduce("ReduceSum", node("Mul", g, y), axes, true);
-                    addGrad(x, node("Mul", y, node("Sub", g, s)));
+                    String s = writer.reduce("ReduceSum", writer.node("Mul", g, y), axes, true);
+                    addGrad(x, writer.node("Mul", y, writer.node("Sub", g, s)));
                 }
                 case "BatchNormalization" -> {
                     for (int i = 1; i < 5; i++) {
@@ -813,11 +785,11 @@ public final class GradientGraphs {
                         throw unsupported(n, "training mode (more than one output)");
                     }
                     float eps = floatAttr(n, "epsilon", 1e-5f);
-                    String factor = node("Div", n.getInput(1), node("Sqrt", node("Add", n.getInput(4), constFloat(eps))));
+                    String factor = writer.node("Div", n.getInput(1), writer.node("Sqrt", writer.node("Add", n.getInput(4), writer.constFloat(eps))));
                     long[] shape = new long[xs.length - 1];
                     Arrays.fill(shape, 1);
                     shape[0] = xs[1];
-                    addGrad(x, node("Mul", g, node("Reshape", factor, constLongs(shape))));
+                    addGrad(x, writer.node("Mul", g, writer.node("Reshape", factor, writer.constLongs(shape))));
                 }
                 case "Conv" -> {
                     if (wants(n, 1) || wants(n, 2)) {
@@ -833,7 +805,7 @@ public final class GradientGraphs {
                 case "AveragePool" -> addGrad(x, averagePoolGrad(n, g, xs, ys));
                 case "GlobalAveragePool" -> {
                     long positions = product(xs, 2, xs.length);
-                    addGrad(x, node("Expand", node("Mul", g, constFloat(1f / positions)), constLongs(xs)));
+                    addGrad(x, writer.node("Expand", writer.node("Mul", g, writer.constFloat(1f / positions)), writer.constLongs(xs)));
                 }
                 case "ReduceMean", "ReduceSum" -> {
                     if (op.equals("ReduceSum") && wants(n, 1)) {
@@ -844,18 +816,18 @@ public final class GradientGraphs {
                     for (long a : axes) {
                         count *= xs[(int) a];
                     }
-                    String kept = node("Reshape", g, constLongs(reduced(xs, axes, true)));
+                    String kept = writer.node("Reshape", g, writer.constLongs(reduced(xs, axes, true)));
                     if (op.equals("ReduceMean")) {
-                        kept = node("Mul", kept, constFloat(1f / count));
+                        kept = writer.node("Mul", kept, writer.constFloat(1f / count));
                     }
-                    addGrad(x, node("Expand", kept, constLongs(xs)));
+                    addGrad(x, writer.node("Expand", kept, writer.constLongs(xs)));
                 }
                 case "Add", "Sub" -> {
                     if (wants(n, 0)) {
                         addGrad(x, unbroadcast(g, ys, xs));
                     }
                     if (wants(n, 1)) {
-                        String gb = op.equals("Sub") ? node("Neg", g) : g;
+                        String gb = op.equals("Sub") ? writer.node("Neg", g) : g;
                         addGrad(n.getInput(1), unbroadcast(gb, ys, shapes.get(n.getInput(1))));
                     }
                     markUsed(n.getInput(1));
@@ -864,20 +836,20 @@ public final class GradientGraphs {
                     String b = n.getInput(1);
                     markUsed(b);
                     if (wants(n, 0)) {
-                        addGrad(x, unbroadcast(node("Mul", g, b), ys, xs));
+                        addGrad(x, unbroadcast(writer.node("Mul", g, b), ys, xs));
                     }
                     if (wants(n, 1)) {
-                        addGrad(b, unbroadcast(node("Mul", g, x), ys, shapes.get(b)));
+                        addGrad(b, unbroadcast(writer.node("Mul", g, x), ys, shapes.get(b)));
                     }
                 }
                 case "Div" -> {
                     String b = n.getInput(1);
                     markUsed(b);
                     if (wants(n, 0)) {
-                        addGrad(x, unbroadcast(node("Div", g, b), ys, xs));
+                        addGrad(x, unbroadcast(writer.node("Div", g, b), ys, xs));
                     }
                     if (wants(n, 1)) {
-                        addGrad(b, unbroadcast(node("Neg", node("Mul", g, node("Div", y, b))), ys, shapes.get(b)));
+                        addGrad(b, unbroadcast(writer.node("Neg", writer.node("Mul", g, writer.node("Div", y, b))), ys, shapes.get(b)));
                     }
                 }
                 case "Concat" -> {
@@ -886,13 +858,13 @@ public final class GradientGraphs {
                     List<String> parts = new ArrayList<>();
                     for (int i = 0; i < sizes.length; i++) {
                         sizes[i] = shapes.get(n.getInput(i))[axis];
-                        parts.add(fresh("concat_grad"));
+                        parts.add(writer.fresh("concat_grad"));
                     }
                     // Split takes the sizes as an input from opset 13, as an attribute before
-                    NodeProto.Builder split = NodeProto.newBuilder().setOpType("Split").setName(fresh("Split"))
-                            .addInput(g).addAllOutput(parts).addAttribute(intAttribute("axis", axis));
+                    NodeProto.Builder split = NodeProto.newBuilder().setOpType("Split").setName(writer.fresh("Split"))
+                            .addInput(g).addAllOutput(parts).addAttribute(writer.intAttribute("axis", axis));
                     if (opset >= 13) {
-                        split.addInput(constLongs(sizes));
+                        split.addInput(writer.constLongs(sizes));
                     } else {
                         AttributeProto.Builder a = AttributeProto.newBuilder().setName("split")
                                 .setType(AttributeProto.AttributeType.INTS);
@@ -901,7 +873,7 @@ public final class GradientGraphs {
                         }
                         split.addAttribute(a);
                     }
-                    out.addNode(split);
+                    writer.graph().addNode(split);
                     for (int i = 0; i < sizes.length; i++) {
                         if (wants(n, i)) {
                             addGrad(n.getInput(i), parts.get(i));
@@ -937,21 +909,21 @@ public final class GradientGraphs {
                     }
                     String gx = g;
                     if (!axes.isEmpty()) {
-                        gx = node("Slice", g, constLongs(unbox(starts)), constLongs(unbox(ends)), constLongs(unbox(axes)));
+                        gx = writer.node("Slice", g, writer.constLongs(unbox(starts)), writer.constLongs(unbox(ends)), writer.constLongs(unbox(axes)));
                     }
                     if (grow) {
-                        gx = node("Pad", gx, constLongs(regrow));
+                        gx = writer.node("Pad", gx, writer.constLongs(regrow));
                     }
                     addGrad(x, gx);
                 }
-                case "Flatten", "Reshape", "Squeeze", "Unsqueeze" -> addGrad(x, node("Reshape", g, constLongs(xs)));
+                case "Flatten", "Reshape", "Squeeze", "Unsqueeze" -> addGrad(x, writer.node("Reshape", g, writer.constLongs(xs)));
                 case "Transpose" -> {
                     long[] perm = permutation(n, xs.length);
                     long[] inverse = new long[perm.length];
                     for (int i = 0; i < perm.length; i++) {
                         inverse[(int) perm[i]] = i;
                     }
-                    addGrad(x, nodeAttrs("Transpose", List.of(g), Map.of("perm", inverse)));
+                    addGrad(x, writer.nodeAttrs("Transpose", List.of(g), Map.of("perm", inverse)));
                 }
                 case "Gemm" -> gemmGrad(n, g, ys);
                 case "MatMul" -> {
@@ -959,11 +931,11 @@ public final class GradientGraphs {
                     String b = n.getInput(1);
                     markUsed(b);
                     if (wants(n, 0)) {
-                        addGrad(a, unbroadcast(node("MatMul", g, swapLast(b)), lastTwo(ys, xs), xs));
+                        addGrad(a, unbroadcast(writer.node("MatMul", g, swapLast(b)), lastTwo(ys, xs), xs));
                     }
                     if (wants(n, 1)) {
                         long[] bs = shapes.get(b);
-                        addGrad(b, unbroadcast(node("MatMul", swapLast(a), g), lastTwo(ys, bs), bs));
+                        addGrad(b, unbroadcast(writer.node("MatMul", swapLast(a), g), lastTwo(ys, bs), bs));
                     }
                 }
                 default -> throw unsupported(n, "no gradient rule for it");
@@ -990,7 +962,7 @@ public final class GradientGraphs {
             }
             perm[r - 2] = r - 1;
             perm[r - 1] = r - 2;
-            return nodeAttrs("Transpose", List.of(t), Map.of("perm", perm));
+            return writer.nodeAttrs("Transpose", List.of(t), Map.of("perm", perm));
         }
 
         /** The shape of a MatMul operand's gradient before it is summed over the broadcast batch axes. */
@@ -1024,12 +996,12 @@ public final class GradientGraphs {
             }
             if (wants(n, 2)) {
                 String c = n.getInput(2);
-                addGrad(c, unbroadcast(node("Mul", g, constFloat(beta)), ys, shapes.get(c)));
+                addGrad(c, unbroadcast(writer.node("Mul", g, writer.constFloat(beta)), ys, shapes.get(c)));
             }
         }
 
         private String gemm(String a, String b, float alpha, long transA, long transB) {
-            return nodeAttrs("Gemm", List.of(a, b), Map.of("alpha", alpha, "transA", transA, "transB", transB));
+            return writer.nodeAttrs("Gemm", List.of(a, b), Map.of("alpha", alpha, "transA", transA, "transB", transB));
         }
 
         /** Sums a gradient of shape {@code from} over the axes along which {@code to} was broadcast. */
@@ -1045,8 +1017,8 @@ public final class GradientGraphs {
                 }
             }
             String reduced = axes.isEmpty() ? g
-                    : reduce("ReduceSum", g, unbox(axes), true);
-            return node("Reshape", reduced, constLongs(to));
+                    : writer.reduce("ReduceSum", g, unbox(axes), true);
+            return writer.node("Reshape", reduced, writer.constLongs(to));
         }
 
         /**
@@ -1095,13 +1067,13 @@ public final class GradientGraphs {
                     }
                 }
             }
-            String kernel = constFloats(turned, (long) groups * cPerGroup, mPerGroup, kh, kw);
+            String kernel = writer.constFloats(turned, (long) groups * cPerGroup, mPerGroup, kh, kw);
             Map<String, Object> attrs = new LinkedHashMap<>();
             attrs.put("pads", back);
             attrs.put("dilations", dil);
             attrs.put("kernel_shape", k);
             attrs.put("group", (long) groups);
-            return nodeAttrs("Conv", List.of(g, kernel), attrs);
+            return writer.nodeAttrs("Conv", List.of(g, kernel), attrs);
         }
 
         private static float[] floatValues(TensorProto t) {
@@ -1148,7 +1120,7 @@ public final class GradientGraphs {
                 attrs.put("output_padding", outputPadding);
             }
             markUsed(weight);
-            return nodeAttrs("ConvTranspose", List.of(g, weight), attrs);
+            return writer.nodeAttrs("ConvTranspose", List.of(g, weight), attrs);
         }
 
         private String maxPoolGrad(NodeProto n, String g, long[] xs, long[] ys) {
@@ -1184,19 +1156,19 @@ public final class GradientGraphs {
                 }
             }
             String indices = maxPoolIndices.get(n.getOutput(0));
-            String within = node("Mod", indices, constLongScalar(h * w));
-            String chosen = unsqueeze(within, 2);
-            String mask = nodeAttrs("Cast", List.of(node("Equal", chosen, constLongs(expected, taps, oh, ow))),
+            String within = writer.node("Mod", indices, writer.constLongScalar(h * w));
+            String chosen = writer.unsqueeze(within, 2);
+            String mask = writer.nodeAttrs("Cast", List.of(writer.node("Equal", chosen, writer.constLongs(expected, taps, oh, ow))),
                     Map.of("to", (long) FLOAT));
-            String routed = node("Mul", mask, unsqueeze(g, 2));
-            String stacked = node("Reshape", routed, constLongs(new long[] {ys[0], c * taps, oh, ow}));
+            String routed = writer.node("Mul", mask, writer.unsqueeze(g, 2));
+            String stacked = writer.node("Reshape", routed, writer.constLongs(new long[] {ys[0], c * taps, oh, ow}));
             float[] oneHot = new float[(int) (c * taps * taps)];
             for (int ch = 0; ch < c; ch++) {
                 for (int t = 0; t < taps; t++) {
                     oneHot[(ch * taps + t) * taps + t] = 1;
                 }
             }
-            String kernel = constFloats(oneHot, c * taps, 1, k[0], k[1]);
+            String kernel = writer.constFloats(oneHot, c * taps, 1, k[0], k[1]);
             return transposedConv(n, stacked, kernel, xs, ys, k, c, dil);
         }
 
@@ -1222,10 +1194,10 @@ public final class GradientGraphs {
                     inverse[(int) (oy * ow + ox)] = count > 0 ? 1f / count : 0f;
                 }
             }
-            String scaled = node("Mul", g, constFloats(inverse, 1, 1, oh, ow));
+            String scaled = writer.node("Mul", g, writer.constFloats(inverse, 1, 1, oh, ow));
             float[] ones = new float[(int) (xs[1] * k[0] * k[1])];
             Arrays.fill(ones, 1f);
-            String kernel = constFloats(ones, xs[1], 1, k[0], k[1]);
+            String kernel = writer.constFloats(ones, xs[1], 1, k[0], k[1]);
             return transposedConv(n, scaled, kernel, xs, ys, k, xs[1], new long[] {1, 1});
         }
 
@@ -1240,105 +1212,6 @@ public final class GradientGraphs {
                 return new long[] {start, start + k};
             }
             return new long[] {Math.max(start, 0), Math.min(start + k, size)};
-        }
-
-        // ---------------------------------------------------------------- graph writing
-
-        private String fresh(String prefix) {
-            return "grad/" + prefix + "_" + (counter++);
-        }
-
-        private String node(String op, String... inputs) {
-            return nodeAttrs(op, List.of(inputs), Map.of());
-        }
-
-        private void node(String op, List<String> inputs, List<String> outputs) {
-            NodeProto.Builder b = NodeProto.newBuilder().setOpType(op).setName(fresh(op)).addAllInput(inputs)
-                    .addAllOutput(outputs);
-            out.addNode(b);
-        }
-
-        private String nodeAttrs(String op, List<String> inputs, Map<String, Object> attrs) {
-            return nodeAttrs(op, inputs, attrs, fresh(op.toLowerCase()));
-        }
-
-        private String nodeAttrs(String op, List<String> inputs, Map<String, Object> attrs, String output) {
-            NodeProto.Builder b = NodeProto.newBuilder().setOpType(op).setName(fresh(op)).addAllInput(inputs)
-                    .addOutput(output);
-            for (Map.Entry<String, Object> e : new java.util.TreeMap<>(attrs).entrySet()) {
-                Object v = e.getValue();
-                AttributeProto.Builder a = AttributeProto.newBuilder().setName(e.getKey());
-                if (v instanceof Long l) {
-                    a.setType(AttributeProto.AttributeType.INT).setI(l);
-                } else if (v instanceof Float f) {
-                    a.setType(AttributeProto.AttributeType.FLOAT).setF(f);
-                } else if (v instanceof long[] ls) {
-                    a.setType(AttributeProto.AttributeType.INTS);
-                    for (long l : ls) {
-                        a.addInts(l);
-                    }
-                } else {
-                    throw new IllegalStateException("attribute type " + v.getClass());
-                }
-                b.addAttribute(a);
-            }
-            out.addNode(b);
-            return output;
-        }
-
-        private String constFloat(float v) {
-            return constFloats(new float[] {v});
-        }
-
-        private String constFloats(float[] values, long... dims) {
-            String name = fresh("const");
-            ByteBuffer buf = ByteBuffer.allocate(values.length * 4).order(ByteOrder.LITTLE_ENDIAN);
-            for (float v : values) {
-                buf.putFloat(v);
-            }
-            TensorProto.Builder t = TensorProto.newBuilder().setName(name).setDataType(FLOAT)
-                    .setRawData(shade.com.google.protobuf.ByteString.copyFrom(buf.array()));
-            for (long d : dims) {
-                t.addDims(d);
-            }
-            out.addInitializer(t);
-            return name;
-        }
-
-        private String constLongScalar(long v) {
-            return constLongs(new long[] {v}, new long[0]);
-        }
-
-        private String constLongs(long[] values) {
-            return constLongs(values, new long[] {values.length});
-        }
-
-        private String constLongs(long[] values, long... dims) {
-            String name = fresh("const");
-            ByteBuffer buf = ByteBuffer.allocate(values.length * 8).order(ByteOrder.LITTLE_ENDIAN);
-            for (long v : values) {
-                buf.putLong(v);
-            }
-            TensorProto.Builder t = TensorProto.newBuilder().setName(name).setDataType(INT64)
-                    .setRawData(shade.com.google.protobuf.ByteString.copyFrom(buf.array()));
-            for (long d : dims) {
-                t.addDims(d);
-            }
-            out.addInitializer(t);
-            return name;
-        }
-
-        private static ValueInfoProto valueInfo(String name, int type, long[] shape) {
-            TensorShapeProto.Builder s = TensorShapeProto.newBuilder();
-            for (long d : shape) {
-                s.addDim(TensorShapeProto.Dimension.newBuilder().setDimValue(d));
-            }
-            return ValueInfoProto.newBuilder().setName(name).setType(TypeProto.newBuilder()
-                    .setTensorType(TypeProto.Tensor.newBuilder().setElemType(type).setShape(s))).build();
-        }
-
-        private static AttributeProto intAttribute(String name, long v) {
-            return AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.INT).setI(v).build();
         }
 
         // ---------------------------------------------------------------- reading attributes and constants
