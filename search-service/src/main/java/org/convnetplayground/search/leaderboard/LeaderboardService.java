@@ -8,21 +8,23 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
-import org.convnetplayground.jobs.Job;
+import org.convnetplayground.errors.InternalFailureException;
+import org.convnetplayground.errors.InvalidInputException;
+import org.convnetplayground.errors.UnknownNameException;
 import org.convnetplayground.jobs.JobContext;
-import org.convnetplayground.problem.ProblemException;
 import org.convnetplayground.problem.UpstreamProblems;
 import org.convnetplayground.search.background.BackgroundJobs;
+import org.convnetplayground.search.background.CachedOrJob;
+import org.convnetplayground.search.background.Outcome;
 import org.convnetplayground.search.background.StepProgress;
 import org.convnetplayground.search.build.CollectionBuilder;
-import org.convnetplayground.search.catalog.CatalogApi;
 import org.convnetplayground.search.collection.CollectionKey;
 import org.convnetplayground.search.collection.CollectionStore;
 import org.convnetplayground.search.collection.VectorCollection;
 import org.convnetplayground.search.evaluation.Evaluation;
 import org.convnetplayground.search.evaluation.EvaluationService;
 import org.convnetplayground.search.features.FeatureService;
+import org.convnetplayground.search.rest.client.CatalogApi;
 import org.convnetplayground.vectors.Metric;
 import org.convnetplayground.vectors.MetricParams;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -45,8 +47,7 @@ public class LeaderboardService {
     private final CollectionStore store;
     private final CollectionBuilder builder;
     private final EvaluationService evaluations;
-    private final BackgroundJobs jobs;
-    private final Map<String, Cached> cache = new ConcurrentHashMap<>();
+    private final CachedOrJob<String, Cached> results;
 
     @Inject
     public LeaderboardService(@RestClient CatalogApi catalog,
@@ -59,40 +60,31 @@ public class LeaderboardService {
         this.store = store;
         this.builder = builder;
         this.evaluations = evaluations;
-        this.jobs = jobs;
-    }
-
-    /** Either the leaderboard or the job computing it. */
-    public sealed interface Outcome permits Ready, Pending, NotComputed {
-    }
-
-    /** Asked only to look (start=false), and there is nothing computed or being computed. */
-    public record NotComputed() implements Outcome {
-    }
-
-    public record Ready(Leaderboard leaderboard) implements Outcome {
-    }
-
-    public record Pending(Job<?> job) implements Outcome {
+        // kept until one of its collections is rebuilt or deleted
+        this.results = new CachedOrJob<>(KIND, jobs, cached -> cached.stillValid(store));
     }
 
     /**
+     * The leaderboard or the job computing it; empty when asked only to look ({@code start} false) and there is
+     * nothing computed or being computed.
+     *
      * @param modelIds the models to compare; every model in the catalog when empty
      * @param metrics  metric names; cosine and euclidean when empty
      */
-    public Outcome leaderboard(String dataset, List<String> modelIds, List<String> metrics, String pooling, boolean start) {
+    public Optional<Outcome<Leaderboard>> leaderboard(String dataset, List<String> modelIds, List<String> metrics,
+                                                      String pooling, boolean start) throws InterruptedException {
         if (dataset == null || dataset.isBlank()) {
-            throw ProblemException.missing("dataset", "a dataset id from /api/features/datasets");
+            throw InvalidInputException.missing("dataset", "a dataset id from /api/features/datasets");
         }
         List<Metric> chosenMetrics = (metrics.isEmpty() ? DEFAULT_METRICS : metrics).stream()
-                .map(m -> Metric.byName(m).orElseThrow(() -> ProblemException.unknown("metric", m, null, Metric.names(),
-                        "/api/search/metrics").withStatus(400, "Unknown metric")))
+                .map(m -> Metric.byName(m).orElseThrow(() -> UnknownNameException.unknown("metric", m, null,
+                        Metric.names(), "/api/search/metrics").asInvalidField()))
                 .distinct().sorted().toList();
         features.requireDataset(dataset);
         List<CatalogApi.CatalogModel> all = catalogCalls.call(catalog::models);
         List<CatalogApi.CatalogModel> chosen = new ArrayList<>();
         for (String id : modelIds) {
-            chosen.add(all.stream().filter(m -> m.id().equals(id)).findFirst().orElseThrow(() -> ProblemException.unknown(
+            chosen.add(all.stream().filter(m -> m.id().equals(id)).findFirst().orElseThrow(() -> UnknownNameException.unknown(
                     "model", id, null, all.stream().map(CatalogApi.CatalogModel::id).toList(), "/api/catalog/models")));
         }
         if (chosen.isEmpty()) {
@@ -102,22 +94,11 @@ public class LeaderboardService {
         List<CatalogApi.CatalogModel> models = all.stream().filter(chosen::contains).toList();
         String key = dataset + "|" + pooling + "|" + String.join(",", models.stream().map(CatalogApi.CatalogModel::id).toList())
                 + "|" + String.join(",", chosenMetrics.stream().map(Metric::id).toList());
-        Cached hit = cache.get(key);
-        if (hit != null && hit.stillValid(store)) {
-            return new Ready(hit.leaderboard());
-        }
         if (!start) {
-            Optional<Job<?>> running = jobs.registry().active(KIND, key);
-            if (running.isPresent()) {
-                return new Pending(running.get());
-            }
-            return new NotComputed();
+            return results.peek(key).map(o -> o.map(Cached::leaderboard));
         }
-        return new Pending(jobs.submit(KIND, key, ctx -> {
-            Cached computed = compute(dataset, models, chosenMetrics, pooling, ctx);
-            cache.put(key, computed);
-            return computed.leaderboard();
-        }));
+        return Optional.of(results.get(key, false, ctx -> compute(dataset, models, chosenMetrics, pooling, ctx))
+                .map(Cached::leaderboard));
     }
 
     private Cached compute(String dataset, List<CatalogApi.CatalogModel> models, List<Metric> metrics, String pooling,
@@ -138,8 +119,8 @@ public class LeaderboardService {
             for (int depth = 0; depth < layers; depth++) {
                 String layer = model.featureLayers().get(depth);
                 CollectionKey key = new CollectionKey(dataset, model.id(), layer, pooling);
-                VectorCollection c = store.find(key).orElseThrow(() -> ProblemException.of(500, "Collection missing",
-                        "collection " + key + " was not built"));
+                VectorCollection c = store.find(key).orElseThrow(() -> new InternalFailureException(
+                        "Collection missing", "collection " + key + " was not built"));
                 versions.put(key, c.meta().createdAt());
                 for (Metric metric : metrics) {
                     progress.message("evaluating " + model.id() + " " + layer + " under " + metric.id());
@@ -166,9 +147,5 @@ public class LeaderboardService {
             return versions.entrySet().stream().allMatch(e -> store.meta(e.getKey())
                     .map(m -> m.createdAt().equals(e.getValue())).orElse(false));
         }
-    }
-
-    Optional<Leaderboard> cached(String key) {
-        return Optional.ofNullable(cache.get(key)).map(Cached::leaderboard);
     }
 }

@@ -10,8 +10,11 @@ import jakarta.ws.rs.core.Response;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
 import org.convnetplayground.problem.Problem;
 import org.convnetplayground.problem.ProblemException;
+import org.convnetplayground.search.background.Outcome;
 import org.convnetplayground.search.collection.CollectionKey;
 import org.convnetplayground.search.collection.CollectionStore;
 import org.convnetplayground.search.config.SearchConfig;
@@ -101,14 +104,12 @@ public class AnalysisResource {
                                @Parameter(description = "minkowski exponent, default 3") @QueryParam("p") Double p)
             throws InterruptedException {
         QueryParameters q = QueryParameters.of(dataset, model, layer, pooling, metric, p, null, config);
-        EvaluationService.Outcome outcome = evaluations.evaluate(q);
-        if (outcome instanceof EvaluationService.Ready r) {
+        return respond(evaluations.evaluate(q), r -> {
             Evaluation e = r.evaluation();
-            return Response.ok(new EvaluationView(CollectionView.of(r.collection().meta()), q.metric().id(),
+            return Response.ok(new EvaluationView(CollectionView.of(r.collection()), q.metric().id(),
                     q.metric() == Metric.MINKOWSKI ? q.p() : null, e.queries(), e.map(), e.precisionAt(), e.recallAt(),
                     e.weightedShare(), e.perClass(), e.seconds())).build();
-        }
-        return JobView.accepted(((EvaluationService.Pending) outcome).job());
+        });
     }
 
     @GET
@@ -136,19 +137,18 @@ public class AnalysisResource {
                                 @Parameter(description = "Comma-separated metrics; cosine,euclidean when absent") @QueryParam("metrics") String metrics,
                                 @Parameter(description = "avg (default), max or flatten") @QueryParam("pooling") String pooling,
                                 @Parameter(description = "false: answer a leaderboard already computed (200) or being computed (202), else 204; never start a job")
-                                @QueryParam("start") @jakarta.ws.rs.DefaultValue("true") boolean start) {
+                                @QueryParam("start") @jakarta.ws.rs.DefaultValue("true") boolean start)
+            throws InterruptedException {
         String pool = pooling == null || pooling.isBlank() ? "avg" : pooling.trim().toLowerCase(java.util.Locale.ROOT);
         if (!QueryParameters.POOLINGS.contains(pool)) {
             throw ProblemException.invalid("pooling", pooling, "one of " + QueryParameters.POOLINGS);
         }
-        LeaderboardService.Outcome outcome = leaderboards.leaderboard(dataset, list(models), list(metrics), pool, start);
-        if (outcome instanceof LeaderboardService.Ready r) {
-            return Response.ok(r.leaderboard()).build();
-        }
-        if (outcome instanceof LeaderboardService.NotComputed) {
+        Optional<Outcome<Leaderboard>> outcome = leaderboards.leaderboard(dataset, list(models), list(metrics), pool, start);
+        if (outcome.isEmpty()) {
+            // only looking, and nothing computed or being computed
             return Response.noContent().build();
         }
-        return JobView.accepted(((LeaderboardService.Pending) outcome).job());
+        return respond(outcome.get(), board -> Response.ok(board).build());
     }
 
     @GET
@@ -170,13 +170,9 @@ public class AnalysisResource {
                                @Parameter(description = "avg (default), max or flatten") @QueryParam("pooling") String pooling,
                                @Parameter(description = "pca (default) or tsne") @QueryParam("method") String method,
                                @Parameter(description = "Most points to show (3 to the configured limit, 2000 by default)")
-                               @QueryParam("sample") Integer sample) {
+                               @QueryParam("sample") Integer sample) throws InterruptedException {
         QueryParameters q = QueryParameters.of(dataset, model, layer, pooling, null, null, null, config);
-        ProjectionService.Outcome outcome = projections.project(q.key(), method, sample);
-        if (outcome instanceof ProjectionService.Ready r) {
-            return Response.ok(r.projection()).build();
-        }
-        return JobView.accepted(((ProjectionService.Pending) outcome).job());
+        return respond(projections.project(q.key(), method, sample), projection -> Response.ok(projection).build());
     }
 
     @GET
@@ -204,17 +200,17 @@ public class AnalysisResource {
                                @Parameter(description = "avg (default), max or flatten") @QueryParam("pooling") String pooling,
                                @Parameter(description = "minkowski exponent, default 3") @QueryParam("p") Double p,
                                @Parameter(description = "Distance below which two images are duplicates") @QueryParam("threshold") Double threshold,
-                               @Parameter(description = "json (default) or csv") @QueryParam("format") String format) {
+                               @Parameter(description = "json (default) or csv") @QueryParam("format") String format)
+            throws InterruptedException {
         String f = format == null || format.isBlank() ? "json" : format.trim().toLowerCase(java.util.Locale.ROOT);
         if (!List.of("json", "csv").contains(f)) {
             throw ProblemException.invalid("format", format, "json or csv");
         }
         QueryParameters q = QueryParameters.of(dataset, model, layer, pooling, metric, p, null, config);
-        DuplicateService.Outcome outcome = duplicates.find(q, threshold);
-        if (outcome instanceof DuplicateService.Pending pending) {
-            return JobView.accepted(pending.job());
-        }
-        Duplicates d = ((DuplicateService.Ready) outcome).duplicates();
+        return respond(duplicates.find(q, threshold), d -> duplicates(q, d, f));
+    }
+
+    private Response duplicates(QueryParameters q, Duplicates d, String f) {
         if (f.equals("json")) {
             return Response.ok(d, MediaType.APPLICATION_JSON).build();
         }
@@ -242,6 +238,14 @@ public class AnalysisResource {
             return "";
         }
         return s.contains(",") || s.contains("\"") || s.contains("\n") ? "\"" + s.replace("\"", "\"\"") + "\"" : s;
+    }
+
+    /** 200 with what {@code ready} makes of the value, or 202 with the job to wait for. */
+    private static <V> Response respond(Outcome<V> outcome, Function<V, Response> ready) {
+        if (outcome instanceof Outcome.Ready<V> r) {
+            return ready.apply(r.value());
+        }
+        return JobView.accepted(((Outcome.Pending<V>) outcome).job());
     }
 
     private static List<String> list(String commaSeparated) {
