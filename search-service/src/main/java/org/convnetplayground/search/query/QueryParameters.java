@@ -21,6 +21,15 @@ public record QueryParameters(CollectionKey key, Metric metric, double p, int k)
 
     public static final List<String> POOLINGS = List.of("avg", "max", "flatten");
 
+    /**
+     * The largest minkowski exponent accepted. Distances stay finite for any p (the kernels scale by the largest
+     * difference), but beyond this minkowski is chebyshev, its limit, to within dimension^(1/p) - 1: 1.4% at a
+     * million dimensions, 0.7% at 1,280.
+     */
+    public static final double MAX_P = 1000;
+    /** The accepted range of p, as problems name it. */
+    public static final String P_RANGE = "a number from 1 to 1000 (the minkowski exponent; chebyshev is its limit)";
+
     /** Checks every field; a bad one fails as invalid input that names it and the valid choices. */
     public static QueryParameters of(String dataset, String model, String layer, String pooling, String metric,
                                      Double p, Integer k, SearchConfig config) {
@@ -35,8 +44,8 @@ public record QueryParameters(CollectionKey key, Metric metric, double p, int k)
                 UnknownNameException.unknown("metric", metric, null, Metric.names(), "/api/search/metrics")
                         .asInvalidField());
         double exponent = p == null ? MetricParams.DEFAULT_P : p;
-        if (!(exponent >= 1) || Double.isInfinite(exponent)) {
-            throw InvalidInputException.invalid("p", p, "a finite number >= 1 (the minkowski exponent)");
+        if (!(exponent >= 1 && exponent <= MAX_P)) {
+            throw InvalidInputException.invalid("p", p, P_RANGE);
         }
         int hits = k == null ? config.defaultK() : k;
         if (hits < 1 || hits > config.maxK()) {

@@ -114,7 +114,9 @@ public class QueryService {
         }
         for (int i = 0; i < vector.length; i++) {
             if (!Float.isFinite(vector[i])) {
-                throw InvalidInputException.invalid("vector", vector[i], "finite numbers only (value at index " + i + ")");
+                // a JSON number beyond float32's range arrives here as infinity
+                throw InvalidInputException.invalid("vector", vector[i], "finite float32 numbers only, of magnitude "
+                        + "at most " + Float.MAX_VALUE + " (value at index " + i + ")");
             }
         }
         return rank(c, q, vector, -1, new Query(null, null, null), updater.refreshIfStale(c).orElse(null));

@@ -43,7 +43,8 @@ public class Ranker {
         for (ScoredRow r : rows) {
             CollectionMeta.Item item = c.item(r.row());
             double d = r.distance();
-            hits.add(new Hit(hits.size() + 1, item.id(), item.label(), Double.isNaN(d) ? null : d,
+            // NaN (undefined) and infinity (bray-curtis x/0) have no JSON number: null, ranked last
+            hits.add(new Hit(hits.size() + 1, item.id(), item.label(), Double.isFinite(d) ? d : null,
                     Similarity.percent(d, typical)));
         }
         return hits;

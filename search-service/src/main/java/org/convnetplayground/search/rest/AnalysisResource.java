@@ -101,7 +101,7 @@ public class AnalysisResource {
                                @QueryParam("layer") String layer,
                                @Parameter(description = "cosine when absent") @QueryParam("metric") String metric,
                                @Parameter(description = "avg (default), max or flatten") @QueryParam("pooling") String pooling,
-                               @Parameter(description = "minkowski exponent, default 3") @QueryParam("p") Double p)
+                               @Parameter(description = "minkowski exponent, 1 to 1000, default 3") @QueryParam("p") Double p)
             throws InterruptedException {
         QueryParameters q = QueryParameters.of(dataset, model, layer, pooling, metric, p, null, config);
         return respond(evaluations.evaluate(q), r -> {
@@ -198,7 +198,7 @@ public class AnalysisResource {
                                @QueryParam("layer") String layer,
                                @Parameter(description = "cosine when absent") @QueryParam("metric") String metric,
                                @Parameter(description = "avg (default), max or flatten") @QueryParam("pooling") String pooling,
-                               @Parameter(description = "minkowski exponent, default 3") @QueryParam("p") Double p,
+                               @Parameter(description = "minkowski exponent, 1 to 1000, default 3") @QueryParam("p") Double p,
                                @Parameter(description = "Distance below which two images are duplicates") @QueryParam("threshold") Double threshold,
                                @Parameter(description = "json (default) or csv") @QueryParam("format") String format)
             throws InterruptedException {

@@ -39,8 +39,11 @@ public class SearchResource {
             + "braycurtis. Each hit's similarity percentage is 100 * 2^(-d / m), m being the median distance between "
             + "two items of the collection under the same metric: an identical vector scores 100, a pair as far apart "
             + "as a typical pair of the collection 50, and the percentage never rises as the distance grows. Where "
-            + "SciPy's distance is undefined (NaN: cosine of a zero vector, correlation of a constant one) the hit "
-            + "ranks last with distance null and similarity 0.";
+            + "SciPy's distance is undefined or infinite (NaN: cosine of a zero vector, correlation of a constant one; "
+            + "infinity: bray-curtis of u and -u) the hit ranks last with distance null and similarity 0. Distances are "
+            + "finite for any finite float32 vectors wherever the true distance is (huge and tiny magnitudes are "
+            + "rescaled, minkowski by its largest difference where its power sum would overflow); no answer holds "
+            + "NaN or Infinity.";
 
     private static final String BUILDING = "The collection does not exist yet: it is being built (features are "
             + "extracted by the feature-service). The body is the job; poll its `job` URL until it succeeds, then "
@@ -63,7 +66,7 @@ public class SearchResource {
             @Schema(required = true, description = "Id of the query image in the dataset.",
                     examples = "elephant/image_0001.jpg") String queryId,
             @Schema(description = "avg (default), max or flatten.") String pooling,
-            @Schema(description = "Minkowski exponent, >= 1; 3 when absent.") Double p) {
+            @Schema(description = "Minkowski exponent, 1 to 1000; 3 when absent.") Double p) {
     }
 
     /** A query by a raw vector. */
@@ -103,7 +106,7 @@ public class SearchResource {
         Metric m = Metric.byName(name).orElseThrow(() -> ProblemException.unknown("metric", name, null, Metric.names(),
                 "/api/search/metrics"));
         return new MetricDescription(m.id(), m.formula(), Similarity.rule(m),
-                m == Metric.MINKOWSKI ? List.of("p: exponent >= 1, default 3") : List.of());
+                m == Metric.MINKOWSKI ? List.of("p: exponent from 1 to 1000, default 3") : List.of());
     }
 
     @POST
