@@ -3,10 +3,12 @@ package org.convnetplayground.search.evaluation;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.convnetplayground.jobs.JobContext;
 import org.convnetplayground.search.background.BackgroundJobs;
 import org.convnetplayground.search.background.CachedOrJob;
+import org.convnetplayground.search.background.Footprint;
 import org.convnetplayground.search.background.Outcome;
 import org.convnetplayground.search.build.CollectionBuilder;
 import org.convnetplayground.search.build.ModelVersions;
@@ -17,8 +19,9 @@ import org.convnetplayground.search.query.QueryParameters;
 import org.convnetplayground.vectors.Metric;
 
 /**
- * Evaluations, computed once per collection version and metric and kept in memory: a rebuilt collection has a new
- * version, so its old numbers are never served. Small collections are evaluated at once; large ones as a job.
+ * Evaluations, computed once per collection version and metric and kept in memory (within
+ * cnp.search.evaluation-cache-max-bytes): a rebuilt collection has a new version, so its old numbers are never
+ * served. Small collections are evaluated at once; large ones as a job.
  */
 @ApplicationScoped
 public class EvaluationService {
@@ -35,7 +38,7 @@ public class EvaluationService {
         this.collections = collections;
         this.builder = builder;
         this.config = config;
-        this.results = new CachedOrJob<>(KIND, jobs);
+        this.results = jobs.cachedOrJob(KIND, config.evaluationCacheMaxBytes(), EvaluationService::bytes);
     }
 
     /** An evaluation and the collection version it is about. */
@@ -68,6 +71,17 @@ public class EvaluationService {
                 ctx.throwIfCancelled();
             }
         });
+    }
+
+    /** Estimated heap bytes of an evaluation: its maps of scores, one entry per cutoff and per class. */
+    static long bytes(Evaluation e) {
+        long perCutoff = Footprint.MAP_ENTRY + Footprint.string("10") + Footprint.BOXED;
+        long bytes = Footprint.OBJECT + 2 * (Footprint.OBJECT + e.precisionAt().size() * perCutoff);
+        bytes += Footprint.OBJECT;
+        for (Map.Entry<String, Evaluation.ClassScores> c : e.perClass().entrySet()) {
+            bytes += Footprint.MAP_ENTRY + Footprint.string(c.getKey()) + Footprint.OBJECT;
+        }
+        return bytes;
     }
 
     private static String cacheKey(VectorCollection c, Metric metric, double p) {

@@ -15,12 +15,14 @@ import org.convnetplayground.jobs.JobContext;
 import org.convnetplayground.problem.UpstreamProblems;
 import org.convnetplayground.search.background.BackgroundJobs;
 import org.convnetplayground.search.background.CachedOrJob;
+import org.convnetplayground.search.background.Footprint;
 import org.convnetplayground.search.background.Outcome;
 import org.convnetplayground.search.background.StepProgress;
 import org.convnetplayground.search.build.CollectionBuilder;
 import org.convnetplayground.search.collection.CollectionKey;
 import org.convnetplayground.search.collection.CollectionStore;
 import org.convnetplayground.search.collection.VectorCollection;
+import org.convnetplayground.search.config.SearchConfig;
 import org.convnetplayground.search.evaluation.Evaluation;
 import org.convnetplayground.search.evaluation.EvaluationService;
 import org.convnetplayground.search.features.FeatureService;
@@ -33,7 +35,8 @@ import org.eclipse.microprofile.rest.client.inject.RestClient;
 /**
  * Leaderboards: every feature layer of every chosen model under every chosen metric, ranked by mAP. Computing one
  * is a job that first builds the missing collections - all feature layers of a model in one extraction pass - and
- * then evaluates each. The result is kept until one of its collections is rebuilt or deleted.
+ * then evaluates each. The result is kept (within cnp.search.leaderboard-cache-max-bytes) until one of its
+ * collections is rebuilt or deleted.
  */
 @ApplicationScoped
 public class LeaderboardService {
@@ -53,7 +56,7 @@ public class LeaderboardService {
     public LeaderboardService(@RestClient CatalogApi catalog,
                               @ConfigProperty(name = "quarkus.rest-client.catalog.url") String catalogUrl,
                               FeatureService features, CollectionStore store, CollectionBuilder builder,
-                              EvaluationService evaluations, BackgroundJobs jobs) {
+                              EvaluationService evaluations, BackgroundJobs jobs, SearchConfig config) {
         this.catalog = catalog;
         this.catalogCalls = new UpstreamProblems("model-catalog-service", catalogUrl);
         this.features = features;
@@ -61,7 +64,8 @@ public class LeaderboardService {
         this.builder = builder;
         this.evaluations = evaluations;
         // kept until one of its collections is rebuilt or deleted
-        this.results = new CachedOrJob<>(KIND, jobs, cached -> cached.stillValid(store));
+        this.results = jobs.cachedOrJob(KIND, config.leaderboardCacheMaxBytes(), LeaderboardService::bytes,
+                cached -> cached.stillValid(store));
     }
 
     /**
@@ -139,6 +143,28 @@ public class LeaderboardService {
         progress.message("ranked " + rows.size() + " combinations");
         return new Cached(new Leaderboard(dataset, pooling, metrics.stream().map(Metric::id).toList(), entries, rows,
                 Instant.now()), versions);
+    }
+
+    /** Estimated heap bytes of a kept leaderboard: its rows, models and the collection versions it came from. */
+    private static long bytes(Cached c) {
+        Leaderboard board = c.leaderboard();
+        long bytes = 2 * Footprint.OBJECT + Footprint.list(board.rows()) + Footprint.list(board.models());
+        for (Leaderboard.Row row : board.rows()) {
+            bytes += 2 * Footprint.OBJECT + Footprint.string(row.model()) + Footprint.string(row.layer())
+                    + Footprint.string(row.metric());
+        }
+        for (Leaderboard.ModelEntry m : board.models()) {
+            bytes += Footprint.OBJECT + Footprint.string(m.id()) + Footprint.string(m.family())
+                    + Footprint.list(m.featureLayers());
+            for (String layer : m.featureLayers()) {
+                bytes += Footprint.string(layer);
+            }
+        }
+        for (CollectionKey key : c.versions().keySet()) {
+            bytes += Footprint.MAP_ENTRY + 2 * Footprint.OBJECT + Footprint.string(key.dataset())
+                    + Footprint.string(key.model()) + Footprint.string(key.layer()) + Footprint.string(key.pooling());
+        }
+        return bytes;
     }
 
     /** A computed leaderboard and the collection versions it came from. */

@@ -10,6 +10,7 @@ import java.util.Random;
 import org.convnetplayground.errors.InvalidInputException;
 import org.convnetplayground.search.background.BackgroundJobs;
 import org.convnetplayground.search.background.CachedOrJob;
+import org.convnetplayground.search.background.Footprint;
 import org.convnetplayground.search.background.Outcome;
 import org.convnetplayground.search.build.CollectionBuilder;
 import org.convnetplayground.search.build.ModelVersions;
@@ -20,7 +21,7 @@ import org.convnetplayground.search.config.SearchConfig;
 
 /**
  * 2-D maps of collections (PCA at once; t-SNE as a job unless the sample is small), cached per collection version,
- * method and sample size. Collections larger than the sample limit are shown through a fixed random sample.
+ * method and sample size (within cnp.search.projection-cache-max-bytes). Collections larger than the sample limit are shown through a fixed random sample.
  */
 @ApplicationScoped
 public class ProjectionService {
@@ -40,7 +41,7 @@ public class ProjectionService {
         this.collections = collections;
         this.builder = builder;
         this.config = config;
-        this.results = new CachedOrJob<>(KIND, jobs);
+        this.results = jobs.cachedOrJob(KIND, config.projectionCacheMaxBytes(), ProjectionService::bytes);
     }
 
     /**
@@ -96,6 +97,15 @@ public class ProjectionService {
             points.add(new Projection.Point(item.id(), item.label(), xy[i][0], xy[i][1]));
         }
         return new Projection(method, c.meta().size(), rows.length, variance, points);
+    }
+
+    /** Estimated heap bytes of a map: one point (id, label, x, y) per shown image. */
+    static long bytes(Projection p) {
+        long bytes = Footprint.OBJECT + Footprint.list(p.points()) + 2 * (Footprint.OBJECT + Footprint.BOXED);
+        for (Projection.Point point : p.points()) {
+            bytes += Footprint.OBJECT + Footprint.string(point.id()) + Footprint.string(point.label());
+        }
+        return bytes;
     }
 
     /** Every row when there are at most {@code limit}; else a fixed pseudo-random sample, in row order. */

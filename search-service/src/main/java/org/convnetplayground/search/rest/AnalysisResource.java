@@ -13,7 +13,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 import org.convnetplayground.problem.Problem;
-import org.convnetplayground.problem.ProblemException;
+import org.convnetplayground.errors.InvalidInputException;
 import org.convnetplayground.search.background.Outcome;
 import org.convnetplayground.search.collection.CollectionKey;
 import org.convnetplayground.search.collection.CollectionStore;
@@ -141,7 +141,7 @@ public class AnalysisResource {
             throws InterruptedException {
         String pool = pooling == null || pooling.isBlank() ? "avg" : pooling.trim().toLowerCase(java.util.Locale.ROOT);
         if (!QueryParameters.POOLINGS.contains(pool)) {
-            throw ProblemException.invalid("pooling", pooling, "one of " + QueryParameters.POOLINGS);
+            throw InvalidInputException.invalid("pooling", pooling, "one of " + QueryParameters.POOLINGS);
         }
         Optional<Outcome<Leaderboard>> outcome = leaderboards.leaderboard(dataset, list(models), list(metrics), pool, start);
         if (outcome.isEmpty()) {
@@ -183,14 +183,17 @@ public class AnalysisResource {
                     + "threshold the metric's default is used: 0.15 of the collection's median pair distance for cosine, "
                     + "correlation and sqeuclidean, 0.39 (its square root) for the others - measured on Caltech-101 "
                     + "photos with planted copies under MobileNet v2's pooled embedding, where copies lie below 0.11 and "
-                    + "distinct photos above 0.2 of the median cosine distance. `format=csv` exports the groups as "
-                    + "group,id,label rows.")
+                    + "distinct photos above 0.2 of the median cosine distance. A threshold may be at most the median "
+                    + "pair distance (`maxThreshold`). Every pair below it is counted (`total`) and joins its group; "
+                    + "`pairs` lists the closest `maxPairs` of them and says `truncated: true` when there are more. "
+                    + "`format=csv` exports the groups as group,id,label rows.")
     @APIResponse(responseCode = "200", description = "The pairs and groups (JSON), or the groups as CSV.",
             content = {@Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Duplicates.class)),
                 @Content(mediaType = "text/csv", schema = @Schema(type = org.eclipse.microprofile.openapi.annotations.enums.SchemaType.STRING))})
     @APIResponse(responseCode = "202", description = PENDING,
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = JobView.class)))
-    @APIResponse(responseCode = "400", description = "Bad threshold, metric or format.",
+    @APIResponse(responseCode = "400", description = "Bad threshold (outside 0 to the median pair distance), maxPairs, "
+            + "metric or format.",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "404", description = "Unknown dataset, model or layer.",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
@@ -199,15 +202,20 @@ public class AnalysisResource {
                                @Parameter(description = "cosine when absent") @QueryParam("metric") String metric,
                                @Parameter(description = "avg (default), max or flatten") @QueryParam("pooling") String pooling,
                                @Parameter(description = "minkowski exponent, 1 to 1000, default 3") @QueryParam("p") Double p,
-                               @Parameter(description = "Distance below which two images are duplicates") @QueryParam("threshold") Double threshold,
+                               @Parameter(description = "Distance below which two images are duplicates, from 0 to the "
+                                       + "collection's median pair distance (maxThreshold in the answer); the metric's "
+                                       + "default when absent") @QueryParam("threshold") Double threshold,
+                               @Parameter(description = "Most pairs to list, the closest first (1 to 100000 by default "
+                                       + "configuration; 10000 when absent): all pairs are counted in `total` and "
+                                       + "joined into `groups`") @QueryParam("maxPairs") Integer maxPairs,
                                @Parameter(description = "json (default) or csv") @QueryParam("format") String format)
             throws InterruptedException {
         String f = format == null || format.isBlank() ? "json" : format.trim().toLowerCase(java.util.Locale.ROOT);
         if (!List.of("json", "csv").contains(f)) {
-            throw ProblemException.invalid("format", format, "json or csv");
+            throw InvalidInputException.invalid("format", format, "json or csv");
         }
         QueryParameters q = QueryParameters.of(dataset, model, layer, pooling, metric, p, null, config);
-        return respond(duplicates.find(q, threshold), d -> duplicates(q, d, f));
+        return respond(duplicates.find(q, threshold, maxPairs), d -> duplicates(q, d, f));
     }
 
     private Response duplicates(QueryParameters q, Duplicates d, String f) {
