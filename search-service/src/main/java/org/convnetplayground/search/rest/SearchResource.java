@@ -11,7 +11,8 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.List;
 import org.convnetplayground.problem.Problem;
-import org.convnetplayground.problem.ProblemException;
+import org.convnetplayground.errors.InvalidInputException;
+import org.convnetplayground.errors.UnknownNameException;
 import org.convnetplayground.search.config.SearchConfig;
 import org.convnetplayground.search.query.QueryParameters;
 import org.convnetplayground.search.query.QueryService;
@@ -103,7 +104,7 @@ public class SearchResource {
     @APIResponse(responseCode = "404", description = "Unknown metric; the problem lists them.",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public MetricDescription metric(@Parameter(description = "Metric name") @PathParam("name") String name) {
-        Metric m = Metric.byName(name).orElseThrow(() -> ProblemException.unknown("metric", name, null, Metric.names(),
+        Metric m = Metric.byName(name).orElseThrow(() -> UnknownNameException.unknown("metric", name, null, Metric.names(),
                 "/api/search/metrics"));
         return new MetricDescription(m.id(), m.formula(), Similarity.rule(m),
                 m == Metric.MINKOWSKI ? List.of("p: exponent from 1 to 1000, default 3") : List.of());
@@ -132,7 +133,7 @@ public class SearchResource {
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public Response query(QueryRequest r) {
         if (r == null) {
-            throw ProblemException.missing("body", "a JSON object {dataset, model, layer, metric, k, queryId}");
+            throw InvalidInputException.missing("body", "a JSON object {dataset, model, layer, metric, k, queryId}");
         }
         QueryParameters q = QueryParameters.of(r.dataset(), r.model(), r.layer(), r.pooling(), r.metric(), r.p(), r.k(), config);
         return respond(queries.byItem(q, r.queryId()));
@@ -166,7 +167,7 @@ public class SearchResource {
                                @RestForm("p") String p) {
         QueryParameters q = QueryParameters.of(dataset, model, layer, pooling, metric, number("p", p), integer("k", k), config);
         if (image == null) {
-            throw ProblemException.missing("image", "a multipart file field 'image' holding an image");
+            throw InvalidInputException.missing("image", "a multipart file field 'image' holding an image");
         }
         String name = image.fileName() == null || image.fileName().isBlank() ? "upload" : image.fileName();
         return respond(queries.byUpload(q, image.uploadedFile(), name));
@@ -192,7 +193,7 @@ public class SearchResource {
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public Response queryVector(VectorQueryRequest r) {
         if (r == null) {
-            throw ProblemException.missing("body", "a JSON object {dataset, model, layer, metric, k, vector}");
+            throw InvalidInputException.missing("body", "a JSON object {dataset, model, layer, metric, k, vector}");
         }
         QueryParameters q = QueryParameters.of(r.dataset(), r.model(), r.layer(), r.pooling(), r.metric(), r.p(), r.k(), config);
         return respond(queries.byVector(q, r.vector()));
@@ -212,7 +213,7 @@ public class SearchResource {
         try {
             return Integer.valueOf(value.trim());
         } catch (NumberFormatException e) {
-            throw ProblemException.invalid(name, value, "an integer");
+            throw InvalidInputException.invalid(name, value, "an integer");
         }
     }
 
@@ -223,7 +224,7 @@ public class SearchResource {
         try {
             return Double.valueOf(value.trim());
         } catch (NumberFormatException e) {
-            throw ProblemException.invalid(name, value, "a number");
+            throw InvalidInputException.invalid(name, value, "a number");
         }
     }
 }
