@@ -13,6 +13,8 @@ agree with SciPy's own value to 1e-12 wherever that one is finite and non-zero.
 import numpy as np
 import scipy.spatial.distance as d
 
+from scipy_fixtures import jdoubles
+
 METRICS = ["cosine", "euclidean", "sqeuclidean", "minkowski", "cityblock",
            "chebyshev", "correlation", "canberra", "braycurtis"]
 SIZES = [1, 3, 7, 8, 13, 255, 256, 1000, 2048, 4097]
@@ -60,15 +62,6 @@ def vector(rng, size, lo, hi):
         mantissa = (r >> 19) & 0x7FFFFF
         bits.append((sign << 31) | (exponent << 23) | mantissa)
     return np.array(bits, dtype=np.uint32).view(np.float32)
-
-
-def jdoubles(a):
-    out = []
-    for x in a:
-        x = float(x)
-        out.append("Double.NaN" if np.isnan(x) else
-                   "Double.POSITIVE_INFINITY" if np.isinf(x) else repr(x))
-    return "{" + ", ".join(out) + "}"
 
 
 def minkowski(q, rows, p):

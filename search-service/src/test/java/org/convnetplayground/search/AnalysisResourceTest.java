@@ -38,16 +38,27 @@ class AnalysisResourceTest {
                 .numberReturnType(io.restassured.path.json.config.JsonPathConfig.NumberReturnType.DOUBLE));
     }
 
+    /** The tiny collection's items (id, label), in row order. */
+    static List<Map<String, String>> items() {
+        return given().get("/api/search/collections/" + Queries.TINY_DATASET + "/" + Queries.TINY_MODEL
+                + "/global_pool/items?limit=1000").jsonPath().getList("items");
+    }
+
+    /** The stored vector of each item, fetched back. */
+    static float[][] storedVectors(List<Map<String, String>> items) {
+        float[][] v = new float[items.size()][];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = SearchResourceTest.vector("global_pool", items.get(i).get("id"));
+        }
+        return v;
+    }
+
     @Test
     void evaluationAgreesWithAnIndependentComputationFromTheStoredVectors() {
         JsonPath e = ready("/api/search/evaluation?" + COLLECTION + "&metric=cosine");
-        List<Map<String, String>> items = given().get("/api/search/collections/" + Queries.TINY_DATASET + "/"
-                + Queries.TINY_MODEL + "/global_pool/items?limit=1000").jsonPath().getList("items");
+        List<Map<String, String>> items = items();
         int n = items.size();
-        float[][] v = new float[n][];
-        for (int i = 0; i < n; i++) {
-            v[i] = SearchResourceTest.vector("global_pool", items.get(i).get("id"));
-        }
+        float[][] v = storedVectors(items);
         double apSum = 0;
         double p10Sum = 0;
         for (int q = 0; q < n; q++) {
@@ -135,13 +146,9 @@ class AnalysisResourceTest {
         // counted and joins its group, the closest maxPairs are listed - checked against every pair's distance
         double max = d.getDouble("maxThreshold");
         assertEquals(d.getDouble("typicalDistance"), max, 0);
-        List<Map<String, String>> items = given().get("/api/search/collections/" + Queries.TINY_DATASET + "/"
-                + Queries.TINY_MODEL + "/global_pool/items?limit=1000").jsonPath().getList("items");
+        List<Map<String, String>> items = items();
         int n = items.size();
-        float[][] v = new float[n][];
-        for (int i = 0; i < n; i++) {
-            v[i] = SearchResourceTest.vector("global_pool", items.get(i).get("id"));
-        }
+        float[][] v = storedVectors(items);
         List<Double> below = new ArrayList<>();
         java.util.Set<String> paired = new java.util.HashSet<>();
         for (int i = 0; i < n; i++) {

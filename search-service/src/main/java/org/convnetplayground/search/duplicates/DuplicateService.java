@@ -48,7 +48,8 @@ public class DuplicateService {
      */
     public Outcome<Duplicates> find(QueryParameters q, Double threshold, Integer maxPairs) throws InterruptedException {
         if (threshold != null && !(threshold >= 0 && Double.isFinite(threshold))) {
-            throw InvalidInputException.invalid("threshold", threshold, "a finite distance >= 0");
+            throw InvalidInputException.invalid("threshold", threshold, "a distance from 0 to the collection's median "
+                    + "pair distance (maxThreshold in a duplicates answer)");
         }
         int cap = maxPairs == null ? config.duplicatesPairs() : maxPairs;
         if (cap < 1 || cap > config.duplicatesMaxPairs()) {
