@@ -26,6 +26,7 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
+import org.convnetplayground.files.FileTrees;
 import org.convnetplayground.search.config.SearchConfig;
 import org.convnetplayground.vectors.VectorMatrix;
 import org.jboss.logging.Logger;
@@ -71,7 +72,7 @@ public class CollectionStore {
         try (Stream<Path> dirs = Files.list(root)) {
             for (Path dir : dirs.toList()) {
                 if (dir.getFileName().toString().startsWith(STAGING_PREFIX)) {
-                    deleteTree(dir);
+                    FileTrees.deleteTree(dir);
                     continue;
                 }
                 Path meta = dir.resolve("meta.json");
@@ -139,7 +140,7 @@ public class CollectionStore {
                 loadedBytes -= c.bytes();
             }
         }
-        deleteTree(dir(key));
+        FileTrees.deleteTree(dir(key));
         metrics.update(list());
         return removed != null;
     }
@@ -190,7 +191,7 @@ public class CollectionStore {
                 }
             }
             committed = true;
-            deleteTree(old);
+            FileTrees.deleteTree(old);
             metrics.update(list());
             remember(collection);
             return collection;
@@ -200,7 +201,7 @@ public class CollectionStore {
         @Override
         public void close() {
             if (!committed) {
-                deleteTree(dir);
+                FileTrees.deleteTree(dir);
             }
         }
     }
@@ -250,23 +251,6 @@ public class CollectionStore {
                 it.remove();
                 loadedBytes -= evicted.bytes();
             }
-        }
-    }
-
-    private static void deleteTree(Path root) {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(root)) {
-            walk.sorted(Comparator.reverseOrder()).forEach(p -> {
-                try {
-                    Files.deleteIfExists(p);
-                } catch (IOException e) {
-                    LOG.warnf("cannot delete %s: %s", p, e.getMessage());
-                }
-            });
-        } catch (IOException e) {
-            LOG.warnf("cannot delete %s: %s", root, e.getMessage());
         }
     }
 }
