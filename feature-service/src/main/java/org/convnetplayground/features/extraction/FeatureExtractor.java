@@ -15,7 +15,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -38,7 +37,10 @@ import org.convnetplayground.features.onnx.LayerOutput;
 import org.convnetplayground.jobs.Job;
 import org.convnetplayground.jobs.JobContext;
 import org.convnetplayground.jobs.JobRegistry;
-import org.convnetplayground.problem.ProblemException;
+import org.convnetplayground.errors.GoneException;
+import org.convnetplayground.errors.InvalidInputException;
+import org.convnetplayground.errors.UnknownNameException;
+import org.convnetplayground.files.FileTrees;
 import org.jboss.logging.Logger;
 
 /**
@@ -80,7 +82,7 @@ public class FeatureExtractor {
     }
 
     void onStart(@Observes StartupEvent event) {
-        deleteTree(resultsDir);
+        FileTrees.deleteTree(resultsDir);
     }
 
     void onStop(@Observes ShutdownEvent event) {
@@ -108,7 +110,7 @@ public class FeatureExtractor {
      */
     public ExtractionPlan plan(String modelId, List<String> layers, String pooling) {
         if (modelId == null || modelId.isBlank()) {
-            throw ProblemException.missing("model", "a model id from /api/catalog/models");
+            throw InvalidInputException.missing("model", "a model id from /api/catalog/models");
         }
         Pooling p = Pooling.parse(pooling);
         ModelInfo model = models.require(modelId);
@@ -120,12 +122,12 @@ public class FeatureExtractor {
             List<Long> shape = model.layerShapes().get(layer);
             long dim = p.dimension(shape, model.preprocessing().channelsLast());
             if (dim <= 0) {
-                throw ProblemException.badRequest("layer '" + layer + "' has output shape " + shape
+                throw InvalidInputException.of("layer '" + layer + "' has output shape " + shape
                         + ", which cannot be pooled with '" + p.id() + "': avg and max need a 2-, 3- or 4-D output"
                         + " and flatten needs every dimension but the batch to be known");
             }
             if (dim > config.extraction().maxFlattenDimensions()) {
-                throw ProblemException.invalid("pooling", p.id(), "avg or max for layer '" + layer + "': flatten gives "
+                throw InvalidInputException.invalid("pooling", p.id(), "avg or max for layer '" + layer + "': flatten gives "
                         + dim + " values per image, the limit is " + config.extraction().maxFlattenDimensions());
             }
             planned.add(new ExtractionPlan.LayerPlan(layer, shape, (int) dim));
@@ -136,7 +138,7 @@ public class FeatureExtractor {
     /** Starts (or joins, when the same one is running) a job extracting every image of {@code dataset}. */
     public Job<ExtractionResult> submit(Dataset dataset, ExtractionPlan plan) {
         if (dataset.images().isEmpty()) {
-            throw ProblemException.badRequest("dataset '" + dataset.id() + "' has no images to extract");
+            throw InvalidInputException.of("dataset '" + dataset.id() + "' has no images to extract");
         }
         sweepResults();
         // the images are part of the key: extracting a few new images of a dataset is not extracting all of it
@@ -149,7 +151,7 @@ public class FeatureExtractor {
                 return extract(dataset, plan, ctx);
             } catch (Exception | Error e) {
                 // a job that does not succeed keeps no files
-                deleteTree(resultsDir.resolve(ctx.jobId()));
+                FileTrees.deleteTree(resultsDir.resolve(ctx.jobId()));
                 throw e;
             }
         });
@@ -165,13 +167,13 @@ public class FeatureExtractor {
             if (result.layers().get(i).name().equals(layer)) {
                 Path file = resultsDir.resolve(jobId).resolve(i + ".f32");
                 if (!Files.isRegularFile(file)) {
-                    throw ProblemException.of(410, "Gone", "the vectors of extraction " + jobId
+                    throw GoneException.of("the vectors of extraction " + jobId
                             + " were deleted; start the extraction again");
                 }
                 return file;
             }
         }
-        throw ProblemException.unknown("layer", layer, "in extraction " + jobId,
+        throw UnknownNameException.unknown("layer", layer, "in extraction " + jobId,
                 result.layers().stream().map(ExtractionResult.LayerVectors::name).toList(), null);
     }
 
@@ -183,7 +185,7 @@ public class FeatureExtractor {
         }
         if (job.get().state().isFinal()) {
             jobs.remove(jobId);
-            deleteTree(resultsDir.resolve(jobId));
+            FileTrees.deleteTree(resultsDir.resolve(jobId));
         } else {
             jobs.cancel(jobId);
         }
@@ -254,7 +256,7 @@ public class FeatureExtractor {
             }
         }
         if (items.isEmpty()) {
-            throw ProblemException.badRequest("no image of dataset '" + dataset.id() + "' could be used; first reason: "
+            throw InvalidInputException.of("no image of dataset '" + dataset.id() + "' could be used; first reason: "
                     + skipped.get(0).reason());
         }
         double seconds = timing.seconds();
@@ -293,26 +295,9 @@ public class FeatureExtractor {
             return;
         }
         try (Stream<Path> dirs = Files.list(resultsDir)) {
-            dirs.filter(d -> jobs.find(d.getFileName().toString()).isEmpty()).forEach(FeatureExtractor::deleteTree);
+            dirs.filter(d -> jobs.find(d.getFileName().toString()).isEmpty()).forEach(FileTrees::deleteTree);
         } catch (IOException e) {
             LOG.warnf("cannot sweep %s: %s", resultsDir, e.getMessage());
-        }
-    }
-
-    private static void deleteTree(Path root) {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(root)) {
-            walk.sorted(Comparator.reverseOrder()).forEach(p -> {
-                try {
-                    Files.deleteIfExists(p);
-                } catch (IOException e) {
-                    LOG.warnf("cannot delete %s: %s", p, e.getMessage());
-                }
-            });
-        } catch (IOException e) {
-            LOG.warnf("cannot delete %s: %s", root, e.getMessage());
         }
     }
 

@@ -23,7 +23,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import org.convnetplayground.features.config.FeatureConfig;
 import org.convnetplayground.onnx.graph.OnnxModel;
-import org.convnetplayground.problem.ProblemException;
+import org.convnetplayground.errors.InvalidInputException;
 import org.jboss.logging.Logger;
 
 /**
@@ -116,8 +116,8 @@ public class InferenceEngine {
                 return session;
             }
         } catch (IOException | OrtException e) {
-            throw ProblemException.of(500, "Model cannot run", "ONNX Runtime cannot load "
-                    + modelFile.getFileName() + " with outputs " + layers + ": " + e.getMessage());
+            throw InferenceFailedException.cannotLoad("ONNX Runtime cannot load "
+                    + modelFile.getFileName() + " with outputs " + layers + ": " + e.getMessage(), e);
         }
     }
 
@@ -194,13 +194,13 @@ public class InferenceEngine {
                 for (String layer : layers) {
                     OnnxValue v = result.get(layer).orElseThrow();
                     if (!(v instanceof OnnxTensor t) || t.getInfo().type != ai.onnxruntime.OnnxJavaType.FLOAT) {
-                        throw ProblemException.badRequest("layer '" + layer + "' does not output float values");
+                        throw InvalidInputException.of("layer '" + layer + "' does not output float values");
                     }
                     out.put(layer, new LayerOutput(t.getInfo().getShape(), t.getFloatBuffer()));
                 }
                 return out;
             } catch (OrtException e) {
-                throw ProblemException.of(500, "Inference failed", "ONNX Runtime failed: " + e.getMessage());
+                throw InferenceFailedException.failed("ONNX Runtime failed: " + e.getMessage(), e);
             }
         }
 
