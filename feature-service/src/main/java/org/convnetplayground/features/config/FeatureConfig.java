@@ -36,13 +36,28 @@ public interface FeatureConfig {
     Extraction extraction();
 
     interface Inference {
+        /**
+         * Where models run: {@code cpu}; {@code cuda} or {@code cuda:N} (NVIDIA GPU N through ONNX Runtime's CUDA
+         * execution provider; start-up fails, naming what is missing, when it cannot be used); {@code auto} (the GPU
+         * when the CUDA execution provider and a device are present, else the CPU).
+         */
+        @WithDefault("cpu")
+        String device();
+
         /** ONNX Runtime intra-op threads; 0 means one per available core. */
         @WithDefault("0")
         int threads();
 
-        /** Images per forward pass in extraction jobs. */
+        /** Images per forward pass in extraction jobs on the CPU. */
         @WithDefault("16")
         int batchSize();
+
+        /**
+         * Images per forward pass in extraction jobs on a GPU: larger batches keep it busy; each image of a batch
+         * needs the memory of all its activations on the device.
+         */
+        @WithDefault("64")
+        int gpuBatchSize();
 
         /**
          * Whether ONNX Runtime's worker threads spin while waiting for work. Spinning saves microseconds per
@@ -57,9 +72,16 @@ public interface FeatureConfig {
     }
 
     interface Images {
-        /** Threads decoding and resizing images, overlapped with inference. */
+        /** Threads decoding and resizing images, overlapped with inference on the CPU. */
         @WithDefault("2")
         int decodeThreads();
+
+        /**
+         * Threads decoding and resizing images when models run on a GPU, where decoding is the bottleneck; 0 means
+         * one per available core.
+         */
+        @WithDefault("0")
+        int gpuDecodeThreads();
 
         /** Batches decoded ahead of the one being inferred (0: decode each batch just before it runs). */
         @WithDefault("1")

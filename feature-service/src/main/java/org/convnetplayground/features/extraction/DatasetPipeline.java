@@ -66,7 +66,7 @@ final class DatasetPipeline {
         long started = System.nanoTime();
         PreprocessingSpec spec = model.preprocessing();
         int n = images.size();
-        int batchSize = Math.max(1, config.inference().batchSize());
+        int batchSize = engine.batchSize();
         int prefetch = Math.max(0, config.images().prefetchBatches());
         int per = spec.floatsPerImage();
         FloatBuffer[] buffers = new FloatBuffer[prefetch + 1];

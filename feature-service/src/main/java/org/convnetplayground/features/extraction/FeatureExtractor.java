@@ -63,6 +63,7 @@ public class FeatureExtractor {
     private final Path resultsDir;
     private final JobRegistry jobs;
     private final ExecutorService decoders;
+    private final int decodeThreads;
     private final ExtractionMetrics metrics;
     private final DatasetPipeline pipeline;
 
@@ -76,7 +77,8 @@ public class FeatureExtractor {
         this.resultsDir = config.dataDir().resolve("extractions");
         this.jobs = new JobRegistry(Executors.newFixedThreadPool(Math.max(1, config.extraction().concurrentJobs()),
                 named("extraction")), config.extraction().retention());
-        this.decoders = Executors.newFixedThreadPool(Math.max(1, config.images().decodeThreads()), named("decode"));
+        this.decodeThreads = decodeThreads(config, engine);
+        this.decoders = Executors.newFixedThreadPool(decodeThreads, named("decode"));
         this.metrics = new ExtractionMetrics(registry, jobs::activeCount);
         this.pipeline = new DatasetPipeline(codec, engine, config, decoders, metrics);
     }
@@ -88,6 +90,23 @@ public class FeatureExtractor {
     void onStop(@Observes ShutdownEvent event) {
         jobs.close();
         decoders.shutdownNow();
+    }
+
+    /**
+     * Decode threads as suit the device: on a GPU, which infers far more images per second than a few cores decode,
+     * decoding is the bottleneck and gets every core unless configured otherwise.
+     */
+    static int decodeThreads(FeatureConfig config, InferenceEngine engine) {
+        if (engine.device().gpu()) {
+            int gpu = config.images().gpuDecodeThreads();
+            return gpu > 0 ? gpu : Runtime.getRuntime().availableProcessors();
+        }
+        return Math.max(1, config.images().decodeThreads());
+    }
+
+    /** Threads decoding images for extraction jobs. */
+    public int decodeThreads() {
+        return decodeThreads;
     }
 
     public JobRegistry jobs() {

@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import org.convnetplayground.features.config.FeatureConfig;
 import org.convnetplayground.features.extraction.ExtractionPlan;
 import org.convnetplayground.features.extraction.FeatureExtractor;
 import org.convnetplayground.features.image.ImageCodec;
@@ -38,16 +37,13 @@ public class ModelInspector {
     private final ModelRegistry models;
     private final ImageCodec codec;
     private final InferenceEngine engine;
-    private final FeatureConfig config;
 
     @Inject
-    public ModelInspector(FeatureExtractor extractor, ModelRegistry models, ImageCodec codec, InferenceEngine engine,
-                          FeatureConfig config) {
+    public ModelInspector(FeatureExtractor extractor, ModelRegistry models, ImageCodec codec, InferenceEngine engine) {
         this.extractor = extractor;
         this.models = models;
         this.codec = codec;
         this.engine = engine;
-        this.config = config;
     }
 
     /** A class and its probability. */
@@ -194,7 +190,7 @@ public class ModelInspector {
         }
         ModelInfo model = plan.model();
         PreprocessingSpec spec = model.preprocessing();
-        int batch = Math.max(1, config.inference().batchSize());
+        int batch = engine.batchSize();
         double[] distance = new double[patches.size()];
         Path file = models.file(model);
         try (InferenceEngine.Runner runner = engine.open(model.sha256(), file, model.inputName(), List.of(layer))) {

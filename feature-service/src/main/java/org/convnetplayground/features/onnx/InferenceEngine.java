@@ -4,8 +4,10 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OnnxValue;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtProvider;
 import ai.onnxruntime.OrtSession;
 import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
@@ -31,6 +33,9 @@ import org.jboss.logging.Logger;
  * session per (model file, set of layers) kept in a small LRU cache and closed when evicted and idle, or on
  * shutdown. A session's outputs are exactly the requested layers (added to the graph as outputs), so one forward
  * pass yields all of them and the runtime skips whatever they do not depend on.
+ *
+ * <p>The device models run on is chosen once, when the service starts ({@link DeviceChoice}): a GPU that was asked
+ * for but cannot be used stops the start with a message naming what is missing.
  */
 @ApplicationScoped
 public class InferenceEngine {
@@ -38,7 +43,9 @@ public class InferenceEngine {
     private static final Logger LOG = Logger.getLogger(InferenceEngine.class);
 
     private final OrtEnvironment env = OrtEnvironment.getEnvironment();
+    private final InferenceDevice device;
     private final int threads;
+    private final int batchSize;
     private final int capacity;
     private final boolean allowSpinning;
     private final LinkedHashMap<String, Entry> sessions = new LinkedHashMap<>(16, 0.75f, true);
@@ -49,10 +56,38 @@ public class InferenceEngine {
         this.threads = configured > 0 ? configured : Runtime.getRuntime().availableProcessors();
         this.capacity = Math.max(1, config.inference().sessionCacheSize());
         this.allowSpinning = config.inference().allowSpinning();
+        List<String> providers = OrtEnvironment.getAvailableProviders().stream().map(OrtProvider::getName).toList();
+        try {
+            this.device = DeviceChoice.choose(config.inference().device(), providers, NvidiaHost.detect(),
+                    new OrtCuda(env), env.getVersion());
+        } catch (InferenceDeviceException e) {
+            LOG.error(e.getMessage());
+            throw e;
+        }
+        this.batchSize = Math.max(1, device.gpu() ? config.inference().gpuBatchSize() : config.inference().batchSize());
+        boolean fellBack = !device.gpu() && providers.contains(DeviceChoice.CUDA_PROVIDER);
+        LOG.logf(fellBack ? Logger.Level.WARN : Logger.Level.INFO,
+                "inference on %s (%s); ONNX Runtime %s with %s; batch %d, %d intra-op threads",
+                device.id(), device.reason(), device.onnxRuntimeVersion(), providers, batchSize, threads);
+    }
+
+    /** Chooses the device as the service starts, so that one that cannot be used stops the start. */
+    void onStart(@Observes StartupEvent event) {
+        LOG.debugf("inference device %s", device.id());
+    }
+
+    /** Where models run, and why there. */
+    public InferenceDevice device() {
+        return device;
     }
 
     public int threads() {
         return threads;
+    }
+
+    /** Images per forward pass for batched work, as suits the device. */
+    public int batchSize() {
+        return batchSize;
     }
 
     /** The ONNX Runtime version, for health reports. */
@@ -111,6 +146,10 @@ public class InferenceEngine {
                 options.setInterOpNumThreads(1);
                 options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
                 options.addConfigEntry("session.intra_op.allow_spinning", allowSpinning ? "1" : "0");
+                if (device.gpu()) {
+                    // nodes the CUDA provider cannot run fall to the CPU provider, as ONNX Runtime assigns them
+                    options.addCUDA(device.cudaDevice());
+                }
                 OrtSession session = env.createSession(bytes, options);
                 LOG.debugf("loaded %s with outputs %s", modelFile.getFileName(), layers);
                 return session;
