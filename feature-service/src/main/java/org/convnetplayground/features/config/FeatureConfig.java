@@ -23,6 +23,14 @@ public interface FeatureConfig {
      */
     java.util.Optional<java.util.List<Path>> allowedRoots();
 
+    /**
+     * How long shutdown waits, first for running jobs to stop (each stops after its current batch), then for forward
+     * passes still running, before ONNX Runtime's sessions are closed. Sessions still in use after it are left to the
+     * end of the process rather than closed under a running pass (which crashes the JVM).
+     */
+    @WithDefault("PT5S")
+    Duration shutdownTimeout();
+
     /** Limits on dataset imports (zip archives and added images). */
     Imports imports();
 

@@ -91,7 +91,7 @@ public class ChannelExamples {
             index = indexes.get(key);
         }
         if (index == null) {
-            return new Pending(extractor.jobs().submit(KIND, key, ctx -> {
+            return new Pending(extractor.submitJob(KIND, key, ctx -> {
                 ChannelIndex built = index(dataset, model, layer, ctx);
                 synchronized (indexes) {
                     indexes.put(key, built);

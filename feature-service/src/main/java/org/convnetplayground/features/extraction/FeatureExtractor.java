@@ -3,6 +3,7 @@ package org.convnetplayground.features.extraction;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
@@ -14,6 +15,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,6 +25,7 @@ import java.util.TreeSet;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.convnetplayground.features.config.FeatureConfig;
@@ -37,8 +40,10 @@ import org.convnetplayground.features.onnx.LayerOutput;
 import org.convnetplayground.jobs.Job;
 import org.convnetplayground.jobs.JobContext;
 import org.convnetplayground.jobs.JobRegistry;
+import org.convnetplayground.jobs.JobWork;
 import org.convnetplayground.errors.GoneException;
 import org.convnetplayground.errors.InvalidInputException;
+import org.convnetplayground.errors.UnavailableException;
 import org.convnetplayground.errors.UnknownNameException;
 import org.convnetplayground.files.FileTrees;
 import org.jboss.logging.Logger;
@@ -55,17 +60,21 @@ public class FeatureExtractor {
 
     private static final Logger LOG = Logger.getLogger(FeatureExtractor.class);
     static final String KIND = "extraction";
+    /** Shutdown order: jobs stop (this) before the inference engine closes its sessions. */
+    static final int SHUTDOWN_ORDER = InferenceEngine.SHUTDOWN_ORDER - 100;
 
     private final ModelRegistry models;
     private final ImageCodec codec;
     private final InferenceEngine engine;
     private final FeatureConfig config;
     private final Path resultsDir;
+    private final ExecutorService jobThreads;
     private final JobRegistry jobs;
     private final ExecutorService decoders;
     private final int decodeThreads;
     private final ExtractionMetrics metrics;
     private final DatasetPipeline pipeline;
+    private volatile boolean closing;
 
     @Inject
     public FeatureExtractor(ModelRegistry models, ImageCodec codec, InferenceEngine engine, FeatureConfig config,
@@ -75,8 +84,9 @@ public class FeatureExtractor {
         this.engine = engine;
         this.config = config;
         this.resultsDir = config.dataDir().resolve("extractions");
-        this.jobs = new JobRegistry(Executors.newFixedThreadPool(Math.max(1, config.extraction().concurrentJobs()),
-                named("extraction")), config.extraction().retention());
+        this.jobThreads = Executors.newFixedThreadPool(Math.max(1, config.extraction().concurrentJobs()),
+                named("extraction"));
+        this.jobs = new JobRegistry(jobThreads, config.extraction().retention());
         this.decodeThreads = decodeThreads(config, engine);
         this.decoders = Executors.newFixedThreadPool(decodeThreads, named("decode"));
         this.metrics = new ExtractionMetrics(registry, jobs::activeCount);
@@ -87,9 +97,53 @@ public class FeatureExtractor {
         FileTrees.deleteTree(resultsDir);
     }
 
-    void onStop(@Observes ShutdownEvent event) {
-        jobs.close();
-        decoders.shutdownNow();
+    /**
+     * Stops taking jobs, cancels the queued and running ones and waits (bounded) for them to stop, which they do after
+     * their current batch. Runs before {@link InferenceEngine} closes its sessions, and never interrupts a job thread:
+     * an interrupt cannot stop a forward pass, only break the writing of its results.
+     */
+    void onStop(@Observes @Priority(SHUTDOWN_ORDER) ShutdownEvent event) {
+        closing = true;
+        List<Job<?>> active = jobs.list().stream().filter(j -> !j.state().isFinal()).toList();
+        active.forEach(j -> jobs.cancel(j.id()));
+        jobThreads.shutdown();
+        Duration wait = config.shutdownTimeout();
+        if (!active.isEmpty()) {
+            LOG.infof("shutting down: cancelled %d running extraction job%s %s; waiting up to %s for %s to stop",
+                    active.size(), active.size() == 1 ? "" : "s", active.stream().map(Job::id).toList(), wait,
+                    active.size() == 1 ? "it" : "them");
+        }
+        boolean stopped = awaitQuietly(jobThreads, wait);
+        if (!active.isEmpty()) {
+            if (stopped) {
+                LOG.infof("shutting down: extraction jobs stopped");
+            } else {
+                LOG.warnf("shutting down: extraction jobs still running after %s", wait);
+            }
+        }
+        decoders.shutdown();
+        awaitQuietly(decoders, Duration.ofSeconds(1));
+    }
+
+    private static boolean awaitQuietly(ExecutorService pool, Duration wait) {
+        try {
+            return pool.awaitTermination(wait.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /**
+     * Starts (or joins) a job on the extraction threads: extractions and other passes over a dataset.
+     *
+     * @throws UnavailableException while the service shuts down
+     */
+    public <R> Job<R> submitJob(String kind, String key, JobWork<R> work) {
+        if (closing) {
+            throw UnavailableException.of("the feature-service is shutting down; start the job again once it is back");
+        }
+        return jobs.submit(kind, key, work);
     }
 
     /**
@@ -165,7 +219,7 @@ public class FeatureExtractor {
                 .map(DatasetImage::id).toList().hashCode());
         String key = String.join("|", dataset.id(), dataset.version(), images, plan.model().id(), plan.model().sha256(),
                 plan.pooling().id(), String.join(",", new TreeSet<>(plan.layerNames())));
-        return jobs.submit(KIND, key, ctx -> {
+        return submitJob(KIND, key, ctx -> {
             try {
                 return extract(dataset, plan, ctx);
             } catch (Exception | Error e) {
