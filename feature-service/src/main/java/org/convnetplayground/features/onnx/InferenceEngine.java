@@ -159,7 +159,17 @@ public class InferenceEngine {
     private OrtSession createSession(Path modelFile, List<String> layers) {
         Lock lock = acquire();
         try {
-            byte[] bytes = OnnxModel.read(modelFile, Long.MAX_VALUE).withOutputs(layers);
+            OnnxModel model = OnnxModel.read(modelFile, Long.MAX_VALUE);
+            // ONNX Runtime would read external data from the paths the model names (relative ones from the working
+            // directory): a model must carry all its values, in every graph and attribute (the catalog checks on
+            // import; this is the second line)
+            List<String> external = model.externalDataTensors();
+            if (!external.isEmpty()) {
+                throw new ModelRefusedException("model file " + modelFile.getFileName() + " keeps the values of "
+                        + external + " in other files (ONNX external data), which would be read from wherever the "
+                        + "model points; it is not run");
+            }
+            byte[] bytes = model.withOutputs(layers);
             try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
                 options.setIntraOpNumThreads(threads);
                 options.setInterOpNumThreads(1);
