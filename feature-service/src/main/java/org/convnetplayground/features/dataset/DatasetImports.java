@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -197,7 +198,7 @@ public class DatasetImports {
         try {
             real = Path.of(folder).toRealPath();
         } catch (IOException | RuntimeException e) {
-            throw InvalidInputException.invalid("path", folder, "an existing folder under one of " + roots);
+            throw InvalidInputException.invalid("path", Names.printable(folder), "an existing folder under one of " + roots);
         }
         boolean allowed = roots.stream().anyMatch(r -> {
             try {
@@ -207,7 +208,7 @@ public class DatasetImports {
             }
         });
         if (!allowed || !Files.isDirectory(real)) {
-            throw InvalidInputException.invalid("path", folder, "a folder under one of the allowed roots " + roots);
+            throw InvalidInputException.invalid("path", Names.printable(folder), "a folder under one of the allowed roots " + roots);
         }
         synchronized (this) {
             if (registry.exists(id)) {
@@ -255,7 +256,7 @@ public class DatasetImports {
                 String name = entry.getName();
                 String reason = unsafe(name, entry);
                 if (reason != null) {
-                    skipped.add(new Skipped(name, reason));
+                    skipped.add(new Skipped(Names.printable(name), reason));
                     continue;
                 }
                 String relative = name.replace('\\', '/').substring(prefix.length());
@@ -264,8 +265,9 @@ public class DatasetImports {
                     skipped.add(new Skipped(name, "its path leads outside the dataset"));
                     continue;
                 }
-                Path part = target.resolveSibling(target.getFileName() + ".part");
-                Files.createDirectories(target.getParent());
+                // unpacked beside the staging folder's entries under a hidden name of its own: the entry's name may be
+                // as long as a file name can be, with no room for a suffix
+                Path part = Files.createTempFile(into, DatasetRegistry.WORK_PREFIX + "unpack-", ".part");
                 long limit = Math.min(budget, config.images().maxBytes() + 1);
                 long written;
                 try (InputStream in = zip.getInputStream(entry); OutputStream out = Files.newOutputStream(part)) {
@@ -286,8 +288,11 @@ public class DatasetImports {
                     skipped.add(new Skipped(name, "larger than the image limit of " + config.images().maxBytes() + " bytes"));
                     continue;
                 }
-                imported += accept(name, part, target, skipped) ? 1 : 0;
-                Files.deleteIfExists(part);
+                try {
+                    imported += accept(name, part, target, skipped) ? 1 : 0;
+                } finally {
+                    Files.deleteIfExists(part);
+                }
             }
         }
         return imported;
@@ -310,8 +315,15 @@ public class DatasetImports {
             skipped.add(new Skipped(name, e.getMessage()));
             return false;
         }
-        Files.createDirectories(target.getParent());
-        Files.copy(file, target, StandardCopyOption.REPLACE_EXISTING);
+        try {
+            Files.createDirectories(target.getParent());
+            Files.copy(file, target, StandardCopyOption.REPLACE_EXISTING);
+        } catch (FileSystemException e) {
+            // the name clashes with what is there (a file where a folder must go) or the file system refuses it
+            skipped.add(new Skipped(name, "cannot be stored under this name: "
+                    + (e.getReason() == null ? e.getClass().getSimpleName() : e.getReason())));
+            return false;
+        }
         return true;
     }
 
@@ -332,7 +344,7 @@ public class DatasetImports {
                 return "a hidden or system file";
             }
         }
-        return null;
+        return Names.problem(n);
     }
 
     /** The single top folder every entry shares ("photos/"), which is not a class; empty when there is none. */
@@ -385,7 +397,12 @@ public class DatasetImports {
     private static String safeFileName(String name, List<Skipped> skipped) {
         String base = name == null ? "" : name.replace('\\', '/');
         base = base.substring(base.lastIndexOf('/') + 1);
-        if (base.isEmpty() || base.startsWith(".") || !base.matches("[^\\u0000-\\u001f]+")) {
+        String problem = Names.problem(base);
+        if (problem != null) {
+            skipped.add(new Skipped(Names.printable(name), problem));
+            return null;
+        }
+        if (base.isEmpty() || base.startsWith(".")) {
             skipped.add(new Skipped(String.valueOf(name), "not a usable file name"));
             return null;
         }
@@ -422,7 +439,9 @@ public class DatasetImports {
             throw InvalidInputException.missing(field, "a name of letters, digits, '.', '-' or '_' (at most 64, not starting with '.')");
         }
         if (!NAME.matcher(name).matches()) {
-            throw InvalidInputException.invalid(field, name, "letters, digits, '.', '-' or '_' (at most 64, not starting with '.' or containing '/')");
+            String character = Names.unsafeCharacter(name);
+            throw InvalidInputException.invalid(field, Names.printable(name), "letters, digits, '.', '-' or '_' (at most "
+                    + "64, not starting with '.' or containing '/')" + (character == null ? "" : "; " + character));
         }
     }
 
