@@ -1,5 +1,6 @@
 package org.convnetplayground.features.config;
 
+import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.nio.file.Path;
@@ -30,6 +31,14 @@ public interface FeatureConfig {
      */
     @WithDefault("PT5S")
     Duration shutdownTimeout();
+
+    /**
+     * The largest JSON request body, checked from its Content-Length and while it streams, before it is parsed
+     * (uploads are multipart and have their own limits). The largest JSON bodies are extractions of chosen images:
+     * 8 MB holds about 200,000 image ids.
+     */
+    @WithDefault("8M")
+    MemorySize maxJsonBodySize();
 
     /** Limits on dataset imports (zip archives and added images). */
     Imports imports();
