@@ -191,6 +191,8 @@ public class InspectionResource {
             content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "404", description = "Unknown dataset, model or layer.",
             content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "413", description = "The JSON body is larger than cnp.features.max-json-body-size.",
+            content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = Problem.class)))
     public Response channelExamples(ChannelRequest r) {
         if (r == null) {
             throw ProblemException.missing("body", "a JSON object {dataset, model, layer, channel, k}");
