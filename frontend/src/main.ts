@@ -1,5 +1,13 @@
 // The page shell (header with product name, tagline and navigation) and the hash router.
-import './styles.css';
+// First the styles every page shares, in cascade order. Each page and widget then imports its own
+// stylesheet, kept beside its code, as its first import: a page's styles come before those of its parts.
+import './styles/base.css';
+import './ui/controls.css';
+import './ui/card.css';
+import './ui/bars.css';
+import './ui/table.css';
+import './pages/common/page.css';
+import './shell.css';
 import { h, svg } from './lib/dom';
 import { parseRoute } from './lib/hash';
 import { createBanner } from './ui/banner';

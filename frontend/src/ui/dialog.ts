@@ -1,6 +1,7 @@
 // A modal dialog: the rest of the page is inert while it is open, Tab cycles inside it, Esc, the close
 // button and a click on the backdrop close it, and focus returns to what opened it. The error banner
 // stays usable above it.
+import './dialog.css';
 import { h } from '../lib/dom';
 
 export interface Dialog {

@@ -1,6 +1,7 @@
 // The "Upload" part of "Import a model": an ONNX file, its preprocessing (typed, or filled in from a
 // model.json) and optional labels, sent with upload progress to POST /api/catalog/models. The
 // catalog's problem detail is shown under the form; success links to the new model.
+import './model-upload.css';
 import { catalogUrls, type Model } from '../../api/catalog';
 import { errorMessage, isAbort } from '../../api/problem';
 import { sendForm } from '../../api/upload';

@@ -1,6 +1,7 @@
 // The "Zoo" part of "Import a model": well-known ImageNet CNNs the catalog can download, each with its
 // size and licence, a Download button and, while it downloads, its byte progress (polled from the
 // job). A failed download shows the catalog's reason and can be tried again (it resumes).
+import './zoo.css';
 import { catalogApi, catalogJobId, type Model } from '../../api/catalog';
 import { errorMessage, isAbort, unwrap } from '../../api/problem';
 import { h } from '../../lib/dom';

@@ -1,6 +1,7 @@
 // "Add your images": a dialog that makes a new dataset from a zip or from image files, adds images to
 // one of the user's datasets, or deletes one (after a confirmation). The upload shows its progress;
 // the answer's imported count and skipped files are shown; the page then shows the dataset.
+import './add-images.css';
 import { featuresApi, featuresUrls, type Dataset } from '../../api/features';
 import { errorMessage, isAbort, unwrap } from '../../api/problem';
 import { sendForm } from '../../api/upload';
