@@ -11,6 +11,8 @@ import './shell.css';
 import { h, svg } from './lib/dom';
 import { parseRoute } from './lib/hash';
 import { createBanner } from './ui/banner';
+import { askForToken } from './ui/token-dialog';
+import { apiToken } from './api/token';
 import type { MountPage, Page } from './pages/common/page';
 import { mountSearchPage } from './pages/search';
 import { parseHash, SEARCH_ROUTE } from './pages/search/state';
@@ -82,6 +84,8 @@ function header(): { el: HTMLElement; setActive(path: string): void; setHref(pat
 function start(): void {
   const root = document.getElementById('app');
   if (!root) return;
+  // A refusal for want of the access token (services started with CNP_API_TOKEN) asks for it.
+  apiToken.setPrompt(askForToken);
   const banner = createBanner();
   const top = header();
   const main = h('main', { class: 'app-main', id: 'main' });

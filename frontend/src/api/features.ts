@@ -1,9 +1,11 @@
 // Typed client of the feature-service (contracts/feature-service.yaml), plus image URLs.
 import createClient from 'openapi-fetch';
 import { restOfPath, type components, type paths } from './generated/feature-service';
+import { apiTokenMiddleware } from './token';
 import { contractUrls } from './url';
 
 export const featuresApi = createClient<paths>({ baseUrl: '' });
+featuresApi.use(apiTokenMiddleware);
 /** URLs of the feature-service's operations for requests openapi-fetch does not send (images, uploads with progress). */
 export const featuresUrls = contractUrls<paths>(restOfPath);
 

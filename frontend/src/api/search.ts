@@ -1,9 +1,11 @@
 // Typed client of the search-service (contracts/search-service.yaml).
 import createClient from 'openapi-fetch';
 import { restOfPath, type components, type paths } from './generated/search-service';
+import { apiTokenMiddleware } from './token';
 import { contractUrls } from './url';
 
 export const searchApi = createClient<paths>({ baseUrl: '' });
+searchApi.use(apiTokenMiddleware);
 /** URLs of the search-service's operations for requests openapi-fetch does not send (download links). */
 export const searchUrls = contractUrls<paths>(restOfPath);
 

@@ -98,9 +98,11 @@ export function createDialog(options: { id: string; testid?: string; onClose?():
     open(from) {
       opener = from ?? (document.activeElement as HTMLElement | null);
       if (!isOpen()) {
-        // Everything of the app but the banner becomes inert.
+        // Everything of the app but the banner becomes inert, and so does a dialog open under this one
+        // (the access token is asked for over "Add your images", say).
         const app = document.getElementById('app');
-        inerted = [...(app?.children ?? [])].filter((c): c is HTMLElement => c instanceof HTMLElement && !c.classList.contains('banner-region') && !c.inert);
+        const under = [...document.body.children].filter((c) => c !== el && c.classList.contains('dialog-backdrop') && !(c as HTMLElement).hidden);
+        inerted = [...(app?.children ?? []), ...under].filter((c): c is HTMLElement => c instanceof HTMLElement && !c.classList.contains('banner-region') && !c.inert);
         for (const node of inerted) node.inert = true;
         document.documentElement.classList.add('has-dialog');
         document.addEventListener('keydown', onKey);
