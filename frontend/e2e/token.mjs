@@ -16,7 +16,7 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { BASE, SHOTS, SHARED, CHROMIUM, CheckFailed, check, until, getJson, launchBrowser } from './lib.mjs';
+import { BASE, SHOTS, SHARED, CHROMIUM, CheckFailed, check, until, getJson, launchBrowser, expectedAbsence } from './lib.mjs';
 
 const TOKEN = process.env.CNP_API_TOKEN ?? '';
 const TOKEN_REQUIRED = 'https://convnet-playground/problems/token-required';
@@ -41,7 +41,7 @@ function watch(page, requests) {
   });
   page.on('response', async (res) => {
     const url = new URL(res.url());
-    if (res.status() < 400 || !url.pathname.startsWith('/api/')) return;
+    if (res.status() < 400 || !url.pathname.startsWith('/api/') || expectedAbsence(res.url(), res.status())) return;
     if (res.status() === 401) {
       const body = await res.json().catch(() => ({}));
       if (body.type === TOKEN_REQUIRED) return;

@@ -12,6 +12,7 @@ import { h, svg } from './lib/dom';
 import { parseRoute } from './lib/hash';
 import { createBanner } from './ui/banner';
 import { askForToken } from './ui/token-dialog';
+import { createInferenceFooter } from './footer';
 import { apiToken } from './api/token';
 import type { MountPage, Page } from './pages/common/page';
 import { mountSearchPage } from './pages/search';
@@ -89,7 +90,9 @@ function start(): void {
   const banner = createBanner();
   const top = header();
   const main = h('main', { class: 'app-main', id: 'main' });
-  root.replaceChildren(top.el, banner.el, main);
+  const footer = createInferenceFooter();
+  root.replaceChildren(top.el, banner.el, main, footer.el);
+  void footer.load(root);
 
   let current: { path: string; page: Page } | undefined;
 
