@@ -225,6 +225,22 @@ describe('where the token is kept', () => {
     store.clear();
     expect(store.get()).toBeUndefined();
     expect(localTokenStore(undefined).get()).toBeUndefined();
+    // Where the page may not use storage at all, reading localStorage throws: the store still works.
+    const denied = Object.getOwnPropertyDescriptor(globalThis, 'localStorage');
+    Object.defineProperty(globalThis, 'localStorage', {
+      configurable: true,
+      get() {
+        throw new DOMException('The document is sandboxed', 'SecurityError');
+      },
+    });
+    try {
+      const sandboxed = localTokenStore();
+      sandboxed.set(TOKEN);
+      expect(sandboxed.get()).toBe(TOKEN);
+    } finally {
+      if (denied) Object.defineProperty(globalThis, 'localStorage', denied);
+      else delete (globalThis as { localStorage?: Storage }).localStorage;
+    }
   });
 });
 

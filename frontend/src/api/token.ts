@@ -23,8 +23,19 @@ export interface TokenStore {
   clear(): void;
 }
 
+type Storing = Pick<Storage, 'getItem' | 'setItem' | 'removeItem'>;
+
+/** The page's localStorage, if it has one it may use (reading the property throws in a sandboxed frame). */
+function pageStorage(): Storing | undefined {
+  try {
+    return globalThis.localStorage ?? undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** The token in localStorage; in memory only where storage is unavailable (or refuses, as in some private modes). */
-export function localTokenStore(storage: Pick<Storage, 'getItem' | 'setItem' | 'removeItem'> | undefined = globalThis.localStorage): TokenStore {
+export function localTokenStore(storage: Storing | undefined = pageStorage()): TokenStore {
   let memory: string | undefined;
   return {
     get() {
