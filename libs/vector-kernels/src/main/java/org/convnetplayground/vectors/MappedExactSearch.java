@@ -127,6 +127,21 @@ public final class MappedExactSearch {
         return prepare(query, metric, p).exactDistance(row, new float[vectors.dim()]);
     }
 
+    /**
+     * The {@code k} nearest of the given candidate rows, exactly ranked (an approximate index's re-rank): the same
+     * distances and order as {@link #topK} would give them.
+     */
+    public List<ScoredRow> rerank(float[] query, Metric metric, double p, int[] rows, int k) {
+        Prepared q = prepare(query, metric, p);
+        float[] scratch = new float[vectors.dim()];
+        ScoredRow[] hits = new ScoredRow[rows.length];
+        for (int i = 0; i < rows.length; i++) {
+            hits[i] = new ScoredRow(rows[i], q.exactDistance(rows[i], scratch));
+        }
+        Arrays.sort(hits, (a, b) -> ExactSearch.compare(a.distance(), a.row(), b.distance(), b.row()));
+        return List.of(Arrays.copyOf(hits, Math.min(k, hits.length)));
+    }
+
     private int[] scan(Prepared q, int from, int to, int capacity, IntPredicate excludeRow) {
         ExactSearch.CandidateHeap heap = new ExactSearch.CandidateHeap(capacity);
         float[] scratch = new float[vectors.dim()];

@@ -1,0 +1,128 @@
+package org.convnetplayground.search.index;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.IntFunction;
+import java.util.function.IntPredicate;
+import org.convnetplayground.vectors.MappedExactSearch;
+import org.convnetplayground.vectors.MappedVectors;
+import org.convnetplayground.vectors.Metric;
+import org.convnetplayground.vectors.ScoredRow;
+
+/**
+ * Every row compared with the query: a SIMD scan of the memory-mapped vectors on all cores, the best candidates
+ * re-ranked in double ({@link MappedExactSearch}). The reference for every metric and every other index.
+ */
+public final class ExactIndex implements VectorIndex {
+
+    private final MappedExactSearch search;
+    private final IntFunction<String> idOfRow;
+    private final Map<String, Integer> rowOfId;
+
+    /**
+     * @param vectors the collection's rows
+     * @param ids     the item id of each row, in row order
+     */
+    public ExactIndex(MappedVectors vectors, List<String> ids) {
+        this(new MappedExactSearch(vectors), ids);
+    }
+
+    public ExactIndex(MappedExactSearch search, List<String> ids) {
+        if (ids.size() != search.vectors().size()) {
+            throw new IllegalArgumentException(ids.size() + " ids for " + search.vectors().size() + " rows");
+        }
+        this.search = search;
+        List<String> copy = List.copyOf(ids);
+        this.idOfRow = copy::get;
+        this.rowOfId = new HashMap<>(copy.size() * 4 / 3 + 1);
+        for (int i = 0; i < copy.size(); i++) {
+            rowOfId.put(copy.get(i), i);
+        }
+    }
+
+    @Override
+    public String kind() {
+        return "exact";
+    }
+
+    @Override
+    public int size() {
+        return search.vectors().size();
+    }
+
+    @Override
+    public int dimension() {
+        return search.vectors().dim();
+    }
+
+    @Override
+    public boolean approximates(Metric metric) {
+        return false;
+    }
+
+    @Override
+    public boolean approximateReady() {
+        return false;
+    }
+
+    /** The scan behind this index (for the approximate index's re-rank). */
+    public MappedExactSearch scan() {
+        return search;
+    }
+
+    /** The row of an item, or -1. */
+    public int row(String id) {
+        Integer row = rowOfId.get(id);
+        return row == null ? -1 : row;
+    }
+
+    /** The id of a row. */
+    public String id(int row) {
+        return idOfRow.apply(row);
+    }
+
+    @Override
+    public IndexAnswer search(IndexQuery q) {
+        return new IndexAnswer(exact(q), SearchMode.EXACT,
+                q.mode() == SearchMode.APPROXIMATE ? "this collection has no approximate index; answered exactly" : null);
+    }
+
+    /** The exact answer, whatever mode was asked for. */
+    List<Neighbour> exact(IndexQuery q) {
+        IntPredicate exclude = excluded(q);
+        List<ScoredRow> rows = search.topK(q.vector(), q.metric(), q.p(), q.k(), exclude);
+        return neighbours(rows);
+    }
+
+    /** The rows of the query's excluded ids, as a predicate (null when there are none). */
+    IntPredicate excluded(IndexQuery q) {
+        if (q.exclude().isEmpty()) {
+            return null;
+        }
+        int[] rows = q.exclude().stream().mapToInt(this::row).filter(r -> r >= 0).toArray();
+        if (rows.length == 1) {
+            int only = rows[0];
+            return r -> r == only;
+        }
+        java.util.Set<Integer> set = new java.util.HashSet<>();
+        for (int r : rows) {
+            set.add(r);
+        }
+        return set::contains;
+    }
+
+    List<Neighbour> neighbours(List<ScoredRow> rows) {
+        List<Neighbour> out = new ArrayList<>(rows.size());
+        for (ScoredRow r : rows) {
+            out.add(new Neighbour(id(r.row()), r.distance()));
+        }
+        return out;
+    }
+
+    @Override
+    public void close() {
+        // the mapping is released with the object
+    }
+}
