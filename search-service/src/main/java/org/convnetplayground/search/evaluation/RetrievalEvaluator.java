@@ -14,7 +14,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntConsumer;
 import org.convnetplayground.search.collection.CollectionMeta;
 import org.convnetplayground.search.collection.VectorCollection;
-import org.convnetplayground.vectors.ExactSearch;
 import org.convnetplayground.vectors.Metric;
 
 /**
@@ -60,7 +59,7 @@ public final class RetrievalEvaluator {
             }
         }
         QueryScores[] scores = new QueryScores[n];
-        ExactSearch search = c.search();
+        var search = c.search();
         AtomicInteger done = new AtomicInteger();
         ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, threads));
         try {
