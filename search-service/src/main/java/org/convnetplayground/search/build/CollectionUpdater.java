@@ -63,6 +63,10 @@ public class CollectionUpdater {
 
     /** As {@link #refreshIfStale(VectorCollection)}; {@code recheck} asks the feature-service even if it was asked just now. */
     public Optional<Job<?>> refreshIfStale(VectorCollection c, boolean recheck) {
+        if (c.meta().isImported()) {
+            // imported vectors follow no dataset of the feature-service
+            return Optional.empty();
+        }
         String dataset = c.key().dataset();
         if (recheck) {
             versions.forget(dataset);

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.IntFunction;
 import java.util.function.IntPredicate;
+import java.util.function.ToIntFunction;
 import org.convnetplayground.vectors.MappedExactSearch;
 import org.convnetplayground.vectors.MappedVectors;
 import org.convnetplayground.vectors.Metric;
@@ -19,7 +20,7 @@ public final class ExactIndex implements VectorIndex {
 
     private final MappedExactSearch search;
     private final IntFunction<String> idOfRow;
-    private final Map<String, Integer> rowOfId;
+    private final ToIntFunction<String> rowOfId;
 
     /**
      * @param vectors the collection's rows
@@ -30,16 +31,30 @@ public final class ExactIndex implements VectorIndex {
     }
 
     public ExactIndex(MappedExactSearch search, List<String> ids) {
+        this(search, List.copyOf(ids)::get, rowMap(ids));
         if (ids.size() != search.vectors().size()) {
             throw new IllegalArgumentException(ids.size() + " ids for " + search.vectors().size() + " rows");
         }
+    }
+
+    /**
+     * Over a collection that already knows its ids both ways (no copy of them is kept here).
+     *
+     * @param idOfRow the id of a row
+     * @param rowOfId the row of an id, -1 when there is none
+     */
+    public ExactIndex(MappedExactSearch search, IntFunction<String> idOfRow, ToIntFunction<String> rowOfId) {
         this.search = search;
-        List<String> copy = List.copyOf(ids);
-        this.idOfRow = copy::get;
-        this.rowOfId = new HashMap<>(copy.size() * 4 / 3 + 1);
-        for (int i = 0; i < copy.size(); i++) {
-            rowOfId.put(copy.get(i), i);
+        this.idOfRow = idOfRow;
+        this.rowOfId = rowOfId;
+    }
+
+    private static ToIntFunction<String> rowMap(List<String> ids) {
+        Map<String, Integer> rows = new HashMap<>(ids.size() * 4 / 3 + 1);
+        for (int i = 0; i < ids.size(); i++) {
+            rows.put(ids.get(i), i);
         }
+        return id -> rows.getOrDefault(id, -1);
     }
 
     @Override
@@ -74,8 +89,7 @@ public final class ExactIndex implements VectorIndex {
 
     /** The row of an item, or -1. */
     public int row(String id) {
-        Integer row = rowOfId.get(id);
-        return row == null ? -1 : row;
+        return rowOfId.applyAsInt(id);
     }
 
     /** The id of a row. */

@@ -11,6 +11,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.IntPredicate;
 import org.convnetplayground.search.collection.CollectionMeta;
 import org.convnetplayground.search.collection.VectorCollection;
+import org.convnetplayground.search.index.Neighbour;
 import org.convnetplayground.vectors.Metric;
 import org.convnetplayground.vectors.ScoredRow;
 
@@ -44,6 +45,23 @@ public class Ranker {
             CollectionMeta.Item item = c.item(r.row());
             double d = r.distance();
             hits.add(new Hit(hits.size() + 1, item.id(), item.label(), Double.isNaN(d) ? null : d,
+                    Similarity.percent(d, typical)));
+        }
+        return hits;
+    }
+
+    /**
+     * The hits of neighbours an index found (exact distances, nearest first), with similarity percentages; the time
+     * the index took is recorded like {@link #rank}'s.
+     */
+    public List<Hit> hits(VectorCollection c, List<Neighbour> neighbours, Metric metric, double p, long searchNanos) {
+        timer.record(searchNanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+        double typical = typical(c, metric, p);
+        List<Hit> hits = new ArrayList<>(neighbours.size());
+        for (Neighbour n : neighbours) {
+            String label = c.row(n.id()).isPresent() ? c.item(c.row(n.id()).getAsInt()).label() : null;
+            double d = n.distance();
+            hits.add(new Hit(hits.size() + 1, n.id(), label, Double.isNaN(d) ? null : d,
                     Similarity.percent(d, typical)));
         }
         return hits;
