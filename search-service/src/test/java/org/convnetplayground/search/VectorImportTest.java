@@ -101,14 +101,18 @@ class VectorImportTest {
     }
 
     /**
-     * 20,000 vectors: at the approximate-index size the import starts an HNSW build; meanwhile queries are answered
-     * exactly and say so, afterwards approximately with most of the exact neighbours.
+     * 5,000 vectors (the approximate-index size in tests): the import starts an HNSW build; meanwhile queries are
+     * answered exactly and say so, afterwards approximately with most of the exact neighbours; near-duplicates come
+     * from the index.
      */
     @Test
     void aLargeImportGetsAnApproximateIndex() {
-        int n = 20_000;
-        int d = 32;
+        int n = 5_000;
+        int d = 16;
         float[] data = Npy.clustered(n, d, 2);
+        // planted copies: rows 10 and 4010, 20 and 3020
+        System.arraycopy(data, 10 * d, data, 4010 * d, d);
+        System.arraycopy(data, 20 * d, data, 3020 * d, d);
         imported("imported-large", data, n, d);
         float[] q = Arrays.copyOfRange(data, 123 * d, 124 * d);
         Instant deadline = Instant.now().plus(Duration.ofMinutes(3));
@@ -143,6 +147,17 @@ class VectorImportTest {
                 .then().statusCode(200).extract().jsonPath();
         assertEquals("exact", chebyshev.getString("mode"));
         assertTrue(chebyshev.getString("modeNote").contains("chebyshev"));
+
+        // exact copies only (distance 0 under cosine, up to float rounding)
+        String duplicates = "/api/search/duplicates?dataset=imported-large&model=" + MODEL
+                + "&layer=embedding&threshold=0.000001";
+        Response first = given().get(duplicates);
+        if (first.statusCode() == 202) {
+            Queries.awaitJob(first.jsonPath().getString("job"));
+        }
+        JsonPath pairs = given().get(duplicates).then().statusCode(200).extract().jsonPath();
+        assertEquals(List.of(List.of("item-10", "item-4010"), List.of("item-20", "item-3020")),
+                pairs.getList("groups"));
     }
 
     @Test

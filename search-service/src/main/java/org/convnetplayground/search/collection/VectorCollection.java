@@ -41,6 +41,11 @@ public final class VectorCollection {
         }
     }
 
+    /** The same collection with its nearest-neighbour queries answered by {@code search} (an approximate index). */
+    public VectorCollection withSearch(CollectionVectors search) {
+        return new VectorCollection(meta, search);
+    }
+
     public CollectionMeta meta() {
         return meta;
     }

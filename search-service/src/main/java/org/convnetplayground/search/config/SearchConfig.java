@@ -51,6 +51,17 @@ public interface SearchConfig {
     @WithDefault("PT0.2S")
     Duration pollInterval();
 
+    /**
+     * Collections with more labelled images than this are evaluated on a fixed random sample of
+     * {@link #evaluationSample()} queries (stated in the answer with a confidence interval) instead of all of them.
+     */
+    @WithDefault("10000")
+    int evaluationSampleAbove();
+
+    /** Queries an evaluation samples above {@link #evaluationSampleAbove()}. */
+    @WithDefault("2000")
+    int evaluationSample();
+
     /** Approximate search (HNSW) and the crossover between exact and approximate answers. */
     Index index();
 

@@ -13,6 +13,7 @@ import org.convnetplayground.search.build.CollectionBuilder;
 import org.convnetplayground.search.build.ModelVersions;
 import org.convnetplayground.search.collection.VectorCollection;
 import org.convnetplayground.search.config.SearchConfig;
+import org.convnetplayground.search.index.IndexService;
 import org.convnetplayground.search.query.QueryParameters;
 
 /** Duplicate scans: at once for small collections, as a job for large ones; cached per collection version and threshold. */
@@ -26,6 +27,8 @@ public class DuplicateService {
     private final BackgroundJobs jobs;
     private final SearchConfig config;
     private final Map<String, Duplicates> cache = new ConcurrentHashMap<>();
+    @Inject
+    IndexService indexes;
 
     @Inject
     public DuplicateService(ModelVersions collections, CollectionBuilder builder, BackgroundJobs jobs, SearchConfig config) {
@@ -68,7 +71,9 @@ public class DuplicateService {
         int n = c.meta().size();
         return new Pending(jobs.submit(KIND, key, ctx -> {
             ctx.message("scanning " + n + " images for near-duplicates");
-            Duplicates d = DuplicateFinder.find(c, q.metric(), q.p(), threshold, done -> {
+            // large collections: each item's neighbours from the approximate index instead of all pairs
+            Duplicates d = DuplicateFinder.find(indexes.forNeighbourScans(c, q.metric()), q.metric(), q.p(), threshold,
+                    done -> {
                 ctx.progress(done, n);
                 ctx.throwIfCancelled();
             });

@@ -74,12 +74,13 @@ public class EvaluationService {
 
     private Evaluation compute(VectorCollection c, Metric metric, double p, JobContext ctx) throws InterruptedException {
         int n = c.meta().size();
+        int queries = Math.min(n, config.evaluationSample());
         Evaluation e = RetrievalEvaluator.evaluate(c, metric, p, Runtime.getRuntime().availableProcessors(), done -> {
             if (ctx != null) {
-                ctx.progress(done, n);
+                ctx.progress(done, n > config.evaluationSampleAbove() ? queries : n);
                 ctx.throwIfCancelled();
             }
-        });
+        }, config.evaluationSampleAbove(), config.evaluationSample());
         cache.put(cacheKey(c, metric, p), e);
         return e;
     }

@@ -172,6 +172,68 @@ public class IndexService {
         return null;
     }
 
+    /**
+     * {@code c} with its nearest-neighbour queries ({@code topK}) answered by its approximate index when it has one
+     * for {@code metric}, waiting for the index while it is built: what scans that ask every item's neighbours
+     * (near-duplicates) need on large collections, where exact scans would compare every pair. Distances stay exact.
+     */
+    public VectorCollection forNeighbourScans(VectorCollection c, org.convnetplayground.vectors.Metric metric)
+            throws InterruptedException {
+        if (!wantsApproximate(c)) {
+            return c;
+        }
+        VectorIndex index = index(c);
+        Optional<Job<?>> build = building(c);
+        if (build.isPresent()) {
+            try {
+                build.get().completion().get();
+            } catch (java.util.concurrent.ExecutionException e) {
+                return c;
+            }
+            index = index(c);
+        }
+        if (!index.approximateReady() || !index.approximates(metric)) {
+            return c;
+        }
+        VectorIndex approximate = index;
+        CollectionVectors rows = c.vectors();
+        return c.withSearch(new CollectionVectors() {
+            @Override
+            public int size() {
+                return rows.size();
+            }
+
+            @Override
+            public int dim() {
+                return rows.dim();
+            }
+
+            @Override
+            public float[] row(int i) {
+                return rows.row(i);
+            }
+
+            @Override
+            public java.util.List<org.convnetplayground.vectors.ScoredRow> topK(float[] query,
+                    org.convnetplayground.vectors.Metric m, double p, int k, java.util.function.IntPredicate exclude) {
+                IndexAnswer a = approximate.search(new IndexQuery(query, m, p, k + 1, null, SearchMode.APPROXIMATE));
+                java.util.List<org.convnetplayground.vectors.ScoredRow> out = new java.util.ArrayList<>();
+                for (Neighbour n : a.neighbours()) {
+                    int row = c.row(n.id()).orElse(-1);
+                    if (row >= 0 && (exclude == null || !exclude.test(row)) && out.size() < k) {
+                        out.add(new org.convnetplayground.vectors.ScoredRow(row, n.distance()));
+                    }
+                }
+                return out;
+            }
+
+            @Override
+            public double[] distances(float[] query, org.convnetplayground.vectors.Metric m, double p) {
+                return rows.distances(query, m, p);
+            }
+        });
+    }
+
     /** Folder size in bytes (the collection's disk footprint). */
     public static long bytesOnDisk(Path folder) {
         try (Stream<Path> files = Files.walk(folder)) {
