@@ -56,6 +56,8 @@ public final class BenchScale {
     static final ObjectMapper JSON = new ObjectMapper();
     static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     static final int K = 50;
+    /** Keeps the bandwidth pass's result alive, so the JIT cannot drop the reads. */
+    static volatile double sink;
     static final String DATASET = "bench-scale";
     static final String MODEL = "generated";
     static final String LAYER = "embedding";
@@ -93,8 +95,8 @@ public final class BenchScale {
 
         double bandwidth = bandwidth(data);
         double scanBoundMs = data.rows * (double) data.dim * 4 / bandwidth * 1e3;
-        System.out.printf(Locale.ROOT, "memory bandwidth: %.1f GB/s (sequential read of the %.2f GB mapped vectors on "
-                + "%d threads, second pass); exact-scan bound %.1f ms per query%n", bandwidth / 1e9,
+        System.out.printf(Locale.ROOT, "memory bandwidth: %.1f GB/s (the %.2f GB mapped vectors read as 64-bit words, "
+                + "%d threads, best of two passes after one to load them); exact-scan bound %.1f ms per query%n", bandwidth / 1e9,
                 data.rows * (double) data.dim * 4 / 1e9, Runtime.getRuntime().availableProcessors(), scanBoundMs);
 
         System.out.println("exact top-" + K + " of every query, outside the product (plain scan in double)...");
@@ -283,9 +285,7 @@ public final class BenchScale {
             if (pass > 0) {
                 best = Math.max(best, data.rows * (double) data.dim * 4 / seconds);
             }
-            if (Double.isNaN(sum)) {
-                throw new IllegalStateException("NaN in the vectors");
-            }
+            sink = sum;
         }
         return best;
     }
@@ -467,14 +467,28 @@ public final class BenchScale {
             f.get((r % rowsPerChunk) * dim, out, 0, dim);
         }
 
+        /** Sums rows [from, to) as 64-bit words with four independent accumulators: a plain sequential read. */
         double sum(int from, int to) {
-            double s = 0;
-            float[] row = new float[dim];
+            long s0 = 0;
+            long s1 = 0;
+            long s2 = 0;
+            long s3 = 0;
+            int rowLongs = dim / 2;
             for (int r = from; r < to; r++) {
-                copyRow(r, row);
-                s += row[r % dim];
+                java.nio.ByteBuffer chunk = chunks[r / rowsPerChunk];
+                int base = (r % rowsPerChunk) * dim * 4;
+                int i = 0;
+                for (; i + 4 <= rowLongs; i += 4) {
+                    s0 += chunk.getLong(base + i * 8);
+                    s1 += chunk.getLong(base + i * 8 + 8);
+                    s2 += chunk.getLong(base + i * 8 + 16);
+                    s3 += chunk.getLong(base + i * 8 + 24);
+                }
+                for (; i < rowLongs; i++) {
+                    s0 += chunk.getLong(base + i * 8);
+                }
             }
-            return s;
+            return (double) (s0 ^ s1 ^ s2 ^ s3);
         }
     }
 }
