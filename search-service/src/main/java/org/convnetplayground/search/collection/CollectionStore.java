@@ -48,6 +48,7 @@ public class CollectionStore {
     private final LinkedHashMap<CollectionKey, VectorCollection> loaded = new LinkedHashMap<>(16, 0.75f, true);
     private long loadedBytes;
     private final CollectionMetrics metrics;
+    private final List<java.util.function.Consumer<CollectionKey>> replaced = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     @Inject
     public CollectionStore(SearchConfig config, ObjectMapper json, MeterRegistry registry) {
@@ -94,6 +95,11 @@ public class CollectionStore {
 
     public Path root() {
         return root;
+    }
+
+    /** Tells {@code listener} the key of every collection deleted or replaced by a new version (to release its files). */
+    public void onReplaced(java.util.function.Consumer<CollectionKey> listener) {
+        replaced.add(listener);
     }
 
     /** The folder of a stored collection (its indexes live inside it, next to its vectors). */
@@ -149,6 +155,7 @@ public class CollectionStore {
         }
         deleteTree(dir(key));
         metrics.update(list());
+        replaced.forEach(l -> l.accept(key));
         return removed != null;
     }
 
@@ -206,6 +213,7 @@ public class CollectionStore {
             committed = true;
             VectorCollection collection = new VectorCollection(meta, readVectors(target, meta));
             metrics.update(list());
+            replaced.forEach(l -> l.accept(key));
             remember(collection);
             return collection;
         }

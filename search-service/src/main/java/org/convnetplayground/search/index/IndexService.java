@@ -45,6 +45,12 @@ public class IndexService {
     private final SearchConfig.Index config;
     private final HnswParams params;
     private final Map<CollectionKey, Opened> open = new ConcurrentHashMap<>();
+    private static final java.util.concurrent.ScheduledExecutorService CLOSER =
+            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "index-closer");
+                t.setDaemon(true);
+                return t;
+            });
 
     /** An index opened for one version of a collection. */
     private record Opened(Instant version, VectorIndex index, Job<?> building) {
@@ -55,6 +61,13 @@ public class IndexService {
         this.store = store;
         this.jobs = jobs;
         this.config = config.index();
+        // the index of a deleted or replaced collection is closed (its files freed) once queries in flight are done
+        store.onReplaced(key -> {
+            Opened gone = open.remove(key);
+            if (gone != null) {
+                CLOSER.schedule(gone.index()::close, 30, java.util.concurrent.TimeUnit.SECONDS);
+            }
+        });
         this.params = new HnswParams(this.config.maxConn(), this.config.beamWidth(), this.config.quantized(),
                 this.config.oversample(), this.config.minCandidates(), this.config.ramBufferMb(),
                 this.config.buildThreads());
@@ -99,7 +112,7 @@ public class IndexService {
                 return o.index();
             }
             if (o != null && !o.version().equals(version)) {
-                o.index().close();
+                CLOSER.schedule(o.index()::close, 30, java.util.concurrent.TimeUnit.SECONDS);
             }
             Opened fresh = openIndex(c);
             open.put(c.key(), fresh);
