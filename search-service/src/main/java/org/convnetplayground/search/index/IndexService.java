@@ -139,7 +139,8 @@ public class IndexService {
         }
         Job<?> job = jobs.submit(KIND, c.key() + "|" + c.meta().createdAt(), ctx -> build(c, mapped.scan().vectors(),
                 folder, ctx));
-        return new Opened(c.meta().createdAt(), new Building(exact), job);
+        return new Opened(c.meta().createdAt(),
+                exact.saying("the approximate index of this collection is being built; answered exactly meanwhile"), job);
     }
 
     private boolean isBuilt(Path hnsw, VectorCollection c) {
@@ -245,65 +246,5 @@ public class IndexService {
                 return rows.distances(query, m, p);
             }
         });
-    }
-
-    /** Folder size in bytes (the collection's disk footprint). */
-    public static long bytesOnDisk(Path folder) {
-        try (Stream<Path> files = Files.walk(folder)) {
-            return files.filter(Files::isRegularFile).mapToLong(p -> {
-                try {
-                    return Files.size(p);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            }).sum();
-        } catch (IOException e) {
-            return -1;
-        }
-    }
-
-    /** The exact index, answering every query exactly while the approximate one is built, and saying so. */
-    private static final class Building implements VectorIndex {
-        private final ExactIndex exact;
-
-        Building(ExactIndex exact) {
-            this.exact = exact;
-        }
-
-        @Override
-        public String kind() {
-            return "exact";
-        }
-
-        @Override
-        public int size() {
-            return exact.size();
-        }
-
-        @Override
-        public int dimension() {
-            return exact.dimension();
-        }
-
-        @Override
-        public boolean approximates(org.convnetplayground.vectors.Metric metric) {
-            return false;
-        }
-
-        @Override
-        public boolean approximateReady() {
-            return false;
-        }
-
-        @Override
-        public IndexAnswer search(IndexQuery q) {
-            String note = q.mode() == SearchMode.EXACT ? null
-                    : "the approximate index of this collection is being built; answered exactly meanwhile";
-            return new IndexAnswer(exact.exact(q), SearchMode.EXACT, note);
-        }
-
-        @Override
-        public void close() {
-        }
     }
 }
