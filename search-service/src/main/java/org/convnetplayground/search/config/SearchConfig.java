@@ -73,9 +73,10 @@ public interface SearchConfig {
 
         /**
          * Collections with at least this many items get an HNSW index (built in the background; answered exactly
-         * meanwhile), and {@code mode=auto} answers them approximately: below it an exact scan is as fast.
+         * meanwhile), and {@code mode=auto} answers them approximately: below it an exact scan is as fast (measured
+         * by make bench-scale: exact 0.63 us a row at 1,280 dimensions, approximate 4 ms at 100,000 rows).
          */
-        @WithDefault("20000")
+        @WithDefault("10000")
         int approximateFrom();
 
         /** HNSW neighbours per node (Lucene's M). */
