@@ -1,5 +1,5 @@
 # ConvNet Playground. The two set-up commands are `make run` and `make test`.
-.PHONY: run test build bench bench-scale contracts clean
+.PHONY: run test build bench bench-scale bench-gradients contracts clean
 
 # Build and start everything (three services + web UI on http://localhost:8080), in the foreground.
 run:
@@ -7,7 +7,7 @@ run:
 
 # Every test: unit, service, contract, end-to-end and browser tests.
 test:
-	./scripts/ensure-chromium.sh
+	./scripts/ensure-test-tools.sh
 	./mvnw -B verify
 
 # Build without tests.
@@ -22,6 +22,11 @@ bench: build
 # VECTORS=path.npy QUERIES=path.npy (float32 [n, d]); otherwise ROWS x DIM (1000000 x 1280) generated vectors.
 bench-scale:
 	./scripts/bench-scale.sh
+
+# Gradient figures: gradient vs forward time per model and layer, one MobileNet v2 feature visualisation, and the
+# check that visualisations excite their channel more than any dataset image. Takes about 15 minutes.
+bench-gradients:
+	./scripts/bench-gradients.sh
 
 # Refresh the committed OpenAPI documents from the last build.
 contracts: build

@@ -35,6 +35,9 @@ public interface FeatureConfig {
     /** Extraction job settings. */
     Extraction extraction();
 
+    /** Gradient maps and feature visualisation (generated backward graphs). */
+    Gradients gradients();
+
     interface Inference {
         /** ONNX Runtime intra-op threads; 0 means one per available core. */
         @WithDefault("0")
@@ -104,5 +107,46 @@ public interface FeatureConfig {
         /** The most values per image that {@code flatten} pooling may produce. */
         @WithDefault("200000")
         int maxFlattenDimensions();
+    }
+
+    interface Gradients {
+        /**
+         * How many generated graphs stay loaded: a model's gradient per (objective, layer), and the Fourier image and
+         * its gradient per image size (a visualisation holds three at once).
+         */
+        @WithDefault("6")
+        int sessionCacheSize();
+
+        /** Noisy copies averaged by SmoothGrad. */
+        @WithDefault("16")
+        int smoothgradSamples();
+
+        /** SmoothGrad's noise, as a fraction of the input's value range (Smilkov et al. suggest 0.1 to 0.2). */
+        @WithDefault("0.15")
+        double smoothgradNoise();
+
+        /** Optimisation steps of a feature visualisation when none are asked for. */
+        @WithDefault("256")
+        int defaultSteps();
+
+        /** The most steps a feature visualisation may ask for. */
+        @WithDefault("1024")
+        int maxSteps();
+
+        /** Adam's learning rate on the Fourier coefficients (Lucid's default). */
+        @WithDefault("0.05")
+        double learningRate();
+
+        /** Visualisation jobs running at once (each already uses every core). */
+        @WithDefault("1")
+        int concurrentJobs();
+
+        /** How long finished visualisation jobs are kept for polling (their images stay cached on disk). */
+        @WithDefault("PT1H")
+        Duration retention();
+
+        /** The most channels one layer overview may render. */
+        @WithDefault("64")
+        int maxOverviewChannels();
     }
 }

@@ -47,8 +47,8 @@ public class BodyLimitProblems {
 
     /**
      * On {@code route}: a request whose declared Content-Length exceeds {@code limit} is answered at once with the
-     * 413 problem {@code problem} makes of that length (its instance set to the request path), and the connection is
-     * closed; others go on. A malformed Content-Length is left to the HTTP layer.
+     * 413 problem {@code problem} makes of that length (its instance set to the request path), and the rest of the
+     * body is read and dropped; others go on. A malformed Content-Length is left to the HTTP layer.
      */
     public static void refuseDeclaredLengthOver(Route route, long limit, LongFunction<Problem> problem) {
         route.handler(ctx -> {
@@ -81,7 +81,34 @@ public class BodyLimitProblems {
         }
         ctx.response().setStatusCode(413)
                 .putHeader(HttpHeaders.CONTENT_TYPE, Problem.MEDIA_TYPE)
-                .putHeader(HttpHeaders.CONNECTION, "close")
                 .end(body);
+        drain(ctx);
+    }
+
+    /** Most bytes of a refused body read and dropped before the connection is closed instead. */
+    static final long DRAIN_LIMIT = 256L * 1024 * 1024;
+
+    /**
+     * Reads and drops the rest of a refused body, so that the connection closes only once the client has sent it.
+     * Closing with unread bytes makes the kernel reset the connection, and a client (or the web UI's proxy) that
+     * sends its whole body before reading the answer then sees "connection reset" instead of the 413. Past
+     * {@link #DRAIN_LIMIT} the connection is closed all the same.
+     */
+    private static void drain(RoutingContext ctx) {
+        var request = ctx.request();
+        if (request.isEnded()) {
+            return;
+        }
+        long[] dropped = {0};
+        request.handler(chunk -> {
+            dropped[0] += chunk.length();
+            if (dropped[0] > DRAIN_LIMIT) {
+                request.connection().close();
+            }
+        });
+        request.exceptionHandler(e -> {
+            // the client went away: nothing left to drain
+        });
+        request.resume();
     }
 }

@@ -1,7 +1,8 @@
-package org.convnetplayground.search.features;
+package org.convnetplayground.search.rest.client;
 
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.Encoded;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HEAD;
 import jakarta.ws.rs.POST;
@@ -10,14 +11,25 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
 import java.io.InputStream;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
+import org.convnetplayground.errors.DomainException;
+import org.convnetplayground.problem.DomainProblems;
 import org.convnetplayground.problem.Problem;
 import org.eclipse.microprofile.rest.client.inject.RegisterRestClient;
 import org.jboss.resteasy.reactive.client.api.ClientMultipartForm;
 
-/** The feature-service endpoints the search-service calls. */
+/**
+ * The feature-service endpoints the search-service calls, and the one place that reads their HTTP statuses:
+ * everything else reaches the feature-service through {@link org.convnetplayground.search.features.FeatureService},
+ * which sees its answers and failures as domain values.
+ */
 @RegisterRestClient(configKey = "features")
 @Path("/api/features")
 public interface FeatureServiceApi {
@@ -40,8 +52,20 @@ public interface FeatureServiceApi {
     /** 200 when the dataset has this image; {@code image} must be URL-encoded per path segment. */
     @HEAD
     @Path("/datasets/{dataset}/images/{image}")
-    jakarta.ws.rs.core.Response imageHead(@PathParam("dataset") String dataset,
-                                          @PathParam("image") @jakarta.ws.rs.Encoded String image);
+    Response imageHead(@PathParam("dataset") String dataset, @PathParam("image") @Encoded String image);
+
+    /**
+     * Whether {@code dataset} has the image {@code imageId} (a path such as {@code elephant/image_0001.jpg}), asked
+     * with a HEAD request: its answer has no body to carry a problem, so the status is all there is to read.
+     */
+    static boolean hasImage(FeatureServiceApi api, String dataset, String imageId) {
+        String encoded = Arrays.stream(imageId.split("/", -1))
+                .map(s -> URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20"))
+                .collect(Collectors.joining("/"));
+        try (Response r = api.imageHead(dataset, encoded)) {
+            return r.getStatus() == Response.Status.OK.getStatusCode();
+        }
+    }
 
     @POST
     @Path("/extractions")
@@ -71,6 +95,14 @@ public interface FeatureServiceApi {
 
     record ExtractionJob(String id, String state, double progress, long done, long total, String message,
                          Problem error, ExtractionResult result) {
+
+        /**
+         * Why the extraction failed, as the domain failure the feature-service's problem stands for (same words,
+         * same sort); null when it did not fail or did not say why.
+         */
+        public DomainException failure() {
+            return error == null ? null : DomainProblems.exceptionOf(error);
+        }
     }
 
     record ExtractionResult(String dataset, String datasetVersion, String model, String modelSha256, String pooling,

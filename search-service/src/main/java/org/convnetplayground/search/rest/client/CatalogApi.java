@@ -1,4 +1,4 @@
-package org.convnetplayground.search.catalog;
+package org.convnetplayground.search.rest.client;
 
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
