@@ -42,8 +42,11 @@ final class DatasetPipeline {
         void accept(int from, int count, Map<String, LayerOutput> outputs, Slot[] slots) throws IOException;
     }
 
-    /** Wall time, time in forward passes, and time the model waited for decoded images. */
-    record Timing(double seconds, double inferenceSeconds, double waitSeconds) {
+    /**
+     * Wall time, time in forward passes, time the model waited for decoded images, and time spent opening the model
+     * session (loading it, unless a cached session was ready).
+     */
+    record Timing(double seconds, double inferenceSeconds, double waitSeconds, double loadSeconds) {
     }
 
     private final ImageCodec codec;
@@ -77,7 +80,10 @@ final class DatasetPipeline {
         List<CompletableFuture<Slot[]>> prepared = new ArrayList<>();
         long waited = 0;
         long inferred = 0;
+        long loaded;
+        long opening = System.nanoTime();
         try (InferenceEngine.Runner runner = engine.open(model.sha256(), modelFile, model.inputName(), layers)) {
+            loaded = System.nanoTime() - opening;
             int done = 0;
             for (int b = 0; b < batches; b++) {
                 while (prepared.size() < Math.min(batches, b + prefetch + 1)) {
@@ -111,7 +117,7 @@ final class DatasetPipeline {
         }
         double seconds = (System.nanoTime() - started) / 1e9;
         metrics.finished(n / seconds);
-        return new Timing(seconds, inferred / 1e9, waited / 1e9);
+        return new Timing(seconds, inferred / 1e9, waited / 1e9, loaded / 1e9);
     }
 
     /** Decodes one batch on the decode pool. */

@@ -335,12 +335,14 @@ public class FeatureExtractor {
         double seconds = timing.seconds();
         ctx.message("extracted " + items.size() + " images in " + String.format("%.1f", seconds) + " s");
         LOG.infof("extraction %s: %s on %s, %d images (%d skipped) in %.1f s = %.1f images/s"
-                        + " (inference %.1f s, waiting for decoded images %.1f s)", ctx.jobId(), model.id(), dataset.id(),
-                items.size(), skipped.size(), seconds, n / seconds, timing.inferenceSeconds(), timing.waitSeconds());
+                        + " (model session %.2f s, inference %.1f s, waiting for decoded images %.1f s)", ctx.jobId(),
+                model.id(), dataset.id(), items.size(), skipped.size(), seconds, n / seconds, timing.loadSeconds(),
+                timing.inferenceSeconds(), timing.waitSeconds());
         List<ExtractionResult.LayerVectors> layers = plan.layers().stream()
                 .map(l -> new ExtractionResult.LayerVectors(l.name(), l.dimension())).toList();
         return new ExtractionResult(dataset.id(), dataset.version(), model.id(), model.sha256(), plan.pooling(), layers,
-                items, skipped, seconds, n / seconds, timing.inferenceSeconds(), timing.waitSeconds());
+                items, skipped, seconds, n / seconds, timing.inferenceSeconds(), timing.waitSeconds(),
+                timing.loadSeconds());
     }
 
     private static void writeRows(LayerOutput out, int dim, int count, DatasetPipeline.Slot[] slots, Pooling pooling,

@@ -19,6 +19,7 @@ import org.convnetplayground.search.collection.CollectionStore;
 import org.convnetplayground.search.config.SearchConfig;
 import org.convnetplayground.search.features.FeatureService;
 import org.convnetplayground.search.rest.client.FeatureServiceApi;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.jboss.logging.Logger;
 
 /**
@@ -78,36 +79,46 @@ public class CollectionBuilder {
     }
 
     private BuildResult run(String extractionId, List<CollectionKey> keys, JobContext ctx) throws Exception {
-        FeatureServiceApi.ExtractionResult result = await(features, extractionId, ctx, config.pollInterval());
+        FeatureServiceApi.ExtractionJob extraction = await(features, extractionId, ctx, config.pollInterval());
+        FeatureServiceApi.ExtractionResult result = extraction.result();
         ctx.message("storing vectors");
         List<CollectionMeta.Item> items = result.items().stream()
                 .map(i -> new CollectionMeta.Item(i.id(), i.label())).toList();
         List<CollectionKey> stored = new ArrayList<>();
+        long transferNanos = 0;
+        long storeNanos = 0;
         for (CollectionKey key : keys) {
             int dimension = result.layers().stream().filter(l -> l.name().equals(key.layer())).findFirst()
                     .orElseThrow(() -> new UpstreamFailureException("Extraction incomplete",
                             "the extraction has no vectors for layer '" + key.layer() + "'"))
                     .dimension();
-            try (CollectionStore.Staging staging = store.stage(key);
-                 InputStream vectors = features.vectors(extractionId, key.layer())) {
-                staging.writeVectors(vectors);
+            try (CollectionStore.Staging staging = store.stage(key)) {
+                long t0 = System.nanoTime();
+                try (InputStream vectors = features.vectors(extractionId, key.layer())) {
+                    staging.writeVectors(vectors);
+                }
+                long t1 = System.nanoTime();
                 staging.commit(new CollectionMeta(key, dimension, result.datasetVersion(), result.modelSha256(),
                         Instant.now(), items));
+                transferNanos += t1 - t0;
+                storeNanos += System.nanoTime() - t1;
             }
             stored.add(key);
         }
         forget(features, extractionId);
         ctx.message("built " + stored.size() + " collection(s) of " + items.size() + " images");
         return new BuildResult(stored, items.size(), result.skipped().stream()
-                .map(s -> new BuildResult.Skipped(s.id(), s.reason())).toList(), result.imagesPerSecond());
+                .map(s -> new BuildResult.Skipped(s.id(), s.reason())).toList(), result.imagesPerSecond(),
+                new BuildResult.Timing(extraction.startedAt(), extraction.finishedAt(), result.modelLoadSeconds(),
+                        transferNanos / 1e9, storeNanos / 1e9));
     }
 
     /**
      * Waits for an extraction on the feature-service, mirroring its progress into {@code ctx} (and cancelling it when
      * the job is cancelled); its result once it succeeded, its problem when it failed.
      */
-    static FeatureServiceApi.ExtractionResult await(FeatureService features, String extractionId, JobContext ctx,
-                                                    java.time.Duration pollInterval) throws InterruptedException {
+    static FeatureServiceApi.ExtractionJob await(FeatureService features, String extractionId, JobContext ctx,
+                                                 java.time.Duration pollInterval) throws InterruptedException {
         ctx.message("extracting features");
         FeatureServiceApi.ExtractionJob extraction;
         while (true) {
@@ -131,7 +142,7 @@ public class CollectionBuilder {
             }
             throw new UpstreamFailureException("Extraction failed", "the feature extraction ended " + extraction.state());
         }
-        return extraction.result();
+        return extraction;
     }
 
     /** Lets the feature-service drop an extraction's files once its vectors are stored. */
@@ -148,10 +159,33 @@ public class CollectionBuilder {
      * @param size        items in each
      * @param skipped     images that could not be used, with the reason
      * @param imagesPerSecond throughput of the feature extraction
+     * @param timing          where the build's time went (absent for imported collections)
      */
     public record BuildResult(List<CollectionKey> collections, int size, List<Skipped> skipped,
-                              double imagesPerSecond) {
+                              double imagesPerSecond, Timing timing) {
         public record Skipped(String id, String reason) {
+        }
+
+        /**
+         * Where a build's time went, for benchmarks and operators.
+         *
+         * @param extractionStartedAt  when the feature-service started extracting (after its queue)
+         * @param extractionFinishedAt when it finished
+         * @param modelLoadSeconds     time the extraction spent opening the model session
+         * @param transferSeconds      time spent receiving vectors from the feature-service
+         * @param storeSeconds         time spent writing them and making the collection visible
+         */
+        @Schema(name = "BuildTiming", description = "Where a collection build's time went.")
+        public record Timing(
+                @Schema(description = "When the feature-service started extracting (after its queue).")
+                Instant extractionStartedAt,
+                @Schema(description = "When the extraction finished.") Instant extractionFinishedAt,
+                @Schema(description = "Seconds the extraction spent opening the model session (0 when cached).")
+                double modelLoadSeconds,
+                @Schema(description = "Seconds spent receiving vectors from the feature-service.")
+                double transferSeconds,
+                @Schema(description = "Seconds spent writing the vectors and making the collection visible.")
+                double storeSeconds) {
         }
     }
 }

@@ -121,7 +121,7 @@ public class CollectionUpdater {
                     FeatureServiceApi.ExtractionJob extraction = features.startExtraction(key.dataset(), key.model(),
                             List.of(key.layer()), key.pooling(), added);
                     FeatureServiceApi.ExtractionResult result = CollectionBuilder.await(features, extraction.id(), ctx,
-                            config.pollInterval());
+                            config.pollInterval()).result();
                     try (InputStream in = features.vectors(extraction.id(), key.layer())) {
                         for (FeatureServiceApi.Item item : result.items()) {
                             byte[] bytes = in.readNBytes(dim * Float.BYTES);

@@ -94,7 +94,8 @@ public interface FeatureServiceApi {
     }
 
     record ExtractionJob(String id, String state, double progress, long done, long total, String message,
-                         Problem error, ExtractionResult result) {
+                         Problem error, java.time.Instant createdAt, java.time.Instant startedAt,
+                         java.time.Instant finishedAt, ExtractionResult result) {
 
         /**
          * Why the extraction failed, as the domain failure the feature-service's problem stands for (same words,
@@ -107,7 +108,7 @@ public interface FeatureServiceApi {
 
     record ExtractionResult(String dataset, String datasetVersion, String model, String modelSha256, String pooling,
                             List<LayerVectors> layers, List<Item> items, List<Skipped> skipped,
-                            double imagesPerSecond) {
+                            double imagesPerSecond, double modelLoadSeconds) {
     }
 
     record LayerVectors(String name, int dimension) {
