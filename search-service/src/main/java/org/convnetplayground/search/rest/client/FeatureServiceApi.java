@@ -10,6 +10,7 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.io.InputStream;
@@ -56,7 +57,9 @@ public interface FeatureServiceApi {
 
     /**
      * Whether {@code dataset} has the image {@code imageId} (a path such as {@code elephant/image_0001.jpg}), asked
-     * with a HEAD request: its answer has no body to carry a problem, so the status is all there is to read.
+     * with a HEAD request: its answer has no body to carry a problem, so the status is all there is to read. A
+     * client error (404, or 400 for an id that cannot name a file, such as one with dot segments) means no such
+     * image; the client throws those as exceptions, whatever the return type.
      */
     static boolean hasImage(FeatureServiceApi api, String dataset, String imageId) {
         String encoded = Arrays.stream(imageId.split("/", -1))
@@ -64,6 +67,13 @@ public interface FeatureServiceApi {
                 .collect(Collectors.joining("/"));
         try (Response r = api.imageHead(dataset, encoded)) {
             return r.getStatus() == Response.Status.OK.getStatusCode();
+        } catch (WebApplicationException e) {
+            int status = e.getResponse().getStatus();
+            if (status == Response.Status.NOT_FOUND.getStatusCode()
+                    || status == Response.Status.BAD_REQUEST.getStatusCode()) {
+                return false;
+            }
+            throw e;
         }
     }
 
@@ -81,6 +91,22 @@ public interface FeatureServiceApi {
     @Produces(MediaType.APPLICATION_OCTET_STREAM)
     InputStream vectors(@PathParam("id") String id, @QueryParam("layer") String layer);
 
+    /** Rows {@code from .. from + count - 1} of a layer, once written (the extraction may still be running). */
+    @GET
+    @Path("/extractions/{id}/vectors")
+    @Produces(MediaType.APPLICATION_OCTET_STREAM)
+    InputStream vectorRows(@PathParam("id") String id, @QueryParam("layer") String layer, @QueryParam("from") int from,
+                           @QueryParam("count") int count);
+
+    /**
+     * The rows written from {@code from} on (at most {@code limit}), answered as soon as there are some or the
+     * extraction has ended, at the latest after {@code wait} milliseconds.
+     */
+    @GET
+    @Path("/extractions/{id}/rows")
+    ExtractionRows rows(@PathParam("id") String id, @QueryParam("from") int from, @QueryParam("limit") int limit,
+                        @QueryParam("wait") long wait);
+
     @DELETE
     @Path("/extractions/{id}")
     void deleteExtraction(@PathParam("id") String id);
@@ -96,6 +122,15 @@ public interface FeatureServiceApi {
     record ExtractionJob(String id, String state, double progress, long done, long total, String message,
                          Problem error, java.time.Instant createdAt, java.time.Instant startedAt,
                          java.time.Instant finishedAt, ExtractionResult result) {
+    }
+
+    /** An extraction's rows from {@code from} on, and its state (see the feature-service's ExtractionRows). */
+    record ExtractionRows(String id, String state, long done, long total, String message, Problem error, int from,
+                          int rows, List<Item> items, List<LayerVectors> layers) {
+
+        public boolean ended() {
+            return !"queued".equals(state) && !"running".equals(state);
+        }
 
         /**
          * Why the extraction failed, as the domain failure the feature-service's problem stands for (same words,
