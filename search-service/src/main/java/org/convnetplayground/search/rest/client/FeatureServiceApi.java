@@ -68,6 +68,8 @@ public interface FeatureServiceApi {
         try (Response r = api.imageHead(dataset, encoded)) {
             return r.getStatus() == Response.Status.OK.getStatusCode();
         } catch (WebApplicationException e) {
+            // the REST client raises client errors even for a method answering Response: a 404, or a 400 for an id
+            // that cannot name a file (dot segments), means "no such image"
             int status = e.getResponse().getStatus();
             if (status == Response.Status.NOT_FOUND.getStatusCode()
                     || status == Response.Status.BAD_REQUEST.getStatusCode()) {
