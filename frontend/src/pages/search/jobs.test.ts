@@ -7,6 +7,7 @@ import {
   jobIdFromUrl,
   longPollWait,
   nextPartialRefresh,
+  partialNote,
   PARTIAL_REFRESH_MAX_MS,
   PARTIAL_REFRESH_MS,
   waitForJob,
@@ -125,5 +126,12 @@ describe('collection build jobs', () => {
     let pause = PARTIAL_REFRESH_MS;
     for (let i = 0; i < 10; i++) pause = nextPartialRefresh(pause);
     expect(pause).toBe(PARTIAL_REFRESH_MAX_MS);
+  });
+
+  it('notes partial results with how many images they were found among', () => {
+    const hit = { id: 'a/1.jpg', label: 'a', distance: 0.1, similarity: 90, rank: 1 };
+    expect(partialNote({ done: 1200, total: 4000, fraction: 0.3, hits: [hit, hit] })).toBe(
+      'partial: 1,200 of 4,000 images · the 2 most similar so far; the complete results replace them',
+    );
   });
 });

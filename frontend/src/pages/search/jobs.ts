@@ -1,7 +1,8 @@
 // Waiting for a job until it ends: long-polled at the `poll` URL the service hands out (answered as soon as
 // the job changes, so the end is seen the moment it happens), else polled every 400 ms.
-import { searchJobId, type Job } from '../../api/search';
+import { searchJobId, type Job, type PartialResults } from '../../api/search';
 import { ApiError } from '../../api/problem';
+import { formatInt } from '../../lib/format';
 import { delay } from '../../lib/latest';
 
 export const POLL_INTERVAL_MS = 400;
@@ -94,4 +95,10 @@ export const PARTIAL_REFRESH_MAX_MS = 30_000;
 /** When to ask again for partial results: the pause after the last answer, doubling from the first. */
 export function nextPartialRefresh(pause: number): number {
   return Math.min(PARTIAL_REFRESH_MAX_MS, pause * 2);
+}
+
+/** The note over partial results: how many of the dataset's images they were found among. */
+export function partialNote(p: PartialResults): string {
+  const hits = p.hits?.length ?? 0;
+  return `partial: ${formatInt(p.done ?? 0)} of ${formatInt(p.total ?? 0)} images · the ${hits} most similar so far; the complete results replace them`;
 }

@@ -3,7 +3,8 @@ import './results.css';
 import { thumbnailUrl } from '../../api/features';
 import type { Hit, Job, PartialResults, SearchResults } from '../../api/search';
 import { h } from '../../lib/dom';
-import { barWidth, formatDistance, formatInt, formatPercent } from '../../lib/format';
+import { barWidth, formatDistance, formatPercent } from '../../lib/format';
+import { partialNote } from './jobs';
 import { createProgress } from './progress';
 import type { SearchState } from './state';
 import { summarise } from './summary';
@@ -121,7 +122,7 @@ export function createResults(onPick: (hit: Hit) => void, onRetry: () => void, o
       grid.replaceChildren(...hits.map((hit) => card(s.dataset, hit, s.metric, undefined, s, true)));
       hasHits = true;
       const done = p.done ?? 0;
-      summary.textContent = `partial: ${formatInt(done)} of ${formatInt(p.total ?? 0)} images · the ${hits.length} most similar so far; the complete results replace them`;
+      summary.textContent = partialNote(p);
       summary.title = '';
       legend.hidden = true;
       el.dataset.partial = String(done);
