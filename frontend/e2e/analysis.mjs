@@ -1,5 +1,6 @@
-// End-to-end check of the analysis pages (Evaluation with its leaderboard, Embedding map, Duplicates)
-// in headless Chromium against the running system (node server.mjs in front of the three services).
+// End-to-end check of the analysis pages (Evaluation with its leaderboard, Embedding map, Duplicates with its
+// bounded threshold and truncated pair lists) in headless Chromium against the running system (node server.mjs
+// in front of the three services).
 //
 //   CNP_BASE_URL     the frontend (default http://localhost:8080)
 //   CNP_SCREENSHOTS  where screenshots go (default ../target/screenshots, relative to frontend/)
@@ -28,6 +29,9 @@ const consoleErrors = [];
 const failedResponses = [];
 const failedRequests = [];
 const abortedRequests = [];
+/** An error answer provoked on purpose (a threshold above the maximum), whose URL holds this text. */
+let provoked;
+const provokedSeen = [];
 
 /** Polls read() until ok(reading) holds; returns that very reading. */
 function untilValue(what, read, ok, timeoutMs = UI_MS) {
@@ -39,7 +43,9 @@ function untilValue(what, read, ok, timeoutMs = UI_MS) {
 
 function watch(page) {
   page.on('console', (msg) => {
-    if (msg.type() === 'error' && !expectedAbsenceLogged(msg)) consoleErrors.push(`console error: ${msg.text()} ${msg.location()?.url ?? ''}`.trim());
+    if (msg.type() !== 'error' || expectedAbsenceLogged(msg)) return;
+    if (provoked && /status of 400/.test(msg.text()) && (msg.location()?.url ?? '').includes(provoked)) return; // checked on its own
+    consoleErrors.push(`console error: ${msg.text()} ${msg.location()?.url ?? ''}`.trim());
   });
   page.on('pageerror', (err) => consoleErrors.push(`page error: ${err.message}`));
   page.on('requestfailed', (req) => {
@@ -48,7 +54,9 @@ function watch(page) {
     else failedRequests.push(`${req.method()} ${req.url()}: ${reason}`);
   });
   page.on('response', (res) => {
-    if (res.status() >= 400 && !expectedAbsence(res.url(), res.status())) failedResponses.push(`${res.request().method()} ${res.url()} -> ${res.status()}`);
+    if (res.status() < 400 || expectedAbsence(res.url(), res.status())) return;
+    if (provoked && res.status() === 400 && res.url().includes(provoked)) provokedSeen.push(res.url());
+    else failedResponses.push(`${res.request().method()} ${res.url()} -> ${res.status()}`);
   });
 }
 
@@ -491,6 +499,64 @@ async function duplicates(page, context) {
   await page.click('[data-testid="threshold-default"]');
   await untilValue('the default threshold again', async () => ({ t: await page.textContent('[data-testid="dup-counts"]'), url: page.url() }), (v) => v.t === counts && !v.url.includes('threshold='));
   seen.push(`threshold 0.2: "${more.t}"; Default went back to "${counts}"`);
+
+  // The threshold goes up to the collection's median pair distance (maxThreshold), never beyond: the slider
+  // ends there at most, and a larger typed value is refused in the field without asking the service.
+  const max = response.maxThreshold;
+  check(max > 0 && Math.abs(max - response.typicalDistance) < 1e-9, `the service's maxThreshold is ${max}, its typical distance ${response.typicalDistance}`);
+  await page.fill('[data-testid="threshold"]', String(Number((max * 0.99).toPrecision(4))));
+  await page.press('[data-testid="threshold"]', 'Enter');
+  await untilValue('a scan near the maximum', async () => ({ ...(await card(page, 'duplicates')), url: page.url() }), (v) => v.state === 'ready' && v.url.includes('threshold='), BUILD_MS);
+  const range = await page.$eval('[data-testid="threshold-range"]', (r) => ({ max: Number(r.max), step: Number(r.step), value: Number(r.value) }));
+  check(range.max <= max && range.max >= max * 0.98, `near the maximum ${max} the slider ends at ${range.max}`);
+  let asked = 0;
+  const count = (req) => {
+    if (req.url().includes('/api/search/duplicates')) asked++;
+  };
+  page.on('request', count);
+  const tooHigh = String(Number((max * 1.5).toPrecision(3)));
+  await page.fill('[data-testid="threshold"]', tooHigh);
+  await page.press('[data-testid="threshold"]', 'Enter');
+  const refused = await untilValue('the refusal in the field', () =>
+    page.evaluate(() => ({ invalid: document.querySelector('[data-testid="threshold"]').getAttribute('aria-invalid'), help: document.querySelector('#dup-threshold-help').textContent })),
+  (v) => v.invalid === 'true');
+  check(refused.help.includes(`at most ${Number(max.toPrecision(4))}`), `the field's help does not name the maximum: '${refused.help}'`);
+  await new Promise((r) => setTimeout(r, 1000)); // the page's debounce is 300-600 ms: nothing may be asked in that time
+  page.off('request', count);
+  check(asked === 0, `a threshold above the maximum was sent to the service (${asked} requests)`);
+  seen.push(`maximum threshold ${Number(max.toPrecision(4))} (the median distance): the slider ends at ${range.max}; ${tooHigh} typed is refused in the field ('${refused.help}'), not sent`);
+
+  // A link with a threshold above it: the service's refusal, and a way back to the default.
+  provoked = `threshold=${tooHigh}`;
+  await page.goto(`${BASE}/#/duplicates?dataset=${CALTECH}&model=${V2}&layer=global_pool&metric=cosine&threshold=${tooHigh}`);
+  const failed = await untilValue('the refused link', () => card(page, 'duplicates'), (v) => v.state === 'error', BUILD_MS);
+  const reason = await page.textContent('[data-testid="duplicates"] .results-empty-text');
+  check(reason.includes(tooHigh) && reason.includes('median'), `the refusal does not name the value and the range: '${reason}'`);
+  check(provokedSeen.length === 1, `expected one refused scan, saw ${provokedSeen.length}`);
+  await page.click('[data-testid="use-default-threshold"]');
+  await untilValue('the default threshold after the refusal', async () => ({ ...(await card(page, 'duplicates')), t: await page.textContent('[data-testid="dup-counts"]'), url: page.url() }), (v) => v.state === 'ready' && v.t === counts && !v.url.includes('threshold='), BUILD_MS);
+  provoked = undefined;
+  seen.push(`a link with threshold ${tooHigh}: '${reason.slice(0, 90)}…' (banner ${failed.banner ? 'shown' : 'not shown'}), "Use the default threshold" went back to "${counts}"`);
+}
+
+/** More pairs below the threshold than the service lists: the page says how many it shows. */
+async function duplicatesTruncated(page, context, datasets) {
+  if (!datasets.some((d) => d.id === PERF.dataset)) {
+    seen.push(`duplicates truncated: skipped, no dataset ${PERF.dataset}`);
+    return;
+  }
+  const query = `dataset=${PERF.dataset}&model=${PERF.model}&layer=${PERF.layer}&metric=cosine&threshold=0.25`;
+  await page.goto(`${BASE}/#/duplicates?${query}`, { waitUntil: 'domcontentloaded' });
+  const shown = await waitReady(page, 'duplicates', { dataset: PERF.dataset, model: PERF.model }, 600_000);
+  const response = await getJson(context.request, `/api/search/duplicates?${query}`);
+  check(response.truncated === true && response.total > response.pairs.length, `at 0.25 the service lists all ${response.total} pairs of ${PERF.dataset}; this check needs more than it lists`);
+  const counts = await page.textContent('[data-testid="dup-counts"]');
+  const fmt = (n) => n.toLocaleString('en-US');
+  check(counts.endsWith(` · ${fmt(response.pairs.length)} of ${fmt(response.total)} pairs shown`), `the counts say '${counts}', the service lists ${response.pairs.length} of ${response.total} pairs`);
+  check(shown.truncated === 'true', 'the duplicates card is not marked truncated');
+  await visibleImagesLoaded(page);
+  await screenshot(page, 'duplicates-truncated-1366x768.png');
+  seen.push(`duplicates of ${PERF.dataset} at 0.25: "${counts}"`);
 }
 
 async function phone(browser) {
@@ -537,6 +603,7 @@ async function main() {
     await embeddingMap(page, context);
     await duplicates(page, context);
     await mapPerformance(page, context);
+    await duplicatesTruncated(page, context, datasets);
     await phone(browser);
 
     check(consoleErrors.length === 0, `console errors:\n  ${consoleErrors.join('\n  ')}`);
