@@ -10,6 +10,7 @@ import { formatInt } from '../../lib/format';
 import { Latest, type Ticket } from '../../lib/latest';
 import { isFinished } from '../search/jobs';
 import { DEFAULT_STEPS, MAX_SEED, STEP_CHOICES, drawingText, parseSeed, pictureAlt, previewDue, stepFraction, type DrawSettings } from './drawing';
+import { readChannel } from './state';
 import { createStepBar } from './step-bar';
 import { cancelDrawing, drawChannel, preload, previewOf } from './visualisations';
 
@@ -64,7 +65,7 @@ export function createDraws(o: DrawsOptions): DrawsCard {
   const bar = createStepBar('Drawing progress', 'draws-status');
   const el = h(
     'section',
-    { class: 'card draws-card', 'aria-labelledby': 'draws-heading', 'data-testid': 'channel-drawing', 'data-state': 'empty' },
+    { class: 'card card-stack draws-card', 'aria-labelledby': 'draws-heading', 'data-testid': 'channel-drawing', 'data-state': 'empty' },
     h(
       'div',
       { class: 'card-head' },
@@ -73,7 +74,7 @@ export function createDraws(o: DrawsOptions): DrawsCard {
     ),
     h(
       'div',
-      { class: 'draws-controls' },
+      { class: 'card-controls draws-controls' },
       h('div', { class: 'field field-channel' }, h('label', { for: 'draws-channel', class: 'field-label' }, 'Channel'), h('div', { class: 'channel-row' }, channel, help)),
       h('div', { class: 'field field-steps' }, h('label', { for: 'draws-steps', class: 'field-label' }, 'Steps'), steps),
       h('div', { class: 'field field-seed' }, h('label', { for: 'draws-seed', class: 'field-label' }, 'Seed'), seed),
@@ -94,12 +95,7 @@ export function createDraws(o: DrawsOptions): DrawsCard {
   let objectUrl: string | undefined;
   let disabled = false;
 
-  function read(): number | undefined {
-    const raw = channel.value.trim();
-    if (!/^\d+$/.test(raw)) return undefined;
-    const n = Number(raw);
-    return max !== undefined && n > max ? undefined : n;
-  }
+  const read = () => readChannel(channel.value, max);
 
   function setState(state: string) {
     el.dataset.state = state;

@@ -11,6 +11,7 @@ import { Latest } from '../../lib/latest';
 import { FEATURE_JOBS, resolveJobs } from '../common/resolve';
 import { createProgress } from '../search/progress';
 import { containFit, scaleBox } from './boxes';
+import { readChannel } from './state';
 
 export const EXAMPLES_K = 9;
 export const EXAMPLE_THUMB_SIZE = 160;
@@ -64,7 +65,7 @@ export function createExamples(o: ExamplesOptions): ExamplesCard {
   const body = h('div', { class: 'examples-body' }, grid, message, progress.el);
   const el = h(
     'section',
-    { class: 'card examples-card', 'aria-labelledby': 'examples-heading', 'data-testid': 'channel-examples', 'data-state': 'empty' },
+    { class: 'card card-stack examples-card', 'aria-labelledby': 'examples-heading', 'data-testid': 'channel-examples', 'data-state': 'empty' },
     h(
       'div',
       { class: 'card-head' },
@@ -73,7 +74,7 @@ export function createExamples(o: ExamplesOptions): ExamplesCard {
     ),
     h(
       'div',
-      { class: 'examples-controls' },
+      { class: 'card-controls examples-controls' },
       h('div', { class: 'field field-dataset' }, h('label', { for: 'examples-dataset', class: 'field-label' }, 'Dataset'), dataset),
       h('div', { class: 'field field-channel' }, h('label', { for: 'examples-channel', class: 'field-label' }, 'Channel'), h('div', { class: 'channel-row' }, channel, help)),
       button,
@@ -86,12 +87,7 @@ export function createExamples(o: ExamplesOptions): ExamplesCard {
   /** Dataset (and layer) whose channels are known to be indexed: a new channel then asks by itself. */
   const indexed = new Set<string>();
 
-  function read(): number | undefined {
-    const raw = channel.value.trim();
-    if (!/^\d+$/.test(raw)) return undefined;
-    const n = Number(raw);
-    return max !== undefined && n > max ? undefined : n;
-  }
+  const read = () => readChannel(channel.value, max);
 
   function setState(state: string) {
     el.dataset.state = state;

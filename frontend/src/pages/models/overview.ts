@@ -80,7 +80,7 @@ export function createOverview(o: OverviewOptions): OverviewCard {
   const message = h('p', { class: 'overview-message', 'data-testid': 'overview-message' }, 'Draw the grid to see, channel by channel, what this layer responds to. Pictures drawn before fill in at once.');
   const el = h(
     'section',
-    { class: 'card overview-card', 'aria-labelledby': 'overview-heading', 'data-testid': 'channel-overview', 'data-state': 'empty' },
+    { class: 'card card-stack overview-card', 'aria-labelledby': 'overview-heading', 'data-testid': 'channel-overview', 'data-state': 'empty' },
     h(
       'div',
       { class: 'card-head' },
@@ -89,7 +89,7 @@ export function createOverview(o: OverviewOptions): OverviewCard {
     ),
     h(
       'div',
-      { class: 'overview-controls' },
+      { class: 'card-controls overview-controls' },
       h('div', { class: 'field' }, h('span', { class: 'field-label', id: 'overview-mode-label' }, 'Channels'), modeGroup),
       h('div', { class: 'field' }, h('label', { for: 'overview-count', class: 'field-label' }, 'How many'), count),
       action,

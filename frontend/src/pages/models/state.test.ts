@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_TABLE, layerHref, modelHref, modelsHash, parseModelsHash } from './state';
+import { DEFAULT_TABLE, layerHref, modelHref, modelsHash, parseModelsHash, readChannel } from './state';
 
 describe('models routes', () => {
   it('reads the list, a model and a layer', () => {
@@ -54,5 +54,13 @@ describe('models routes', () => {
     expect(hash).toBe('#/models/m?view=graph&op=Conv&q=expanded%20conv&features=1&constants=1&sort=parameters&order=desc');
     expect(parseModelsHash(hash)).toEqual(route);
     expect(parseModelsHash('#/models/m?sort=bogus&order=sideways&view=nope')).toEqual({ view: 'model', model: 'm', tab: 'layers', table: DEFAULT_TABLE });
+  });
+
+  it('reads a typed channel within the layer', () => {
+    expect(readChannel(' 7 ', 63)).toBe(7);
+    expect(readChannel('63', 63)).toBe(63);
+    expect(readChannel('64', 63)).toBeUndefined();
+    expect(readChannel('0', undefined)).toBe(0);
+    for (const bad of ['', '-1', '1.5', 'x', '1e2', '1234567']) expect(readChannel(bad, 1000)).toBeUndefined();
   });
 });

@@ -121,6 +121,12 @@ function parseChannel(value: string | undefined): number | undefined {
   return Number(value);
 }
 
+/** A channel typed into a field: a whole number up to `max` (the layer's last channel), else undefined. */
+export function readChannel(text: string, max: number | undefined): number | undefined {
+  const n = parseChannel(text.trim());
+  return n !== undefined && max !== undefined && n > max ? undefined : n;
+}
+
 function decode(segment: string): string {
   try {
     return decodeURIComponent(segment);
