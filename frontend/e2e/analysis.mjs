@@ -10,7 +10,7 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { BASE, SHOTS, CHROMIUM, UI_MS, CheckFailed, check, until, getJson, launchBrowser, expectedAbsence, expectedAbsenceLogged } from './lib.mjs';
+import { BASE, SHOTS, CHROMIUM, UI_MS, CheckFailed, check, until, getJson, launchBrowser, expectedAbsence, expectedAbsenceLogged, screenshots, noSidewaysScroll } from './lib.mjs';
 
 
 const BUILD_MS = 180_000; // a collection that needs building first
@@ -25,6 +25,7 @@ const PERF = { dataset: 'tinyimagenet-val4000', model: 'mobilenet_v1_0.25_128', 
 
 const log = (line) => console.log(line);
 const seen = [];
+const screenshot = screenshots(seen);
 const consoleErrors = [];
 const failedResponses = [];
 const failedRequests = [];
@@ -58,12 +59,6 @@ function watch(page) {
     if (provoked && res.status() === 400 && res.url().includes(provoked)) provokedSeen.push(res.url());
     else failedResponses.push(`${res.request().method()} ${res.url()} -> ${res.status()}`);
   });
-}
-
-async function screenshot(page, name, options = {}) {
-  const file = path.join(SHOTS, name);
-  await page.screenshot({ path: file, ...options });
-  seen.push(`screenshot ${path.relative(process.cwd(), file) || file}`);
 }
 
 /** The data-* of an element and whether the error banner shows, for polling. */
@@ -113,11 +108,6 @@ async function mapThumbnailsLoaded(page, timeoutMs = 60_000) {
   return until('the map thumbnails to load', () =>
     page.$eval('[data-testid="map-canvas"]', (c) => ({ mode: c.dataset.mode, pending: c.dataset.pending, ok: c.dataset.pending === '0' })),
   timeoutMs, 200);
-}
-
-async function noSidewaysScroll(page, what) {
-  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
-  check(overflow <= 0, `${what} scrolls sideways by ${overflow}px`);
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -504,9 +494,12 @@ async function duplicates(page, context) {
   // ends there at most, and a larger typed value is refused in the field without asking the service.
   const max = response.maxThreshold;
   check(max > 0 && Math.abs(max - response.typicalDistance) < 1e-9, `the service's maxThreshold is ${max}, its typical distance ${response.typicalDistance}`);
-  await page.fill('[data-testid="threshold"]', String(Number((max * 0.99).toPrecision(4))));
+  const near = String(Number((max * 0.99).toPrecision(4)));
+  const scanned = page.waitForResponse((r) => r.url().includes('/api/search/duplicates') && r.url().includes(`threshold=${near}`), { timeout: BUILD_MS });
+  await page.fill('[data-testid="threshold"]', near);
   await page.press('[data-testid="threshold"]', 'Enter');
-  await untilValue('a scan near the maximum', async () => ({ ...(await card(page, 'duplicates')), url: page.url() }), (v) => v.state === 'ready' && v.url.includes('threshold='), BUILD_MS);
+  await scanned;
+  await untilValue('a scan near the maximum', () => card(page, 'duplicates'), (v) => v.state === 'ready', BUILD_MS);
   const range = await page.$eval('[data-testid="threshold-range"]', (r) => ({ max: Number(r.max), step: Number(r.step), value: Number(r.value) }));
   check(range.max <= max && range.max >= max * 0.98, `near the maximum ${max} the slider ends at ${range.max}`);
   let asked = 0;

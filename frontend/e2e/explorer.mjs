@@ -11,7 +11,7 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { BASE, SHOTS, SHARED, CHROMIUM, CheckFailed, check, until, getJson, launchBrowser, expectedAbsence, expectedAbsenceLogged } from './lib.mjs';
+import { BASE, SHOTS, SHARED, CHROMIUM, CheckFailed, check, until, getJson, launchBrowser, expectedAbsence, expectedAbsenceLogged, screenshots, noSidewaysScroll, trackLayoutShifts, takeLayoutShift } from './lib.mjs';
 
 const UPLOAD = path.join(SHARED, 'datasets/caltech101-iconic200/elephant/image_0001.jpg');
 
@@ -28,6 +28,7 @@ const ELEPHANT_CLASSES = ['tusker', 'African elephant', 'Indian elephant'];
 const MAX_SHIFT = 0.1; // cumulative layout shift per view ("good" by the Web Vitals threshold)
 
 const seen = [];
+const screenshot = screenshots(seen);
 const shifts = [];
 const consoleErrors = [];
 const failedResponses = [];
@@ -49,28 +50,11 @@ function watch(page) {
   });
 }
 
-/** Counts layout shifts not caused by input, from page load on (read and reset with layoutShift()). */
-function trackLayoutShifts() {
-  window.__shift = 0;
-  new PerformanceObserver((list) => {
-    for (const e of list.getEntries()) if (!e.hadRecentInput) window.__shift += e.value;
-  }).observe({ type: 'layout-shift', buffered: true });
-}
 async function layoutShift(page, what) {
-  const shift = await page.evaluate(() => {
-    const s = window.__shift ?? 0;
-    window.__shift = 0;
-    return s;
-  });
+  const shift = await takeLayoutShift(page);
   check(shift <= MAX_SHIFT, `${what}: the layout shifted by ${shift.toFixed(3)} (more than ${MAX_SHIFT})`);
   shifts.push(`${what} ${shift.toFixed(3)}`);
   return shift;
-}
-
-async function screenshot(page, name, options = {}) {
-  const file = path.join(SHOTS, name);
-  await page.screenshot({ path: file, ...options });
-  seen.push(`screenshot ${path.relative(process.cwd(), file) || file}`);
 }
 
 /** Every image inside the element (a selector) has loaded. */
@@ -82,11 +66,6 @@ function imagesLoaded(page, selector, what) {
       return { ok: imgs.length > 0 && pending.length === 0, images: imgs.length, pending };
     }, selector),
   );
-}
-
-async function noSidewaysScroll(page, what) {
-  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
-  check(overflow <= 0, `${what} scrolls sideways by ${overflow}px`);
 }
 
 async function tableRows(page) {

@@ -51,6 +51,38 @@ export async function until(what, fn, timeoutMs = UI_MS, intervalMs = 100) {
   }
 }
 
+/** screenshot(page, name, options?) into SHOTS, each one noted in `seen` (the lines a script prints at its end). */
+export function screenshots(seen) {
+  return async (page, name, options = {}) => {
+    const file = path.join(SHOTS, name);
+    await page.screenshot({ path: file, ...options });
+    seen.push(`screenshot ${path.relative(process.cwd(), file) || file}`);
+  };
+}
+
+/** Fails when the page is wider than the window (a phone would scroll sideways). */
+export async function noSidewaysScroll(page, what) {
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  check(overflow <= 0, `${what} scrolls sideways by ${overflow}px`);
+}
+
+/** An init script (context.addInitScript) that adds up layout shifts not caused by input, from page load on. */
+export function trackLayoutShifts() {
+  window.__shift = 0;
+  new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) if (!e.hadRecentInput) window.__shift += e.value;
+  }).observe({ type: 'layout-shift', buffered: true });
+}
+
+/** The layout shift added up since the last call (or page load), with trackLayoutShifts installed; starts again at 0. */
+export function takeLayoutShift(page) {
+  return page.evaluate(() => {
+    const s = window.__shift ?? 0;
+    window.__shift = 0;
+    return s;
+  });
+}
+
 /** GET url from the frontend as JSON; a clear failure when it is not running or refuses. */
 export async function getJson(request, url) {
   const res = await request.get(`${BASE}${url}`).catch((e) => {

@@ -19,7 +19,7 @@
 import { mkdir, readFile, readdir } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { BASE, SHOTS, SHARED, CHROMIUM, CheckFailed, check, until, getJson, launchBrowser, expectedAbsence, expectedAbsenceLogged } from './lib.mjs';
+import { BASE, SHOTS, SHARED, CHROMIUM, CheckFailed, check, until, getJson, launchBrowser, expectedAbsence, expectedAbsenceLogged, screenshots, noSidewaysScroll } from './lib.mjs';
 
 
 const SOURCE = path.join(SHARED, 'datasets/caltech101-iconic200');
@@ -39,6 +39,7 @@ const DOWNLOAD_MS = 120_000; // a zoo download fails fast without internet; with
 const EXPECTED = [{ method: 'POST', path: '/api/catalog/models', status: 400 }];
 
 const seen = [];
+const screenshot = screenshots(seen);
 const consoleErrors = [];
 const failedResponses = [];
 const failedRequests = [];
@@ -67,17 +68,6 @@ function watch(page) {
     if (isExpected(res.request().method(), res.url(), res.status())) expectedSeen.push(line);
     else failedResponses.push(line);
   });
-}
-
-async function screenshot(page, name, options = {}) {
-  const file = path.join(SHOTS, name);
-  await page.screenshot({ path: file, ...options });
-  seen.push(`screenshot ${path.relative(process.cwd(), file) || file}`);
-}
-
-async function noSidewaysScroll(page, what) {
-  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
-  check(overflow <= 0, `${what} scrolls sideways by ${overflow}px`);
 }
 
 // ---------- a tiny zip writer (stored entries), as a user's archiver would make ----------

@@ -16,7 +16,7 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { BASE, SHOTS, SHARED, CHROMIUM, CheckFailed, check, until, getJson, launchBrowser, expectedAbsence } from './lib.mjs';
+import { BASE, SHOTS, SHARED, CHROMIUM, CheckFailed, check, until, getJson, launchBrowser, expectedAbsence, screenshots } from './lib.mjs';
 
 const TOKEN = process.env.CNP_API_TOKEN ?? '';
 const TOKEN_REQUIRED = 'https://convnet-playground/problems/token-required';
@@ -29,6 +29,7 @@ const DATASET = `token-check-${Date.now().toString(36)}`;
 const SEARCH_MS = 180_000; // a collection may be built first
 
 const seen = [];
+const screenshot = screenshots(seen);
 const problems = [];
 
 /** Records every API request (method, path, the token it carried) and flags answers that should not be. */
@@ -71,12 +72,6 @@ function tokenDialog(page) {
       appInert: Boolean(document.querySelector('#app > main')?.inert),
     };
   });
-}
-
-async function screenshot(page, name) {
-  const file = path.join(SHOTS, name);
-  await page.screenshot({ path: file });
-  seen.push(`screenshot ${path.relative(process.cwd(), file) || file}`);
 }
 
 async function results(page, timeoutMs = SEARCH_MS) {
