@@ -10,6 +10,7 @@ import {
   pictureAlt,
   plannedChannels,
   previewDue,
+  previewStep,
   stepFraction,
 } from './drawing';
 
@@ -24,6 +25,14 @@ describe('the picture so far', () => {
     expect(previewDue(240, 250, 250)).toBe(true); // the last step is drawn even off the grid of 16
     expect(previewDue(250, 250, 250)).toBe(false);
     expect(previewDue(0, 8, 32, 4)).toBe(true);
+  });
+
+  it('names the step the picture so far was rendered at', () => {
+    expect(previewStep(16, 512)).toBe(16);
+    expect(previewStep(73, 512)).toBe(64); // polled after step 64's picture, before step 80's
+    expect(previewStep(511, 512)).toBe(496);
+    expect(previewStep(250, 250)).toBe(250); // the last step is rendered even off the grid of 16
+    expect(previewStep(5, 512)).toBe(5); // never claims step 0
   });
 
   it('follows the steps of a job', () => {

@@ -47,6 +47,15 @@ export function previewDue(shownAt: number | undefined, done: number, total: num
   return Math.floor(done / every) > Math.floor(shownAt / every);
 }
 
+/**
+ * The step the picture so far was rendered at, for a job at `done` steps: the service renders one every
+ * PREVIEW_EVERY steps and at the last, so a poll between two renderings still gets the earlier one.
+ */
+export function previewStep(done: number, total: number, every = PREVIEW_EVERY): number {
+  if (done >= total) return total;
+  return Math.floor(done / every) * every || done;
+}
+
 /** One line on a single channel's drawing: where it is, or how it ended. */
 export function drawingText(job: Pick<VisualisationJob, 'state' | 'done' | 'total' | 'message' | 'error' | 'result'>): string {
   const done = job.done ?? 0;

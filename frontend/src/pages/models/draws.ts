@@ -9,7 +9,7 @@ import { h } from '../../lib/dom';
 import { formatInt } from '../../lib/format';
 import { Latest, type Ticket } from '../../lib/latest';
 import { isFinished } from '../search/jobs';
-import { DEFAULT_STEPS, MAX_SEED, STEP_CHOICES, drawingText, parseSeed, pictureAlt, previewDue, stepFraction, type DrawSettings } from './drawing';
+import { DEFAULT_STEPS, MAX_SEED, STEP_CHOICES, drawingText, parseSeed, pictureAlt, previewDue, previewStep, stepFraction, type DrawSettings } from './drawing';
 import { readChannel } from './state';
 import { createStepBar } from './step-bar';
 import { cancelDrawing, drawChannel, preload, previewOf } from './visualisations';
@@ -187,7 +187,7 @@ export function createDraws(o: DrawsOptions): DrawsCard {
       if (!job.preview || !job.id || fetching || !previewDue(previewAt, done, total)) return;
       fetching = previewOf(job.id, ticket.signal)
         .then(async (blob) => {
-          if (await showPicture(URL.createObjectURL(blob), alt(done, total), ticket, true)) {
+          if (await showPicture(URL.createObjectURL(blob), alt(previewStep(done, total), total), ticket, true)) {
             previewAt = done;
             stage.classList.remove('is-waiting');
           }
