@@ -302,7 +302,7 @@ export function mountDuplicatesPage(banner: Banner, hash: string): Page {
     return h(
       'li',
       { class: 'dup-group', 'data-testid': 'dup-group', 'data-ids': ids.join('\n') },
-      h('div', { class: 'dup-group-head' }, h('h3', { class: 'dup-group-title' }, `Group ${n}`), h('span', { class: 'card-meta' }, `${formatInt(ids.length)} images · ${groupClasses(ids, labelOfId)}`)),
+      h('div', { class: 'dup-group-head' }, h('h3', { class: 'dup-group-title' }, `Group ${n}`), meta(`${formatInt(ids.length)} images · ${groupClasses(ids, labelOfId)}`)),
       h('div', { class: 'dup-row-scroll scroll' }, row),
     );
   }
@@ -352,4 +352,9 @@ export function mountDuplicatesPage(banner: Banner, hash: string): Page {
       selection.dispose();
     },
   };
+}
+
+/** A group's count and classes: one line, cut at the edge when long, the whole of it as its title. */
+function meta(text: string): HTMLElement {
+  return h('span', { class: 'card-meta', title: text }, text);
 }
