@@ -256,6 +256,23 @@ async function layerView(browser) {
   await screenshot(page, 'drawing-cancelled-1366x768.png');
   seen.push(`512 steps chosen: channel ${focused} drawn again (steps=512 in the URL), the picture so far shown ('${drawing.img.alt.replace(/.*so far: /, '')}', '${drawing.status}'), then cancelled: '${card.status}' (DELETE answered 204)`);
 
+  // A number beyond the layer's last channel is marked in the field, not sent.
+  let posted = 0;
+  const countPosts = (req) => {
+    if (req.method() === 'POST' && req.url().includes('/api/features/visualisations')) posted++;
+  };
+  page.on('request', countPosts);
+  await page.fill('[data-testid="draws-channel"]', '64');
+  await page.press('[data-testid="draws-channel"]', 'Enter');
+  const marked = await until('the field marked', () => page.evaluate(() => {
+    const input = document.querySelector('[data-testid="draws-channel"]');
+    const help = document.getElementById(input.getAttribute('aria-describedby'));
+    return input.getAttribute('aria-invalid') === 'true' && help.classList.contains('is-error') && document.activeElement === input ? help.textContent : null;
+  }));
+  check(marked === '0 to 63' && posted === 0 && (await drawingCard(page)).state === 'cancelled', `channel 64 typed: the range says '${marked}', ${posted} drawings asked for`);
+  page.off('request', countPosts);
+  seen.push(`channel 64 typed on the drawing card: the field marked (its range '${marked}' in red), nothing asked`);
+
   // A channel typed on the drawing card is chosen everywhere (back at 64 steps, which are in the cache).
   await page.selectOption('[data-testid="draws-steps"]', String(STEPS));
   const other = ranked[GRID - 1];
@@ -265,6 +282,7 @@ async function layerView(browser) {
     const c = await drawingCard(page);
     return c.state === 'ready' && c.channel === String(other) && c.steps === String(STEPS) ? c : null;
   }, DRAW_MS);
+  check((await page.getAttribute('[data-testid="draws-channel"]', 'aria-invalid')) === null, 'a valid channel typed after an invalid one leaves the field marked');
   check(page.url().includes(`channel=${other}`) && !page.url().includes('steps=512') && (await page.inputValue('[data-testid="examples-channel"]')) === String(other), 'a channel typed on the drawing card is not chosen on the examples and in the URL');
   seen.push(`channel ${other} typed on the drawing card: chosen on the examples and in the URL, '${card.status}'`);
 

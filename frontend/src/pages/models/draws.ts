@@ -10,7 +10,7 @@ import { formatInt } from '../../lib/format';
 import { Latest, type Ticket } from '../../lib/latest';
 import { isFinished } from '../search/jobs';
 import { DEFAULT_STEPS, MAX_SEED, STEP_CHOICES, drawingText, parseSeed, pictureAlt, previewDue, previewStep, stepFraction, type DrawSettings } from './drawing';
-import { readChannel } from './state';
+import { createChannelField } from './channel-field';
 import { createStepBar } from './step-bar';
 import { cancelDrawing, drawChannel, preload, previewOf } from './visualisations';
 
@@ -45,13 +45,9 @@ export interface DrawsOptions {
 const RESTARTS = 2;
 
 export function createDraws(o: DrawsOptions): DrawsCard {
-  const max = o.channels !== undefined ? o.channels - 1 : undefined;
   const [ih, iw] = o.inputSize && o.inputSize.length === 2 ? o.inputSize : [1, 1];
-  const channel = h('input', {
-    type: 'number', id: 'draws-channel', class: 'number-input channel-input', min: 0, max, step: 1, inputmode: 'numeric',
-    'data-testid': 'draws-channel', 'aria-describedby': 'draws-channel-help',
-  });
-  const help = h('span', { class: 'field-help', id: 'draws-channel-help' }, max !== undefined ? `0 to ${formatInt(max)}` : '');
+  const field = createChannelField('draws-channel', o.channels);
+  const channel = field.input;
   const steps = h('select', { id: 'draws-steps', 'data-testid': 'draws-steps' }, ...STEP_CHOICES.map((n) => h('option', { value: n }, `${n}${n === DEFAULT_STEPS ? ' (default)' : ''}`)));
   steps.value = String(o.settings.steps);
   const seed = h('input', {
@@ -75,7 +71,7 @@ export function createDraws(o: DrawsOptions): DrawsCard {
     h(
       'div',
       { class: 'card-controls draws-controls' },
-      h('div', { class: 'field field-channel' }, h('label', { for: 'draws-channel', class: 'field-label' }, 'Channel'), h('div', { class: 'channel-row' }, channel, help)),
+      field.el,
       h('div', { class: 'field field-steps' }, h('label', { for: 'draws-steps', class: 'field-label' }, 'Steps'), steps),
       h('div', { class: 'field field-seed' }, h('label', { for: 'draws-seed', class: 'field-label' }, 'Seed'), seed),
       action,
@@ -95,7 +91,7 @@ export function createDraws(o: DrawsOptions): DrawsCard {
   let objectUrl: string | undefined;
   let disabled = false;
 
-  const read = () => readChannel(channel.value, max);
+  const read = field.read;
 
   function setState(state: string) {
     el.dataset.state = state;
@@ -252,16 +248,8 @@ export function createDraws(o: DrawsOptions): DrawsCard {
   }
 
   function requestDraw() {
-    const ch = read();
-    if (ch === undefined) {
-      channel.setAttribute('aria-invalid', 'true');
-      help.classList.add('is-error');
-      channel.focus();
-      return;
-    }
-    channel.removeAttribute('aria-invalid');
-    help.classList.remove('is-error');
-    void draw(ch);
+    const ch = field.validate();
+    if (ch !== undefined) void draw(ch);
   }
 
   action.addEventListener('click', () => {
@@ -316,9 +304,7 @@ export function createDraws(o: DrawsOptions): DrawsCard {
   return {
     el,
     setChannel(ch) {
-      channel.value = String(ch);
-      channel.removeAttribute('aria-invalid');
-      help.classList.remove('is-error');
+      field.set(ch);
       if (disabled) return;
       // The same picture, drawn or being drawn: nothing to do.
       if (same(ch) && el.dataset.state !== 'error' && el.dataset.state !== 'cancelled') return;
