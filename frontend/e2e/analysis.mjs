@@ -10,7 +10,7 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { BASE, SHOTS, CHROMIUM, UI_MS, CheckFailed, check, until, getJson, launchBrowser, expectedAbsence, expectedAbsenceLogged, screenshots, noSidewaysScroll } from './lib.mjs';
+import { BASE, SHOTS, CHROMIUM, UI_MS, CheckFailed, check, until, getJson, launchBrowser, screenshots, noSidewaysScroll, pageWatcher } from './lib.mjs';
 
 
 const BUILD_MS = 180_000; // a collection that needs building first
@@ -26,13 +26,11 @@ const PERF = { dataset: 'tinyimagenet-val4000', model: 'mobilenet_v1_0.25_128', 
 const log = (line) => console.log(line);
 const seen = [];
 const screenshot = screenshots(seen);
-const consoleErrors = [];
-const failedResponses = [];
-const failedRequests = [];
-const abortedRequests = [];
 /** An error answer provoked on purpose (a threshold above the maximum), whose URL holds this text. */
 let provoked;
-const provokedSeen = [];
+const { watch, checkClean, consoleErrors, abortedRequests, expectedSeen: provokedSeen } = pageWatcher(
+  (_method, url, status) => Boolean(provoked) && status === 400 && url.includes(provoked),
+);
 
 /** Polls read() until ok(reading) holds; returns that very reading. */
 function untilValue(what, read, ok, timeoutMs = UI_MS) {
@@ -42,24 +40,6 @@ function untilValue(what, read, ok, timeoutMs = UI_MS) {
   }, timeoutMs);
 }
 
-function watch(page) {
-  page.on('console', (msg) => {
-    if (msg.type() !== 'error' || expectedAbsenceLogged(msg)) return;
-    if (provoked && /status of 400/.test(msg.text()) && (msg.location()?.url ?? '').includes(provoked)) return; // checked on its own
-    consoleErrors.push(`console error: ${msg.text()} ${msg.location()?.url ?? ''}`.trim());
-  });
-  page.on('pageerror', (err) => consoleErrors.push(`page error: ${err.message}`));
-  page.on('requestfailed', (req) => {
-    const reason = req.failure()?.errorText ?? 'failed';
-    if (reason.includes('ERR_ABORTED')) abortedRequests.push(req.url());
-    else failedRequests.push(`${req.method()} ${req.url()}: ${reason}`);
-  });
-  page.on('response', (res) => {
-    if (res.status() < 400 || expectedAbsence(res.url(), res.status())) return;
-    if (provoked && res.status() === 400 && res.url().includes(provoked)) provokedSeen.push(res.url());
-    else failedResponses.push(`${res.request().method()} ${res.url()} -> ${res.status()}`);
-  });
-}
 
 /** The data-* of an element and whether the error banner shows, for polling. */
 function card(page, testid) {
@@ -609,9 +589,7 @@ async function main() {
     await duplicatesTruncated(page, context, datasets);
     await phone(browser, datasets);
 
-    check(consoleErrors.length === 0, `console errors:\n  ${consoleErrors.join('\n  ')}`);
-    check(failedRequests.length === 0, `failed requests:\n  ${failedRequests.join('\n  ')}`);
-    check(failedResponses.length === 0, `error responses:\n  ${failedResponses.join('\n  ')}`);
+    checkClean();
     await context.close();
   } finally {
     await browser.close();

@@ -16,7 +16,7 @@
 import { mkdir } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { BASE, SHOTS, SHARED, CHROMIUM, CheckFailed, check, until, getJson, launchBrowser, expectedAbsence, expectedAbsenceLogged, screenshots, noSidewaysScroll, trackLayoutShifts, takeLayoutShift } from './lib.mjs';
+import { BASE, SHOTS, SHARED, CHROMIUM, CheckFailed, check, until, getJson, launchBrowser, screenshots, noSidewaysScroll, trackLayoutShifts, takeLayoutShift, pageWatcher } from './lib.mjs';
 
 const MODEL = 'mobilenet_v1_0.25_128';
 const LAYER = 'Conv2d_5_depthwise'; // 64 channels of 16×16
@@ -35,38 +35,12 @@ const MAX_SHIFT = 0.1; // cumulative layout shift while pictures arrive ("good" 
 
 const seen = [];
 const screenshot = screenshots(seen);
-const consoleErrors = [];
-const failedResponses = [];
-const failedRequests = [];
-const abortedRequests = [];
 /** Error answers provoked on purpose (a channel out of range): method, path part and status. */
 const provoked = [];
-const provokedSeen = [];
+const { watch, checkClean, consoleErrors, failedResponses, abortedRequests, expectedSeen: provokedSeen } = pageWatcher((method, url, status) =>
+  provoked.some((p) => (method === undefined || p.method === method) && url.includes(p.path) && p.status === status),
+);
 
-function isProvoked(method, url, status) {
-  return provoked.some((p) => p.method === method && url.includes(p.path) && p.status === status);
-}
-
-function watch(page) {
-  page.on('console', (msg) => {
-    if (msg.type() !== 'error' || expectedAbsenceLogged(msg)) return;
-    // Chromium logs every error answer; a provoked one is checked on its own below.
-    if (/status of 400/.test(msg.text()) && provoked.some((p) => (msg.location()?.url ?? '').includes(p.path))) return;
-    consoleErrors.push(`console error: ${msg.text()} ${msg.location()?.url ?? ''}`.trim());
-  });
-  page.on('pageerror', (err) => consoleErrors.push(`page error: ${err.message}`));
-  page.on('requestfailed', (req) => {
-    const reason = req.failure()?.errorText ?? 'failed';
-    if (reason.includes('ERR_ABORTED')) abortedRequests.push(req.url());
-    else failedRequests.push(`${req.method()} ${req.url()}: ${reason}`);
-  });
-  page.on('response', (res) => {
-    const method = res.request().method();
-    if (res.status() < 400 || expectedAbsence(res.url(), res.status())) return;
-    if (isProvoked(method, res.url(), res.status())) provokedSeen.push(`${method} ${res.url()} -> ${res.status()}`);
-    else failedResponses.push(`${method} ${res.url()} -> ${res.status()}`);
-  });
-}
 
 /** The channel drawing card as the page shows it. */
 function drawingCard(page) {
@@ -417,9 +391,7 @@ async function main() {
     await layerView(browser);
     await phone(browser);
     await whySimilar(browser);
-    check(consoleErrors.length === 0, `console errors:\n  ${consoleErrors.join('\n  ')}`);
-    check(failedRequests.length === 0, `failed requests:\n  ${failedRequests.join('\n  ')}`);
-    check(failedResponses.length === 0, `error responses:\n  ${failedResponses.join('\n  ')}`);
+    checkClean();
   } finally {
     await browser.close();
   }

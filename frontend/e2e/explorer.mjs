@@ -11,7 +11,7 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { BASE, SHOTS, SHARED, CHROMIUM, CheckFailed, check, until, getJson, launchBrowser, expectedAbsence, expectedAbsenceLogged, screenshots, noSidewaysScroll, trackLayoutShifts, takeLayoutShift } from './lib.mjs';
+import { BASE, SHOTS, SHARED, CHROMIUM, CheckFailed, check, until, getJson, launchBrowser, screenshots, noSidewaysScroll, trackLayoutShifts, takeLayoutShift, pageWatcher } from './lib.mjs';
 
 const UPLOAD = path.join(SHARED, 'datasets/caltech101-iconic200/elephant/image_0001.jpg');
 
@@ -30,25 +30,8 @@ const MAX_SHIFT = 0.1; // cumulative layout shift per view ("good" by the Web Vi
 const seen = [];
 const screenshot = screenshots(seen);
 const shifts = [];
-const consoleErrors = [];
-const failedResponses = [];
-const failedRequests = [];
-const abortedRequests = [];
+const { watch, checkClean, consoleErrors, abortedRequests } = pageWatcher();
 
-function watch(page) {
-  page.on('console', (msg) => {
-    if (msg.type() === 'error' && !expectedAbsenceLogged(msg)) consoleErrors.push(`console error: ${msg.text()} ${msg.location()?.url ?? ''}`.trim());
-  });
-  page.on('pageerror', (err) => consoleErrors.push(`page error: ${err.message}`));
-  page.on('requestfailed', (req) => {
-    const reason = req.failure()?.errorText ?? 'failed';
-    if (reason.includes('ERR_ABORTED')) abortedRequests.push(req.url());
-    else failedRequests.push(`${req.method()} ${req.url()}: ${reason}`);
-  });
-  page.on('response', (res) => {
-    if (res.status() >= 400 && !expectedAbsence(res.url(), res.status())) failedResponses.push(`${res.request().method()} ${res.url()} -> ${res.status()}`);
-  });
-}
 
 async function layoutShift(page, what) {
   const shift = await takeLayoutShift(page);
@@ -437,9 +420,7 @@ async function main() {
     await until('the dialog to close', () => page.$eval('.dialog-backdrop', (e) => e.hidden));
     seen.push(`"Why similar?" for an upload: hit 1 (${fromUpload.hitId}) explained against the uploaded file`);
 
-    check(consoleErrors.length === 0, `console errors:\n  ${consoleErrors.join('\n  ')}`);
-    check(failedRequests.length === 0, `failed requests:\n  ${failedRequests.join('\n  ')}`);
-    check(failedResponses.length === 0, `error responses:\n  ${failedResponses.join('\n  ')}`);
+    checkClean();
     await context.close();
   } finally {
     await browser.close();
