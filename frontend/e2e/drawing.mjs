@@ -274,6 +274,41 @@ async function layerView(browser) {
   check(provokedSeen.length === 1, `expected one refused drawing, saw ${JSON.stringify(provokedSeen)}`);
   provoked.pop();
   seen.push(`channel 999 from a link: '${card.message}' where the picture would be`);
+
+  // 7. Layers without channel maps: logits (1,000 values) draws a unit but has no maps to rank by; a scalar
+  //    constant has nothing to draw. Both say so in place, and nothing is asked of the drawing worker.
+  let drawingsAsked = 0;
+  const countDrawings = (req) => {
+    if (req.method() === 'POST' && req.url().includes('/api/features/visualisations')) drawingsAsked++;
+  };
+  page.on('request', countDrawings);
+  await page.goto(`${BASE}/#/models/${MODEL}/layers/logits?steps=${STEPS}&seed=${SEED}`);
+  const logits = await until('the logits layer view', () => page.evaluate(() => {
+    const maps = document.querySelector('[data-testid="activations"]');
+    const ov = document.querySelector('[data-testid="channel-overview"]');
+    const strongest = ov?.querySelector('[data-testid="overview-mode"] [data-method="strongest"]');
+    const draws = document.querySelector('[data-testid="channel-drawing"]');
+    return maps?.dataset.state === 'unavailable' && strongest
+      ? { maps: maps.textContent, strongestOff: strongest.disabled, first: strongest.nextElementSibling.getAttribute('aria-checked'), draws: draws.dataset.state, channelOff: draws.querySelector('[data-testid="draws-channel"]').disabled, help: draws.querySelector('.field-help').textContent }
+      : null;
+  }));
+  check(logits.maps.includes('an output of 1000 values') && logits.strongestOff && logits.first === 'true' && logits.draws === 'empty' && !logits.channelOff && logits.help === '0 to 999', `the logits layer view: ${JSON.stringify(logits)}`);
+  const scalar = '/Conv2d_13_pointwise/Constant_output_0';
+  await page.goto(`${BASE}/#/models/${MODEL}/layers/${encodeURIComponent(scalar)}?channel=3`);
+  const nothing = await until('the scalar layer view', () => page.evaluate(() => {
+    const d = document.querySelector('[data-testid="channel-drawing"]');
+    const o = document.querySelector('[data-testid="channel-overview"]');
+    return d?.dataset.state === 'unavailable' && o?.dataset.state === 'unavailable'
+      ? { drawing: d.querySelector('[data-testid="draws-message"]').textContent, image: !d.querySelector('[data-testid="draws-image"]').hidden, overview: o.querySelector('[data-testid="overview-message"]').textContent, action: o.querySelector('[data-testid="overview-action"]').disabled }
+      : null;
+  }));
+  check(/^Nothing to draw: .* has a scalar output, without a channel axis\.$/.test(nothing.drawing) && nothing.overview === nothing.drawing && !nothing.image && nothing.action, `the scalar layer view: ${JSON.stringify(nothing)}`);
+  page.off('request', countDrawings);
+  check(!(await page.isVisible('[data-testid="error-banner"]')), 'the refusal of channel 999 on another layer is still shown');
+  check(drawingsAsked === 0, `${drawingsAsked} drawings were asked for on layers without channel maps`);
+  await page.$eval('.channel-pair', (e) => e.scrollIntoView({ block: 'start' }));
+  await screenshot(page, 'drawing-unavailable-1366x768.png');
+  seen.push(`logits: no maps ('…${logits.maps.slice(logits.maps.indexOf('has'), logits.maps.indexOf(':'))}…'), the grid offers the first channels only, a unit 0 to 999 can be drawn; ${scalar}: '${nothing.drawing}' on both drawing cards, nothing asked`);
   await context.close();
 }
 

@@ -237,7 +237,8 @@ export function createLayerView(ctx: ViewContext, model: Model, initial: LayerRo
 
     card.setDatasets(datasets, link.examples ?? link.dataset ?? PREFERRED_DATASET);
     if (!fourD) {
-      const what = layer.outputShape && layer.outputShape.length > 0 ? `a ${formatShape(layer.outputShape)} output` : 'no tensor output';
+      const shape = layer.outputShape;
+      const what = !shape ? 'an output of unknown shape' : shape.length === 0 ? 'a scalar output' : `an output of ${formatShape(shape)} values`;
       activations.unavailable(`${layerName} has ${what}: activation maps need a 4-D (channels × height × width) output. Choose a convolutional layer.`);
       card.unavailable(`Channel examples need a layer with channel maps; ${layerName} has ${what}.`);
       if (units === undefined) {
