@@ -299,10 +299,10 @@ async function layerView(browser) {
     const d = document.querySelector('[data-testid="channel-drawing"]');
     const o = document.querySelector('[data-testid="channel-overview"]');
     return d?.dataset.state === 'unavailable' && o?.dataset.state === 'unavailable'
-      ? { drawing: d.querySelector('[data-testid="draws-message"]').textContent, image: !d.querySelector('[data-testid="draws-image"]').hidden, overview: o.querySelector('[data-testid="overview-message"]').textContent, action: o.querySelector('[data-testid="overview-action"]').disabled }
+      ? { drawing: d.querySelector('[data-testid="draws-message"]').textContent, image: !d.querySelector('[data-testid="draws-image"]').hidden, overview: o.querySelector('[data-testid="overview-message"]').textContent, action: o.querySelector('[data-testid="overview-action"]').disabled, meta: o.querySelector('[data-testid="overview-meta"]').textContent.trim() }
       : null;
   }));
-  check(/^Nothing to draw: .* has a scalar output, without a channel axis\.$/.test(nothing.drawing) && nothing.overview === nothing.drawing && !nothing.image && nothing.action, `the scalar layer view: ${JSON.stringify(nothing)}`);
+  check(/^Nothing to draw: .* has a scalar output, without a channel axis\.$/.test(nothing.drawing) && nothing.overview === nothing.drawing && !nothing.image && nothing.action && nothing.meta === '', `the scalar layer view: ${JSON.stringify(nothing)}`);
   page.off('request', countDrawings);
   check(!(await page.isVisible('[data-testid="error-banner"]')), 'the refusal of channel 999 on another layer is still shown');
   check(drawingsAsked === 0, `${drawingsAsked} drawings were asked for on layers without channel maps`);

@@ -118,6 +118,11 @@ export function createOverview(o: OverviewOptions): OverviewCard {
       action.textContent = planned ? `Draw ${formatInt(planned)} channels` : 'Draw the grid';
       action.disabled = disabled || planned === 0;
     }
+    // Nothing to draw here: no plan to describe (the message in the grid says why).
+    if (disabled) {
+      meta.textContent = '\u00a0';
+      return;
+    }
     meta.textContent =
       mode === 'strongest'
         ? ranking.length
@@ -315,7 +320,7 @@ export function createOverview(o: OverviewOptions): OverviewCard {
       message.textContent = text;
       message.hidden = false;
       setState('unavailable');
-      action.disabled = true;
+      describe();
     },
     dispose: () => abandon(),
   };
