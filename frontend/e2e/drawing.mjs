@@ -132,7 +132,10 @@ async function layerView(browser) {
     const c = await drawingCard(page);
     if (c.state === 'error') throw new CheckFailed(`the drawing failed: ${c.message}`);
     if (c.state === 'drawing') steps.add(Number(c.done));
-    if (c.state === 'drawing' && c.img?.src?.startsWith('blob:') && c.img.complete && c.img.w > 0) previews.add(/so far: (.*)$/.exec(c.img.alt)?.[1] ?? 'at the last step');
+    if (c.state === 'drawing' && c.img?.src?.startsWith('blob:') && c.img.complete && c.img.w > 0) {
+      if (previews.size === 0) await screenshot(page, 'drawing-progress-1366x768.png');
+      previews.add(/so far: (.*)$/.exec(c.img.alt)?.[1] ?? 'at the last step');
+    }
     return c.state === 'ready' && c.img?.complete && c.img.w > 0 ? c : null;
   }, DRAW_MS, 150);
   check(steps.size > 0, `channel ${channel} was never shown as being drawn`);
@@ -215,9 +218,9 @@ async function layerView(browser) {
   check(at > 0 && at % 16 === 0 && at <= Number(drawing.done), `the picture so far says step ${at}; the service renders one every 16 steps and the job is at ${drawing.done}`);
   check(/^step \d+ of 512$/.test(drawing.status) && Number(drawing.bar) > 0 && Number(drawing.bar) < 100, `while drawing, the status says '${drawing.status}' and the bar ${drawing.bar}`);
   check(drawing.img.w === iw && drawing.img.h === ih, `the picture so far is ${drawing.img.w}×${drawing.img.h}, not the input's ${iw}×${ih}`);
-  await screenshot(page, 'drawing-progress-1366x768.png');
-  check(page.url().includes('steps=512'), `the URL does not keep the steps: ${page.url()}`);
+  // Cancel at once: a screenshot first takes long enough for a fast machine to draw the 512 steps meanwhile.
   await page.click('[data-testid="draws-action"]');
+  check(page.url().includes('steps=512'), `the URL does not keep the steps: ${page.url()}`);
   card = await until('the drawing to stop', async () => {
     const c = await drawingCard(page);
     return c.state === 'cancelled' || c.state === 'ready' ? c : null;
@@ -288,20 +291,26 @@ async function layerView(browser) {
     const ov = document.querySelector('[data-testid="channel-overview"]');
     const strongest = ov?.querySelector('[data-testid="overview-mode"] [data-method="strongest"]');
     const draws = document.querySelector('[data-testid="channel-drawing"]');
-    return maps?.dataset.state === 'unavailable' && strongest
-      ? { maps: maps.textContent, strongestOff: strongest.disabled, first: strongest.nextElementSibling.getAttribute('aria-checked'), draws: draws.dataset.state, channelOff: draws.querySelector('[data-testid="draws-channel"]').disabled, help: draws.querySelector('.field-help').textContent }
-      : null;
-  }));
+    if (!maps || !strongest || !draws) return { ok: false, url: location.hash, page: document.querySelector('main')?.innerText.slice(0, 300) };
+    return { ok: maps.dataset.state === 'unavailable', maps: maps.textContent, strongestOff: strongest.disabled, first: strongest.nextElementSibling.getAttribute('aria-checked'), draws: draws.dataset.state, channelOff: draws.querySelector('[data-testid="draws-channel"]').disabled, help: draws.querySelector('.field-help').textContent };
+  }), COMPUTE_MS);
   check(logits.maps.includes('an output of 1000 values') && logits.strongestOff && logits.first === 'true' && logits.draws === 'empty' && !logits.channelOff && logits.help === '0 to 999', `the logits layer view: ${JSON.stringify(logits)}`);
   const scalar = '/Conv2d_13_pointwise/Constant_output_0';
   await page.goto(`${BASE}/#/models/${MODEL}/layers/${encodeURIComponent(scalar)}?channel=3`);
   const nothing = await until('the scalar layer view', () => page.evaluate(() => {
     const d = document.querySelector('[data-testid="channel-drawing"]');
     const o = document.querySelector('[data-testid="channel-overview"]');
-    return d?.dataset.state === 'unavailable' && o?.dataset.state === 'unavailable'
-      ? { drawing: d.querySelector('[data-testid="draws-message"]').textContent, image: !d.querySelector('[data-testid="draws-image"]').hidden, overview: o.querySelector('[data-testid="overview-message"]').textContent, action: o.querySelector('[data-testid="overview-action"]').disabled, meta: o.querySelector('[data-testid="overview-meta"]').textContent.trim() }
-      : null;
-  }));
+    if (!d || !o) return { ok: false, url: location.hash, page: document.querySelector('main')?.innerText.slice(0, 300) };
+    return {
+      ok: d.dataset.state === 'unavailable' && o.dataset.state === 'unavailable',
+      states: [d.dataset.state, o.dataset.state],
+      drawing: d.querySelector('[data-testid="draws-message"]').textContent,
+      image: !d.querySelector('[data-testid="draws-image"]').hidden,
+      overview: o.querySelector('[data-testid="overview-message"]').textContent,
+      action: o.querySelector('[data-testid="overview-action"]').disabled,
+      meta: o.querySelector('[data-testid="overview-meta"]').textContent.trim(),
+    };
+  }), COMPUTE_MS);
   check(/^Nothing to draw: .* has a scalar output, without a channel axis\.$/.test(nothing.drawing) && nothing.overview === nothing.drawing && !nothing.image && nothing.action && nothing.meta === '', `the scalar layer view: ${JSON.stringify(nothing)}`);
   page.off('request', countDrawings);
   check(!(await page.isVisible('[data-testid="error-banner"]')), 'the refusal of channel 999 on another layer is still shown');

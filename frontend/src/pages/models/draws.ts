@@ -260,7 +260,8 @@ export function createDraws(o: DrawsOptions): DrawsCard {
       return;
     }
     const job = watched;
-    if (!job) return;
+    // A job that has just ended (its picture on its way) has nothing to stop: no 'Cancelling…' over it.
+    if (!job || isFinished(job)) return;
     stopping = true;
     action.disabled = true;
     bar.say('Cancelling…');

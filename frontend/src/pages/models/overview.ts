@@ -285,7 +285,8 @@ export function createOverview(o: OverviewOptions): OverviewCard {
       return;
     }
     const job = watched;
-    if (!job) return;
+    // A job that has just ended (its picture on its way) has nothing to stop: no 'Cancelling…' over it.
+    if (!job || isFinished(job)) return;
     action.disabled = true;
     bar.say('Cancelling… (the pictures drawn so far stay)');
     void cancelOverview(job).catch((e: unknown) => o.onError(errorMessage(e)));
