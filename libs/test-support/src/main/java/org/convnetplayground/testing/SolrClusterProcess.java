@@ -21,17 +21,31 @@ import java.util.concurrent.TimeUnit;
  */
 public final class SolrClusterProcess implements AutoCloseable {
 
-    private static SolrClusterProcess shared;
+    /**
+     * Where the shared cluster is kept: a system property holding only JDK objects (process, output lines, URLs, log),
+     * so that test classes loaded by different class loaders (Quarkus tests have their own) share one cluster.
+     */
+    private static final String SHARED_KEY = "cnp.testing.solr-cluster";
 
     private final Process process;
     private final PrintStream commands;
-    private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+    private final BlockingQueue<String> lines;
     private final List<String> nodeUrls;
     private final Path log;
+
+    /** A handle on a cluster another handle started (see {@link #SHARED_KEY}). */
+    private SolrClusterProcess(Process process, BlockingQueue<String> lines, List<String> nodeUrls, Path log) {
+        this.process = process;
+        this.lines = lines;
+        this.nodeUrls = nodeUrls;
+        this.log = log;
+        this.commands = new PrintStream(process.getOutputStream(), true, StandardCharsets.UTF_8);
+    }
 
     private SolrClusterProcess(Process process, Path log, int nodes, Duration timeout) {
         this.process = process;
         this.log = log;
+        this.lines = new LinkedBlockingQueue<>();
         this.commands = new PrintStream(process.getOutputStream(), true, StandardCharsets.UTF_8);
         Thread reader = new Thread(() -> {
             try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(),
@@ -62,14 +76,23 @@ public final class SolrClusterProcess implements AutoCloseable {
         this.nodeUrls = List.copyOf(urls);
     }
 
-    /** One 2-node cluster per JVM, started on first use and shared by every test class that asks. */
-    public static synchronized SolrClusterProcess shared() {
-        if (shared == null || !shared.process.isAlive()) {
-            shared = start(2);
-            SolrClusterProcess p = shared;
+    /**
+     * One 2-node cluster per JVM, started on first use and shared by every test class that asks, whatever class
+     * loader loaded it.
+     */
+    @SuppressWarnings("unchecked")
+    public static SolrClusterProcess shared() {
+        synchronized (System.getProperties()) {
+            Object[] kept = (Object[]) System.getProperties().get(SHARED_KEY);
+            if (kept != null && ((Process) kept[0]).isAlive()) {
+                return new SolrClusterProcess((Process) kept[0], (BlockingQueue<String>) kept[1],
+                        (List<String>) kept[2], (Path) kept[3]);
+            }
+            SolrClusterProcess p = start(2);
+            System.getProperties().put(SHARED_KEY, new Object[] {p.process, p.lines, p.nodeUrls, p.log});
             Runtime.getRuntime().addShutdownHook(new Thread(p::close));
+            return p;
         }
-        return shared;
     }
 
     /** Starts a cluster of {@code nodes} Solr nodes and waits until every node is up (15-40 s). */
@@ -116,8 +139,14 @@ public final class SolrClusterProcess implements AutoCloseable {
         command("start " + i, "ok started " + i);
     }
 
-    private synchronized void command(String command, String expected) {
-        commands.println(command);
+    private void command(String command, String expected) {
+        synchronized (lines) {
+            commands.println(command);
+            awaitLine(command, expected);
+        }
+    }
+
+    private void awaitLine(String command, String expected) {
         while (true) {
             String line = next(Duration.ofSeconds(120), "'" + command + "'");
             if (line.startsWith(expected)) {

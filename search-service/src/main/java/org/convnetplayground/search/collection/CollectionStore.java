@@ -48,6 +48,8 @@ public class CollectionStore {
     private final LinkedHashMap<CollectionKey, VectorCollection> loaded = new LinkedHashMap<>(16, 0.75f, true);
     private long loadedBytes;
     private final CollectionMetrics metrics;
+    private final java.util.List<java.util.function.BiConsumer<CollectionKey, VectorCollection>> listeners =
+            new java.util.concurrent.CopyOnWriteArrayList<>();
 
     @Inject
     public CollectionStore(SearchConfig config, ObjectMapper json, MeterRegistry registry) {
@@ -139,6 +141,24 @@ public class CollectionStore {
         }
     }
 
+    /**
+     * Has {@code listener} told of every stored version ({@link Staging#commit}) and deletion of a collection (then with
+     * {@code null}), after the store has made it: what an index kept outside the service (a Solr collection) follows.
+     */
+    public void onChange(java.util.function.BiConsumer<CollectionKey, VectorCollection> listener) {
+        listeners.add(listener);
+    }
+
+    private void changed(CollectionKey key, VectorCollection now) {
+        for (var l : listeners) {
+            try {
+                l.accept(key, now);
+            } catch (RuntimeException e) {
+                LOG.warnf("a listener of collection %s failed: %s", key, e.getMessage());
+            }
+        }
+    }
+
     public boolean delete(CollectionKey key) {
         CollectionMeta removed = index.remove(key);
         synchronized (loaded) {
@@ -149,6 +169,9 @@ public class CollectionStore {
         }
         deleteTree(dir(key));
         metrics.update(list());
+        if (removed != null) {
+            changed(key, null);
+        }
         return removed != null;
     }
 
@@ -207,6 +230,7 @@ public class CollectionStore {
             VectorCollection collection = new VectorCollection(meta, readVectors(target, meta));
             metrics.update(list());
             remember(collection);
+            changed(key, collection);
             return collection;
         }
 

@@ -22,6 +22,8 @@ import org.convnetplayground.search.collection.CollectionStore;
 import org.convnetplayground.search.collection.CollectionVectors;
 import org.convnetplayground.search.collection.VectorCollection;
 import org.convnetplayground.search.config.SearchConfig;
+import org.convnetplayground.search.index.solr.SolrBackend;
+import org.convnetplayground.search.index.solr.SolrIndex;
 import org.convnetplayground.vectors.MappedVectors;
 import org.jboss.logging.Logger;
 
@@ -30,6 +32,12 @@ import org.jboss.logging.Logger;
  * {@code cnp.search.index.approximate-from} items or more, an HNSW index kept in the collection's folder
  * ({@code hnsw/}), built in the background the first time it is wanted (answered exactly meanwhile, and the answer
  * says so) and opened from disk afterwards. A new version of a collection gets a new index.
+ *
+ * <p>With {@code cnp.search.backend=solr} the approximate index of every stored collection, small ones included, is a
+ * Solr collection instead ({@link SolrIndex}): synced in the background after each new version (and whenever the
+ * cluster turns out not to hold the current one: a fresh cluster, a collection deleted by hand), answered exactly
+ * meanwhile, and deleted with the collection. A sync that failed (cluster down) is tried again on the next query
+ * after {@link #SOLR_RETRY}.
  */
 @ApplicationScoped
 public class IndexService {
@@ -39,15 +47,24 @@ public class IndexService {
     static final String HNSW_FOLDER = "hnsw";
     static final String READY_FILE = "ready.json";
     private static final String STAGING_PREFIX = ".hnsw-staging-";
+    public static final String SOLR_SYNC = "solr-sync";
+    public static final String SOLR_DELETE = "solr-delete";
+    /** How long after a failed Solr sync the next query may start another. */
+    static final java.time.Duration SOLR_RETRY = java.time.Duration.ofSeconds(15);
 
     private final CollectionStore store;
     private final BackgroundJobs jobs;
     private final SearchConfig.Index config;
     private final HnswParams params;
     private final Map<CollectionKey, Opened> open = new ConcurrentHashMap<>();
+    /** The SolrCloud cluster with {@code backend=solr}, else null. */
+    private final SolrBackend solr;
 
     /** An index opened for one version of a collection. */
-    private record Opened(Instant version, VectorIndex index, Job<?> building) {
+    private record Opened(Instant version, VectorIndex index, Job<?> building, Instant openedAt) {
+        Opened(Instant version, VectorIndex index, Job<?> building) {
+            this(version, index, building, Instant.now());
+        }
     }
 
     @Inject
@@ -58,6 +75,51 @@ public class IndexService {
         this.params = new HnswParams(this.config.maxConn(), this.config.beamWidth(), this.config.quantized(),
                 this.config.oversample(), this.config.minCandidates(), this.config.ramBufferMb(),
                 this.config.buildThreads());
+        if (config.backend() == SearchConfig.Backend.SOLR) {
+            SearchConfig.Solr s = config.solr();
+            this.solr = new SolrBackend(new SolrBackend.Settings(s.urls(), s.shards(), s.replicas(),
+                    s.collectionPrefix(), s.connectTimeout(), s.queryTimeout(), s.indexingTimeout(), s.batchSize()));
+            store.onChange(this::followSolr);
+            LOG.infof("approximate queries go to the SolrCloud cluster %s (%d shards x %d replicas per collection)",
+                    s.urls(), s.shards(), s.replicas());
+        } else {
+            this.solr = null;
+        }
+    }
+
+    /** The SolrCloud cluster behind approximate queries ({@code backend=solr}). */
+    public Optional<SolrBackend> solr() {
+        return Optional.ofNullable(solr);
+    }
+
+    @jakarta.annotation.PreDestroy
+    void close() {
+        if (solr != null) {
+            solr.close();
+        }
+    }
+
+    /** A new version of a collection is synced to Solr at once; a deleted collection's Solr collection goes too. */
+    private void followSolr(CollectionKey key, VectorCollection now) {
+        if (now != null) {
+            index(now);
+            return;
+        }
+        Opened gone = open.remove(key);
+        if (gone != null) {
+            gone.index().close();
+        }
+        String name = solr.collectionName(key);
+        jobs.submit(SOLR_DELETE, name, ctx -> {
+            ctx.message("deleting Solr collection " + name);
+            solr.delete(name);
+            return null;
+        });
+    }
+
+    /** Whether a collection is mirrored to Solr ({@code backend=solr}: every stored one a graph takes). */
+    private boolean mirrored(VectorCollection c) {
+        return solr != null && c.mapped().isPresent() && c.meta().dimension() <= WideVectorsCodec.MAX_DIMENSIONS;
     }
 
     /** The approximate index's parameters. */
@@ -70,10 +132,21 @@ public class IndexService {
         return config.approximateFrom();
     }
 
-    /** Whether a collection gets an approximate index. */
+    /** Whether a collection is large enough to be searched approximately (embedded HNSW, or Solr). */
     public boolean wantsApproximate(VectorCollection c) {
         return c.meta().size() >= config.approximateFrom() && c.meta().dimension() <= WideVectorsCodec.MAX_DIMENSIONS
                 && c.mapped().isPresent();
+    }
+
+    /** Whether a collection gets an approximate index: an embedded one when large, a Solr one always with Solr. */
+    private boolean wantsIndex(VectorCollection c) {
+        return solr != null ? mirrored(c) : wantsApproximate(c);
+    }
+
+    /** Whether a Solr sync that failed may be tried again now. */
+    private boolean retryDue(Opened o) {
+        return solr != null && o.building() != null && o.building().state() == org.convnetplayground.jobs.JobState.FAILED
+                && o.openedAt().plus(SOLR_RETRY).isBefore(Instant.now());
     }
 
     /** The build job of a collection's approximate index while it runs. */
@@ -89,13 +162,14 @@ public class IndexService {
         Opened o = open.get(c.key());
         // a build that failed or was cancelled is not retried until the service restarts (its job tells why)
         if (o != null && o.version().equals(version)
-                && (o.index().approximateReady() || !wantsApproximate(c) || (o.building() != null
-                        && o.building().state() != org.convnetplayground.jobs.JobState.SUCCEEDED))) {
+                && (o.index().approximateReady() || !wantsIndex(c) || (o.building() != null
+                        && o.building().state() != org.convnetplayground.jobs.JobState.SUCCEEDED && !retryDue(o)))) {
             return o.index();
         }
         synchronized (this) {
             o = open.get(c.key());
-            if (o != null && o.version().equals(version) && o.index().approximateReady()) {
+            if (o != null && o.version().equals(version) && (o.index().approximateReady() || (o.building() != null
+                    && !o.building().state().isFinal()))) {
                 return o.index();
             }
             if (o != null && !o.version().equals(version)) {
@@ -111,6 +185,9 @@ public class IndexService {
         CollectionVectors.Mapped mapped = c.mapped().orElseThrow(() -> new IllegalStateException(
                 "collection " + c.key() + " is not stored"));
         ExactIndex exact = new ExactIndex(mapped.scan(), row -> c.item(row).id(), id -> c.row(id).orElse(-1));
+        if (solr != null) {
+            return mirrored(c) ? openSolr(c, exact) : new Opened(c.meta().createdAt(), exact, null);
+        }
         if (!wantsApproximate(c)) {
             return new Opened(c.meta().createdAt(), exact, null);
         }
@@ -126,7 +203,184 @@ public class IndexService {
         }
         Job<?> job = jobs.submit(KIND, c.key() + "|" + c.meta().createdAt(), ctx -> build(c, mapped.scan().vectors(),
                 folder, ctx));
-        return new Opened(c.meta().createdAt(), new Building(exact), job);
+        return new Opened(c.meta().createdAt(), new Building(exact,
+                "the approximate index of this collection is being built; answered exactly meanwhile",
+                config.approximateFrom()), job);
+    }
+
+    /**
+     * The Solr index of {@code c} when the cluster holds its current version; else a sync job and the exact scan
+     * meanwhile; or, when the cluster does not answer, the exact scan for what it can answer and a 503 for the rest
+     * (tried again on the next query).
+     */
+    private Opened openSolr(VectorCollection c, ExactIndex exact) {
+        String name = solr.collectionName(c.key());
+        String version = c.meta().createdAt().toString();
+        try {
+            if (solr.inSync(name, version, c.meta().size())) {
+                return new Opened(c.meta().createdAt(), new FailureAware(new SolrIndex(solr, name, exact, params,
+                        config.approximateFrom()), c.key()), null);
+            }
+        } catch (org.convnetplayground.errors.UnavailableException e) {
+            LOG.warnf("Solr does not answer for %s: %s", c.key(), e.getMessage());
+            return new Opened(c.meta().createdAt(), new Unreachable(exact, e, config.approximateFrom()), null);
+        }
+        Job<?> job = jobs.submit(SOLR_SYNC, c.key() + "|" + version, ctx -> {
+            try {
+                solr.sync(name, source(c), version, params.maxConn(), params.beamWidth(),
+                        (done, total, message) -> {
+                            ctx.progress(done, total);
+                            ctx.message(message);
+                        }, ctx::isCancelled,
+                        () -> store.meta(c.key()).map(m -> m.createdAt().equals(c.meta().createdAt())).orElse(false));
+            } catch (SolrBackend.SyncCancelled e) {
+                ctx.throwIfCancelled();
+            }
+            return null;
+        });
+        return new Opened(c.meta().createdAt(), new Building(exact,
+                "the Solr collection of this collection is being indexed; answered exactly meanwhile",
+                config.approximateFrom()), job);
+    }
+
+    private static SolrBackend.Source source(VectorCollection c) {
+        CollectionVectors.Mapped rows = c.mapped().orElseThrow();
+        return new SolrBackend.Source() {
+            @Override
+            public int size() {
+                return c.meta().size();
+            }
+
+            @Override
+            public int dimension() {
+                return c.meta().dimension();
+            }
+
+            @Override
+            public String id(int row) {
+                return c.item(row).id();
+            }
+
+            @Override
+            public String label(int row) {
+                return c.item(row).label();
+            }
+
+            @Override
+            public void copyRow(int row, float[] into) {
+                rows.scan().vectors().copyRow(row, into, 0);
+            }
+        };
+    }
+
+    /** A Solr index that, when a query fails, has the next query check the cluster's state afresh. */
+    private final class FailureAware implements VectorIndex {
+        private final SolrIndex index;
+        private final CollectionKey key;
+
+        FailureAware(SolrIndex index, CollectionKey key) {
+            this.index = index;
+            this.key = key;
+        }
+
+        @Override
+        public String kind() {
+            return index.kind();
+        }
+
+        @Override
+        public int size() {
+            return index.size();
+        }
+
+        @Override
+        public int dimension() {
+            return index.dimension();
+        }
+
+        @Override
+        public boolean approximates(org.convnetplayground.vectors.Metric metric) {
+            return index.approximates(metric);
+        }
+
+        @Override
+        public boolean approximateReady() {
+            return true;
+        }
+
+        @Override
+        public IndexAnswer search(IndexQuery q) {
+            try {
+                return index.search(q);
+            } catch (org.convnetplayground.errors.UnavailableException e) {
+                // perhaps the collection was deleted in Solr, or the cluster replaced: look again next time
+                Opened o = open.get(key);
+                if (o != null && o.index() == this) {
+                    open.remove(key, o);
+                }
+                throw e;
+            }
+        }
+
+        @Override
+        public void close() {
+            index.close();
+        }
+    }
+
+    /**
+     * While the cluster does not answer: exact queries, metrics Solr does not serve and small collections in
+     * {@code auto} mode are answered from the service's copy as always; approximate ones fail with the cluster's 503.
+     */
+    private static final class Unreachable implements VectorIndex {
+        private final ExactIndex exact;
+        private final RuntimeException failure;
+        private final int crossover;
+
+        Unreachable(ExactIndex exact, RuntimeException failure, int crossover) {
+            this.exact = exact;
+            this.failure = failure;
+            this.crossover = crossover;
+        }
+
+        @Override
+        public String kind() {
+            return "solr";
+        }
+
+        @Override
+        public int size() {
+            return exact.size();
+        }
+
+        @Override
+        public int dimension() {
+            return exact.dimension();
+        }
+
+        @Override
+        public boolean approximates(org.convnetplayground.vectors.Metric metric) {
+            return metric == org.convnetplayground.vectors.Metric.COSINE;
+        }
+
+        @Override
+        public boolean approximateReady() {
+            return false;
+        }
+
+        @Override
+        public IndexAnswer search(IndexQuery q) {
+            if (q.mode() == SearchMode.EXACT || !approximates(q.metric())
+                    || (q.mode() == SearchMode.AUTO && size() < crossover)) {
+                return exact.search(new IndexQuery(q.vector(), q.metric(), q.p(), q.k(), q.exclude(),
+                        SearchMode.EXACT));
+            }
+            throw failure;
+        }
+
+        @Override
+        public void close() {
+        }
     }
 
     private boolean isBuilt(Path hnsw, VectorCollection c) {
@@ -252,9 +506,15 @@ public class IndexService {
     /** The exact index, answering every query exactly while the approximate one is built, and saying so. */
     private static final class Building implements VectorIndex {
         private final ExactIndex exact;
+        private final String note;
 
-        Building(ExactIndex exact) {
+        private final int crossover;
+
+        /** @param crossover the size from which {@code auto} would have answered approximately */
+        Building(ExactIndex exact, String note, int crossover) {
             this.exact = exact;
+            this.note = note;
+            this.crossover = crossover;
         }
 
         @Override
@@ -284,9 +544,9 @@ public class IndexService {
 
         @Override
         public IndexAnswer search(IndexQuery q) {
-            String note = q.mode() == SearchMode.EXACT ? null
-                    : "the approximate index of this collection is being built; answered exactly meanwhile";
-            return new IndexAnswer(exact.exact(q), SearchMode.EXACT, note);
+            boolean wouldApproximate = q.mode() == SearchMode.APPROXIMATE
+                    || (q.mode() == SearchMode.AUTO && size() >= crossover);
+            return new IndexAnswer(exact.exact(q), SearchMode.EXACT, wouldApproximate ? note : null);
         }
 
         @Override
