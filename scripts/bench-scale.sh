@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mkdir -p target
-./mvnw -B -q -pl model-catalog-service,feature-service,search-service,benchmarks -am package dependency:build-classpath \
+./mvnw -B -q -pl model-catalog-service,feature-service,solr-cluster,search-service,benchmarks -am package dependency:build-classpath \
   -DskipTests -Dmdep.outputFile="$PWD/target/bench-classpath.txt"
 java -Xmx3g -cp "benchmarks/target/classes:$(cat target/bench-classpath.txt)" \
   -Dcnp.shared.dir="${CNP_SHARED_DIR:-$PWD/../shared}" -Dcnp.repo.dir="$PWD" \

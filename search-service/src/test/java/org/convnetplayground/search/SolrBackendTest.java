@@ -13,6 +13,7 @@ import io.quarkus.test.junit.TestProfile;
 import io.restassured.RestAssured;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
+import io.restassured.path.json.config.JsonPathConfig;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -175,7 +176,8 @@ class SolrBackendTest {
 
     static JsonPath vectorQuery(String dataset, float[] q, String metric, String mode) {
         return given().contentType(ContentType.JSON).body(VectorImportTest.vectorQuery(dataset, q, metric, mode))
-                .post("/api/search/query-vector").then().statusCode(200).extract().jsonPath();
+                .post("/api/search/query-vector").then().statusCode(200).extract().jsonPath()
+                .using(new JsonPathConfig(JsonPathConfig.NumberReturnType.DOUBLE));
     }
 
     /** Waits until the collection's Solr collection holds its current version (queries answer approximately). */

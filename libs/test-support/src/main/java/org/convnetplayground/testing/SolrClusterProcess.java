@@ -97,6 +97,11 @@ public final class SolrClusterProcess implements AutoCloseable {
 
     /** Starts a cluster of {@code nodes} Solr nodes and waits until every node is up (15-40 s). */
     public static SolrClusterProcess start(int nodes) {
+        return start(nodes, "-Xmx1g");
+    }
+
+    /** As {@link #start(int)}, with the cluster JVM's heap option ({@code -Xmx3g}) for larger collections. */
+    public static SolrClusterProcess start(int nodes, String heap) {
         Path module = Repo.dir().resolve("solr-cluster").resolve("target");
         Path lib = module.resolve("lib");
         if (!Files.isDirectory(lib)) {
@@ -109,7 +114,7 @@ public final class SolrClusterProcess implements AutoCloseable {
             Path dir = Files.createTempDirectory("solr-cluster");
             Path log = logs.resolve("solr-cluster-" + dir.getFileName() + ".log");
             List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-Xmx1g", "-cp", module.resolve("classes") + java.io.File.pathSeparator + lib.resolve("*"),
+                    heap, "-cp", module.resolve("classes") + java.io.File.pathSeparator + lib.resolve("*"),
                     "org.convnetplayground.solrcluster.SolrClusterMain", "--nodes", Integer.toString(nodes),
                     "--dir", dir.toString());
             Process process = new ProcessBuilder(cmd).redirectError(log.toFile()).start();
