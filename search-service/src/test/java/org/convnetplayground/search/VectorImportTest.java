@@ -227,6 +227,66 @@ class VectorImportTest {
                 .post("/api/search/query").then().statusCode(413).contentType("application/problem+json");
     }
 
+    /** Over the import limit (10 MB in tests): declared, refused before a byte is read; streamed, cut off. */
+    @Test
+    void uploadsOverTheImportLimitAre413Problems() throws Exception {
+        byte[] big = Npy.of(new float[3_000_000], 1_000_000, 3);
+        try (java.net.Socket socket = new java.net.Socket("localhost", io.restassured.RestAssured.port)) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(("POST /api/search/collections/import HTTP/1.1\r\nHost: localhost\r\n"
+                    + "Content-Type: multipart/form-data; boundary=x\r\nContent-Length: 50000000\r\n\r\n--x\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            // not a byte more is sent: the answer comes anyway
+            String answer = readAnswer(socket.getInputStream());
+            assertTrue(answer.startsWith("HTTP/1.1 413"), answer);
+            assertTrue(answer.contains("the upload is 50000000 bytes; the import limit is 10000000 bytes "
+                    + "(cnp.search.imports.max-bytes)"), answer);
+        }
+
+        String boundary = "b0undary";
+        byte[] head = ("--" + boundary + "\r\nContent-Disposition: form-data; name=\"vectors\"; filename=\"v.npy\"\r\n"
+                + "Content-Type: application/octet-stream\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1);
+        byte[] body = new byte[head.length + big.length];
+        System.arraycopy(head, 0, body, 0, head.length);
+        System.arraycopy(big, 0, body, head.length, big.length);
+        java.net.http.HttpResponse<String> streamed = java.net.http.HttpClient.newHttpClient().send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create(io.restassured.RestAssured.baseURI + ":"
+                        + io.restassured.RestAssured.port + "/api/search/collections/import"))
+                        .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                        // no Content-Length: sent chunked
+                        .POST(java.net.http.HttpRequest.BodyPublishers.ofInputStream(
+                                () -> new java.io.ByteArrayInputStream(body))).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertEquals(413, streamed.statusCode(), streamed.body());
+        assertTrue(streamed.body().contains("the import limit is 10000000 bytes"), streamed.body());
+        Path uploads = Repo.dir().resolve("search-service/target/test-data/search/uploads");
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(20));
+        while (Instant.now().isBefore(deadline)) {
+            try (Stream<Path> left = Files.list(uploads)) {
+                if (left.findAny().isEmpty()) {
+                    return;
+                }
+            }
+        }
+        throw new AssertionError("the refused upload was not deleted");
+    }
+
+    /** An HTTP/1.1 answer's head and body (by its Content-Length), without waiting for the connection to close. */
+    static String readAnswer(java.io.InputStream in) throws java.io.IOException {
+        StringBuilder head = new StringBuilder();
+        while (!head.toString().endsWith("\r\n\r\n")) {
+            int b = in.read();
+            if (b < 0) {
+                return head.toString();
+            }
+            head.append((char) b);
+        }
+        java.util.regex.Matcher length = java.util.regex.Pattern.compile("(?i)content-length: *(\\d+)")
+                .matcher(head);
+        int n = length.find() ? Integer.parseInt(length.group(1)) : 0;
+        return head + new String(in.readNBytes(n), StandardCharsets.UTF_8);
+    }
+
     static JsonPath awaitEnd(String url) {
         Instant deadline = Instant.now().plus(Duration.ofMinutes(1));
         while (Instant.now().isBefore(deadline)) {

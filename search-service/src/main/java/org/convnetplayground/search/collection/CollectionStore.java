@@ -48,8 +48,7 @@ public class CollectionStore {
     private final LinkedHashMap<CollectionKey, VectorCollection> loaded = new LinkedHashMap<>(16, 0.75f, true);
     private long loadedBytes;
     private final CollectionMetrics metrics;
-    private final java.util.List<java.util.function.BiConsumer<CollectionKey, VectorCollection>> listeners =
-            new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<java.util.function.Consumer<CollectionKey>> replaced = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     @Inject
     public CollectionStore(SearchConfig config, ObjectMapper json, MeterRegistry registry) {
@@ -98,6 +97,11 @@ public class CollectionStore {
         return root;
     }
 
+    /** Tells {@code listener} the key of every collection deleted or replaced by a new version (to release its files). */
+    public void onReplaced(java.util.function.Consumer<CollectionKey> listener) {
+        replaced.add(listener);
+    }
+
     /** The folder of a stored collection (its indexes live inside it, next to its vectors). */
     public Path folder(CollectionKey key) {
         return dir(key);
@@ -141,24 +145,6 @@ public class CollectionStore {
         }
     }
 
-    /**
-     * Has {@code listener} told of every stored version ({@link Staging#commit}) and deletion of a collection (then with
-     * {@code null}), after the store has made it: what an index kept outside the service (a Solr collection) follows.
-     */
-    public void onChange(java.util.function.BiConsumer<CollectionKey, VectorCollection> listener) {
-        listeners.add(listener);
-    }
-
-    private void changed(CollectionKey key, VectorCollection now) {
-        for (var l : listeners) {
-            try {
-                l.accept(key, now);
-            } catch (RuntimeException e) {
-                LOG.warnf("a listener of collection %s failed: %s", key, e.getMessage());
-            }
-        }
-    }
-
     public boolean delete(CollectionKey key) {
         CollectionMeta removed = index.remove(key);
         synchronized (loaded) {
@@ -169,9 +155,7 @@ public class CollectionStore {
         }
         deleteTree(dir(key));
         metrics.update(list());
-        if (removed != null) {
-            changed(key, null);
-        }
+        replaced.forEach(l -> l.accept(key));
         return removed != null;
     }
 
@@ -229,8 +213,8 @@ public class CollectionStore {
             committed = true;
             VectorCollection collection = new VectorCollection(meta, readVectors(target, meta));
             metrics.update(list());
+            replaced.forEach(l -> l.accept(key));
             remember(collection);
-            changed(key, collection);
             return collection;
         }
 

@@ -21,6 +21,9 @@ public final class ExactIndex implements VectorIndex {
     private final MappedExactSearch search;
     private final IntFunction<String> idOfRow;
     private final ToIntFunction<String> rowOfId;
+    /** Said when a query asked for another mode than exact; with {@code alsoForAuto}, also for mode auto. */
+    private final String note;
+    private final boolean alsoForAuto;
 
     /**
      * @param vectors the collection's rows
@@ -44,9 +47,21 @@ public final class ExactIndex implements VectorIndex {
      * @param rowOfId the row of an id, -1 when there is none
      */
     public ExactIndex(MappedExactSearch search, IntFunction<String> idOfRow, ToIntFunction<String> rowOfId) {
+        this(search, idOfRow, rowOfId, "this collection has no approximate index; answered exactly", false);
+    }
+
+    private ExactIndex(MappedExactSearch search, IntFunction<String> idOfRow, ToIntFunction<String> rowOfId,
+                       String note, boolean alsoForAuto) {
         this.search = search;
         this.idOfRow = idOfRow;
         this.rowOfId = rowOfId;
+        this.note = note;
+        this.alsoForAuto = alsoForAuto;
+    }
+
+    /** This index, telling every query that did not ask for exact answers why it got them ({@code note}). */
+    public ExactIndex saying(String note) {
+        return new ExactIndex(search, idOfRow, rowOfId, note, true);
     }
 
     private static ToIntFunction<String> rowMap(List<String> ids) {
@@ -99,8 +114,8 @@ public final class ExactIndex implements VectorIndex {
 
     @Override
     public IndexAnswer search(IndexQuery q) {
-        return new IndexAnswer(exact(q), SearchMode.EXACT,
-                q.mode() == SearchMode.APPROXIMATE ? "this collection has no approximate index; answered exactly" : null);
+        boolean say = q.mode() == SearchMode.APPROXIMATE || (alsoForAuto && q.mode() == SearchMode.AUTO);
+        return new IndexAnswer(exact(q), SearchMode.EXACT, say ? note : null);
     }
 
     /** The exact answer, whatever mode was asked for. */

@@ -59,6 +59,12 @@ public class IndexService {
     private final Map<CollectionKey, Opened> open = new ConcurrentHashMap<>();
     /** The SolrCloud cluster with {@code backend=solr}, else null. */
     private final SolrBackend solr;
+    private static final java.util.concurrent.ScheduledExecutorService CLOSER =
+            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "index-closer");
+                t.setDaemon(true);
+                return t;
+            });
 
     /** An index opened for one version of a collection. */
     private record Opened(Instant version, VectorIndex index, Job<?> building, Instant openedAt) {
@@ -72,6 +78,13 @@ public class IndexService {
         this.store = store;
         this.jobs = jobs;
         this.config = config.index();
+        // the index of a deleted or replaced collection is closed (its files freed) once queries in flight are done
+        store.onReplaced(key -> {
+            Opened gone = open.remove(key);
+            if (gone != null) {
+                CLOSER.schedule(gone.index()::close, 30, java.util.concurrent.TimeUnit.SECONDS);
+            }
+        });
         this.params = new HnswParams(this.config.maxConn(), this.config.beamWidth(), this.config.quantized(),
                 this.config.oversample(), this.config.minCandidates(), this.config.ramBufferMb(),
                 this.config.buildThreads());
@@ -79,7 +92,7 @@ public class IndexService {
             SearchConfig.Solr s = config.solr();
             this.solr = new SolrBackend(new SolrBackend.Settings(s.urls(), s.shards(), s.replicas(),
                     s.collectionPrefix(), s.connectTimeout(), s.queryTimeout(), s.indexingTimeout(), s.batchSize()));
-            store.onChange(this::followSolr);
+            store.onReplaced(this::followSolr);
             LOG.infof("approximate queries go to the SolrCloud cluster %s (%d shards x %d replicas per collection)",
                     s.urls(), s.shards(), s.replicas());
         } else {
@@ -100,14 +113,10 @@ public class IndexService {
     }
 
     /** A new version of a collection is synced to Solr at once; a deleted collection's Solr collection goes too. */
-    private void followSolr(CollectionKey key, VectorCollection now) {
-        if (now != null) {
-            index(now);
+    private void followSolr(CollectionKey key) {
+        if (store.meta(key).isPresent()) {
+            store.find(key).ifPresent(this::index);
             return;
-        }
-        Opened gone = open.remove(key);
-        if (gone != null) {
-            gone.index().close();
         }
         String name = solr.collectionName(key);
         jobs.submit(SOLR_DELETE, name, ctx -> {
@@ -173,7 +182,7 @@ public class IndexService {
                 return o.index();
             }
             if (o != null && !o.version().equals(version)) {
-                o.index().close();
+                CLOSER.schedule(o.index()::close, 30, java.util.concurrent.TimeUnit.SECONDS);
             }
             Opened fresh = openIndex(c);
             open.put(c.key(), fresh);
@@ -203,9 +212,8 @@ public class IndexService {
         }
         Job<?> job = jobs.submit(KIND, c.key() + "|" + c.meta().createdAt(), ctx -> build(c, mapped.scan().vectors(),
                 folder, ctx));
-        return new Opened(c.meta().createdAt(), new Building(exact,
-                "the approximate index of this collection is being built; answered exactly meanwhile",
-                config.approximateFrom()), job);
+        return new Opened(c.meta().createdAt(),
+                exact.saying("the approximate index of this collection is being built; answered exactly meanwhile"), job);
     }
 
     /**
@@ -218,12 +226,16 @@ public class IndexService {
         String version = c.meta().createdAt().toString();
         try {
             if (solr.inSync(name, version, c.meta().size())) {
-                return new Opened(c.meta().createdAt(), new FailureAware(new SolrIndex(solr, name, exact, params,
-                        config.approximateFrom()), c.key()), null);
+                // a query that fails has the next one look at the cluster afresh (a collection deleted by hand, a
+                // cluster replaced)
+                Runnable forget = () -> open.computeIfPresent(c.key(),
+                        (k, o) -> o.index() instanceof SolrIndex && o.version().equals(c.meta().createdAt()) ? null : o);
+                return new Opened(c.meta().createdAt(), SolrIndex.open(solr, name, exact, params,
+                        config.approximateFrom(), forget), null);
             }
         } catch (org.convnetplayground.errors.UnavailableException e) {
             LOG.warnf("Solr does not answer for %s: %s", c.key(), e.getMessage());
-            return new Opened(c.meta().createdAt(), new Unreachable(exact, e, config.approximateFrom()), null);
+            return new Opened(c.meta().createdAt(), SolrIndex.unreachable(exact, e, config.approximateFrom()), null);
         }
         Job<?> job = jobs.submit(SOLR_SYNC, c.key() + "|" + version, ctx -> {
             try {
@@ -238,9 +250,9 @@ public class IndexService {
             }
             return null;
         });
-        return new Opened(c.meta().createdAt(), new Building(exact,
-                "the Solr collection of this collection is being indexed; answered exactly meanwhile",
-                config.approximateFrom()), job);
+        return new Opened(c.meta().createdAt(), c.meta().size() < config.approximateFrom() ? exact
+                : exact.saying("the Solr collection of this collection is being indexed; answered exactly meanwhile"),
+                job);
     }
 
     private static SolrBackend.Source source(VectorCollection c) {
@@ -271,116 +283,6 @@ public class IndexService {
                 rows.scan().vectors().copyRow(row, into, 0);
             }
         };
-    }
-
-    /** A Solr index that, when a query fails, has the next query check the cluster's state afresh. */
-    private final class FailureAware implements VectorIndex {
-        private final SolrIndex index;
-        private final CollectionKey key;
-
-        FailureAware(SolrIndex index, CollectionKey key) {
-            this.index = index;
-            this.key = key;
-        }
-
-        @Override
-        public String kind() {
-            return index.kind();
-        }
-
-        @Override
-        public int size() {
-            return index.size();
-        }
-
-        @Override
-        public int dimension() {
-            return index.dimension();
-        }
-
-        @Override
-        public boolean approximates(org.convnetplayground.vectors.Metric metric) {
-            return index.approximates(metric);
-        }
-
-        @Override
-        public boolean approximateReady() {
-            return true;
-        }
-
-        @Override
-        public IndexAnswer search(IndexQuery q) {
-            try {
-                return index.search(q);
-            } catch (org.convnetplayground.errors.UnavailableException e) {
-                // perhaps the collection was deleted in Solr, or the cluster replaced: look again next time
-                Opened o = open.get(key);
-                if (o != null && o.index() == this) {
-                    open.remove(key, o);
-                }
-                throw e;
-            }
-        }
-
-        @Override
-        public void close() {
-            index.close();
-        }
-    }
-
-    /**
-     * While the cluster does not answer: exact queries, metrics Solr does not serve and small collections in
-     * {@code auto} mode are answered from the service's copy as always; approximate ones fail with the cluster's 503.
-     */
-    private static final class Unreachable implements VectorIndex {
-        private final ExactIndex exact;
-        private final RuntimeException failure;
-        private final int crossover;
-
-        Unreachable(ExactIndex exact, RuntimeException failure, int crossover) {
-            this.exact = exact;
-            this.failure = failure;
-            this.crossover = crossover;
-        }
-
-        @Override
-        public String kind() {
-            return "solr";
-        }
-
-        @Override
-        public int size() {
-            return exact.size();
-        }
-
-        @Override
-        public int dimension() {
-            return exact.dimension();
-        }
-
-        @Override
-        public boolean approximates(org.convnetplayground.vectors.Metric metric) {
-            return metric == org.convnetplayground.vectors.Metric.COSINE;
-        }
-
-        @Override
-        public boolean approximateReady() {
-            return false;
-        }
-
-        @Override
-        public IndexAnswer search(IndexQuery q) {
-            if (q.mode() == SearchMode.EXACT || !approximates(q.metric())
-                    || (q.mode() == SearchMode.AUTO && size() < crossover)) {
-                return exact.search(new IndexQuery(q.vector(), q.metric(), q.p(), q.k(), q.exclude(),
-                        SearchMode.EXACT));
-            }
-            throw failure;
-        }
-
-        @Override
-        public void close() {
-        }
     }
 
     private boolean isBuilt(Path hnsw, VectorCollection c) {
@@ -486,71 +388,5 @@ public class IndexService {
                 return rows.distances(query, m, p);
             }
         });
-    }
-
-    /** Folder size in bytes (the collection's disk footprint). */
-    public static long bytesOnDisk(Path folder) {
-        try (Stream<Path> files = Files.walk(folder)) {
-            return files.filter(Files::isRegularFile).mapToLong(p -> {
-                try {
-                    return Files.size(p);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            }).sum();
-        } catch (IOException e) {
-            return -1;
-        }
-    }
-
-    /** The exact index, answering every query exactly while the approximate one is built, and saying so. */
-    private static final class Building implements VectorIndex {
-        private final ExactIndex exact;
-        private final String note;
-
-        private final int crossover;
-
-        /** @param crossover the size from which {@code auto} would have answered approximately */
-        Building(ExactIndex exact, String note, int crossover) {
-            this.exact = exact;
-            this.note = note;
-            this.crossover = crossover;
-        }
-
-        @Override
-        public String kind() {
-            return "exact";
-        }
-
-        @Override
-        public int size() {
-            return exact.size();
-        }
-
-        @Override
-        public int dimension() {
-            return exact.dimension();
-        }
-
-        @Override
-        public boolean approximates(org.convnetplayground.vectors.Metric metric) {
-            return false;
-        }
-
-        @Override
-        public boolean approximateReady() {
-            return false;
-        }
-
-        @Override
-        public IndexAnswer search(IndexQuery q) {
-            boolean wouldApproximate = q.mode() == SearchMode.APPROXIMATE
-                    || (q.mode() == SearchMode.AUTO && size() >= crossover);
-            return new IndexAnswer(exact.exact(q), SearchMode.EXACT, wouldApproximate ? note : null);
-        }
-
-        @Override
-        public void close() {
-        }
     }
 }

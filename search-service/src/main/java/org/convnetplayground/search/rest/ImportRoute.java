@@ -85,11 +85,23 @@ public class ImportRoute {
         AtomicLong received = new AtomicLong();
         AtomicBoolean failed = new AtomicBoolean();
         List<Future<Void>> files = new ArrayList<>();
+        // an upload without a declared length that grows past the limit is answered at once and cut off
+        Runnable refuse = () -> {
+            if (failed.compareAndSet(false, true)) {
+                send(ctx, tooLarge(received.get(), limit));
+                FileTrees.deleteTree(folder);
+                request.connection().close();
+            }
+        };
         request.setExpectMultipart(true);
         request.uploadHandler(upload -> {
             if (!FILE_FIELDS.contains(upload.name()) || failed.get()) {
                 // unknown file fields are read and dropped
-                upload.handler(b -> received.addAndGet(b.length()));
+                upload.handler(b -> {
+                    if (received.addAndGet(b.length()) > limit) {
+                        refuse.run();
+                    }
+                });
                 return;
             }
             Promise<Void> done = Promise.promise();
@@ -102,7 +114,7 @@ public class ImportRoute {
                             upload.resume();
                             return;
                         }
-                        write(upload, opened.result(), received, limit, done);
+                        write(upload, opened.result(), received, limit, done, refuse);
                     });
         });
         request.exceptionHandler(e -> {
@@ -135,10 +147,17 @@ public class ImportRoute {
 
     /** Streams one file part to disk with back-pressure, refusing it once the upload passes the limit. */
     private void write(HttpServerFileUpload upload, AsyncFile file, AtomicLong received, long limit,
-                       Promise<Void> done) {
+                       Promise<Void> done, Runnable refuse) {
+        AtomicBoolean closed = new AtomicBoolean();
         upload.handler(buffer -> {
+            if (closed.get()) {
+                return;
+            }
             if (received.addAndGet(buffer.length()) > limit) {
+                closed.set(true);
                 done.tryFail(new TooLarge(received.get(), limit));
+                file.close();
+                refuse.run();
                 return;
             }
             file.write(buffer);
@@ -147,14 +166,25 @@ public class ImportRoute {
                 file.drainHandler(v -> upload.resume());
             }
         });
-        upload.exceptionHandler(e -> file.close().onComplete(c -> done.tryFail(e)));
-        upload.endHandler(v -> file.close().onComplete(c -> {
-            if (c.failed()) {
-                done.tryFail(c.cause());
+        upload.exceptionHandler(e -> {
+            if (closed.compareAndSet(false, true)) {
+                file.close().onComplete(c -> done.tryFail(e));
             } else {
-                done.tryComplete();
+                done.tryFail(e);
             }
-        }));
+        });
+        upload.endHandler(v -> {
+            if (!closed.compareAndSet(false, true)) {
+                return;
+            }
+            file.close().onComplete(c -> {
+                if (c.failed()) {
+                    done.tryFail(c.cause());
+                } else {
+                    done.tryComplete();
+                }
+            });
+        });
         upload.resume();
     }
 

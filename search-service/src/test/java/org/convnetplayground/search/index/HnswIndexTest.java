@@ -32,11 +32,4 @@ class HnswIndexTest extends VectorIndexContract {
         org.junit.jupiter.api.Assertions.assertEquals(ids(index.search(new IndexQuery(q,
                 org.convnetplayground.vectors.Metric.COSINE, 3, 10, java.util.Set.of(), SearchMode.EXACT))), ids(a));
     }
-
-    static class Quantized extends HnswIndexTest {
-        @Override
-        HnswParams params() {
-            return new HnswParams(16, 100, true, 4, 40, 16, 2);
-        }
-    }
 }

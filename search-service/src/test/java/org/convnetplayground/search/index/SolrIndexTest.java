@@ -80,7 +80,7 @@ class SolrIndexTest extends VectorIndexContract {
         assertTrue(backend.sync(name, source(vectors, ids), "v1", PARAMS.maxConn(), PARAMS.beamWidth(),
                 (done, total, message) -> { }, () -> false, () -> true));
         assertTrue(backend.inSync(name, "v1", vectors.size()));
-        return new SolrIndex(backend, name, new ExactIndex(vectors, ids), PARAMS, 0);
+        return SolrIndex.open(backend, name, new ExactIndex(vectors, ids), PARAMS, 0, () -> { });
     }
 
     /** 1,280 dimensions (MobileNet v2's embedding), over Lucene's default limit of 1,024, as Solr's codec allows. */

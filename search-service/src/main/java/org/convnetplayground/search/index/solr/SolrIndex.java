@@ -3,6 +3,7 @@ package org.convnetplayground.search.index.solr;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.IntPredicate;
+import org.convnetplayground.errors.UnavailableException;
 import org.convnetplayground.search.index.ExactIndex;
 import org.convnetplayground.search.index.HnswParams;
 import org.convnetplayground.search.index.IndexAnswer;
@@ -29,17 +30,38 @@ public final class SolrIndex implements VectorIndex {
     private final ExactIndex exact;
     private final HnswParams params;
     private final int crossover;
+    /** Told when a query to Solr fails. */
+    private final Runnable onFailure;
+    /** Why Solr cannot be asked at all (an index over a cluster that did not answer), or null. */
+    private final RuntimeException unreachable;
 
-    /**
-     * @param collection the Solr collection, in step with {@code exact}'s rows (see {@link SolrBackend#sync})
-     * @param crossover  the collection size from which {@link SearchMode#AUTO} answers approximately
-     */
-    public SolrIndex(SolrBackend solr, String collection, ExactIndex exact, HnswParams params, int crossover) {
+    private SolrIndex(SolrBackend solr, String collection, ExactIndex exact, HnswParams params, int crossover,
+                      Runnable onFailure, RuntimeException unreachable) {
         this.solr = solr;
         this.collection = collection;
         this.exact = exact;
         this.params = params;
         this.crossover = crossover;
+        this.onFailure = onFailure;
+        this.unreachable = unreachable;
+    }
+
+    /**
+     * @param collection the Solr collection, in step with {@code exact}'s rows (see {@link SolrBackend#sync})
+     * @param crossover  the collection size from which {@link SearchMode#AUTO} answers approximately
+     * @param onFailure  told when a query to Solr fails (before its 503 is thrown)
+     */
+    public static SolrIndex open(SolrBackend solr, String collection, ExactIndex exact, HnswParams params,
+                                 int crossover, Runnable onFailure) {
+        return new SolrIndex(solr, collection, exact, params, crossover, onFailure, null);
+    }
+
+    /**
+     * The index of a collection while its cluster does not answer: what the exact scan answers anyway (exact mode,
+     * metrics other than cosine, small collections in auto mode) is answered, the rest fails with {@code failure}.
+     */
+    public static SolrIndex unreachable(ExactIndex exact, RuntimeException failure, int crossover) {
+        return new SolrIndex(null, null, exact, null, crossover, () -> { }, failure);
     }
 
     /** The Solr collection searched. */
@@ -69,7 +91,7 @@ public final class SolrIndex implements VectorIndex {
 
     @Override
     public boolean approximateReady() {
-        return true;
+        return unreachable == null;
     }
 
     @Override
@@ -89,7 +111,15 @@ public final class SolrIndex implements VectorIndex {
             return new IndexAnswer(exact.exact(q), SearchMode.EXACT, "the cosine of a zero vector is undefined; "
                     + "answered exactly");
         }
-        return new IndexAnswer(approximate(q), SearchMode.APPROXIMATE, null);
+        if (unreachable != null) {
+            throw unreachable;
+        }
+        try {
+            return new IndexAnswer(approximate(q), SearchMode.APPROXIMATE, null);
+        } catch (UnavailableException e) {
+            onFailure.run();
+            throw e;
+        }
     }
 
     private List<Neighbour> approximate(IndexQuery q) {
