@@ -58,9 +58,8 @@ public final class SolrClusterMain {
         // outside this JVM on loopback, and they must not think they are inside a randomized test.
         System.setProperty("host", "127.0.0.1");
         System.setProperty("solr.log.dir", dir.resolve("logs").toString());
-        // configsets uploaded through the Configsets API (what the search-service does) are allowed
+        // configsets uploaded through the Configsets API (what the search-service does): the default, said explicitly
         System.setProperty("configset.upload.enabled", "true");
-        System.setProperty("solr.configset.upload.enabled", "true");
 
         long t0 = System.nanoTime();
         MiniSolrCloudCluster cluster = new MiniSolrCloudCluster.Builder(nodes, dir)
