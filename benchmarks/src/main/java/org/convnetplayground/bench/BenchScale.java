@@ -367,9 +367,9 @@ public final class BenchScale {
     /** Waits for the collection's HNSW build job (kind index-build) or Solr sync (solr-sync), if it has one. */
     static void awaitIndex(String url) throws Exception {
         for (JsonNode job : get(url + "/api/search/jobs")) {
-            if (job.get("kind").asText().equals("index-build") || job.get("kind").asText().equals("solr-sync")) {
-                await(url + job.get("job").asText(), job.get("kind").asText());
-                return;
+            String kind = job.get("kind").asText();
+            if (kind.equals("index-build") || kind.equals("solr-sync")) {
+                await(url + job.get("job").asText(), kind);
             }
         }
     }

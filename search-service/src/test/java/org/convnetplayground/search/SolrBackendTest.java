@@ -115,7 +115,7 @@ class SolrBackendTest {
     }
 
     @Test
-    void withOneNodeDownQueriesAnswerOrFailFastWith503() throws Exception {
+    void withANodeDownQueriesAnswerAndWithBothDownFailFastWith503() throws Exception {
         int n = 6000;
         float[] data = Npy.clustered(n, D, 41);
         VectorImportTest.imported("solr-failover", data, n, D);
@@ -128,12 +128,8 @@ class SolrBackendTest {
             for (int i = 0; i < 30; i++) {
                 float[] q = Npy.clustered(1, D, 2000 + i);
                 long t0 = System.nanoTime();
-                HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://localhost:"
-                                + RestAssured.port + "/api/search/query-vector"))
-                        .timeout(Duration.ofSeconds(30)).header("Content-Type", "application/json")
-                        .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(
-                                VectorImportTest.vectorQuery("solr-failover", q, "cosine", "approximate"))))
-                        .build(), HttpResponse.BodyHandlers.ofString());
+                HttpResponse<String> r = post(VectorImportTest.vectorQuery("solr-failover", q, "cosine",
+                        "approximate"));
                 double seconds = (System.nanoTime() - t0) / 1e9;
                 // the query timeout is 5 s: never a hang
                 assertTrue(seconds < 15, "a query took " + seconds + " s");
@@ -158,9 +154,28 @@ class SolrBackendTest {
                     unavailable++;
                 }
             }
+            // the whole cluster down: approximate queries fail fast with 503, exact ones still answer
+            cluster.stopNode(0);
+            for (int i = 0; i < 3; i++) {
+                long t0 = System.nanoTime();
+                HttpResponse<String> r = post(VectorImportTest.vectorQuery("solr-failover", row(data, i), "cosine",
+                        "approximate"));
+                assertTrue((System.nanoTime() - t0) / 1e9 < 15, "a query hung");
+                assertEquals(503, r.statusCode(), r.body());
+                assertEquals("application/problem+json", r.headers().firstValue("Content-Type").orElse("")
+                        .split(";")[0]);
+                assertTrue(JSON.readTree(r.body()).path("detail").asText().contains("Solr cluster"), r.body());
+                HttpResponse<String> exact = post(VectorImportTest.vectorQuery("solr-failover", row(data, i),
+                        "cosine", "exact"));
+                assertEquals(200, exact.statusCode(), exact.body());
+                assertEquals("item-" + i, JSON.readTree(exact.body()).path("hits").path(0).path("id").asText());
+            }
         } finally {
+            cluster.startNode(0);
             cluster.startNode(1);
         }
+        // back: approximate answers again (the next query looks at the cluster afresh)
+        awaitApproximate("solr-failover", row(data, 3));
         System.out.printf("with one of two Solr nodes down: %d of 30 queries answered, %d got 503%n", answered,
                 unavailable);
         // two replicas of every shard: the live node holds all of them
@@ -168,6 +183,15 @@ class SolrBackendTest {
         // exact queries never need Solr
         JsonPath exact = vectorQuery("solr-failover", row(data, 3), "cosine", "exact");
         assertEquals("item-3", exact.getString("hits[0].id"));
+    }
+
+    /** A query-vector request with a 30 s client timeout (a hang fails the test instead of stalling it). */
+    static HttpResponse<String> post(Map<String, Object> body) throws IOException, InterruptedException {
+        return HTTP.send(HttpRequest.newBuilder(URI.create("http://localhost:" + RestAssured.port
+                        + "/api/search/query-vector")).timeout(Duration.ofSeconds(30))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))).build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     static float[] row(float[] data, int r) {

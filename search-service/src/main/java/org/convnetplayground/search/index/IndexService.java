@@ -7,6 +7,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -18,6 +19,7 @@ import org.convnetplayground.jobs.Job;
 import org.convnetplayground.jobs.JobContext;
 import org.convnetplayground.search.background.BackgroundJobs;
 import org.convnetplayground.search.collection.CollectionKey;
+import org.convnetplayground.search.collection.CollectionMeta;
 import org.convnetplayground.search.collection.CollectionStore;
 import org.convnetplayground.search.collection.CollectionVectors;
 import org.convnetplayground.search.collection.VectorCollection;
@@ -49,6 +51,7 @@ public class IndexService {
     private static final String STAGING_PREFIX = ".hnsw-staging-";
     public static final String SOLR_SYNC = "solr-sync";
     public static final String SOLR_DELETE = "solr-delete";
+    public static final String SOLR_CHECK = "solr-check";
     /** How long after a failed Solr sync the next query may start another. */
     static final java.time.Duration SOLR_RETRY = java.time.Duration.ofSeconds(15);
 
@@ -98,6 +101,28 @@ public class IndexService {
         } else {
             this.solr = null;
         }
+    }
+
+    /**
+     * With Solr, every stored collection is checked against the cluster once the store has loaded them (observers
+     * run in priority order; the store's runs at the default) and synced where the cluster lacks its current version
+     * (a fresh cluster, a change made while the service was down), in the background.
+     */
+    void onStart(@jakarta.enterprise.event.Observes @jakarta.annotation.Priority(
+            jakarta.interceptor.Interceptor.Priority.APPLICATION + 600) io.quarkus.runtime.StartupEvent event) {
+        if (solr == null) {
+            return;
+        }
+        jobs.submit(SOLR_CHECK, "all stored collections", ctx -> {
+            List<CollectionMeta> all = store.list();
+            for (int i = 0; i < all.size(); i++) {
+                ctx.progress(i, all.size());
+                ctx.message("checking the Solr collection of " + all.get(i).key());
+                store.find(all.get(i).key()).ifPresent(this::index);
+            }
+            ctx.progress(all.size(), all.size());
+            return null;
+        });
     }
 
     /** The SolrCloud cluster behind approximate queries ({@code backend=solr}). */
@@ -250,9 +275,8 @@ public class IndexService {
             }
             return null;
         });
-        return new Opened(c.meta().createdAt(), c.meta().size() < config.approximateFrom() ? exact
-                : exact.saying("the Solr collection of this collection is being indexed; answered exactly meanwhile"),
-                job);
+        return new Opened(c.meta().createdAt(),
+                exact.saying("the Solr collection of this collection is being indexed; answered exactly meanwhile"), job);
     }
 
     private static SolrBackend.Source source(VectorCollection c) {

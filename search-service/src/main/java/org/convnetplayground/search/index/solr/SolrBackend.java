@@ -438,7 +438,10 @@ public final class SolrBackend implements AutoCloseable {
     private <T> T call(String what, SolrCall<T> call) {
         try {
             return call.run();
-        } catch (SolrServerException | IOException | SolrException | IllegalStateException e) {
+        } catch (SyncCancelled | org.convnetplayground.errors.DomainException e) {
+            throw e;
+        } catch (SolrServerException | IOException | RuntimeException e) {
+            // SolrJ also reports an unreachable cluster with plain RuntimeExceptions ("Failed fetching live_nodes")
             Throwable root = e;
             while (root.getCause() != null && root.getCause() != root) {
                 root = root.getCause();
