@@ -206,8 +206,19 @@ class SolrBackendTest {
 
     /** Waits until the collection's Solr collection holds its current version (queries answer approximately). */
     static void awaitApproximate(String dataset, float[] q) {
-        await(dataset + " to be answered through Solr", () -> "approximate".equals(
-                vectorQuery(dataset, q, "cosine", "approximate").getString("mode")));
+        // meanwhile: exact answers saying why, or a 503 while the cluster's replicas recover
+        await(dataset + " to be answered through Solr", () -> {
+            try {
+                HttpResponse<String> r = post(VectorImportTest.vectorQuery(dataset, q, "cosine", "approximate"));
+                assertTrue(r.statusCode() == 200 || r.statusCode() == 503, r.body());
+                return r.statusCode() == 200 && JSON.readTree(r.body()).path("mode").asText().equals("approximate");
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+        });
     }
 
     static void await(String what, Supplier<Boolean> condition) {
