@@ -94,7 +94,8 @@ public class IndexService {
         if (config.backend() == SearchConfig.Backend.SOLR) {
             SearchConfig.Solr s = config.solr();
             this.solr = new SolrBackend(new SolrBackend.Settings(s.urls(), s.shards(), s.replicas(),
-                    s.collectionPrefix(), s.connectTimeout(), s.queryTimeout(), s.indexingTimeout(), s.batchSize()));
+                    s.collectionPrefix(), s.connectTimeout(), s.queryTimeout(), s.indexingTimeout(), s.batchSize(),
+                    s.rerankFromSolr()));
             store.onReplaced(this::followSolr);
             LOG.infof("approximate queries go to the SolrCloud cluster %s (%d shards x %d replicas per collection)",
                     s.urls(), s.shards(), s.replicas());

@@ -14,8 +14,8 @@ import org.convnetplayground.search.index.solr.SolrIndex;
 import org.convnetplayground.testing.SolrClusterProcess;
 import org.convnetplayground.vectors.MappedVectors;
 import org.convnetplayground.vectors.Metric;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -27,20 +27,26 @@ class SolrIndexTest extends VectorIndexContract {
     static final HnswParams PARAMS = new HnswParams(16, 100, false, 4, 40, 16, 1);
     private static final AtomicInteger COLLECTIONS = new AtomicInteger();
     private static final String RUN = Long.toString(System.nanoTime() % 1_000_000, 36);
-    static SolrBackend backend;
 
-    @BeforeAll
-    static void cluster() {
-        backend = backend(SolrClusterProcess.shared());
+    SolrBackend backend;
+
+    @BeforeEach
+    void cluster() {
+        backend = backend(SolrClusterProcess.shared(), rerankFromSolr());
     }
 
-    static SolrBackend backend(SolrClusterProcess cluster) {
+    static SolrBackend backend(SolrClusterProcess cluster, boolean rerankFromSolr) {
         return new SolrBackend(new SolrBackend.Settings(cluster.nodeUrls(), 2, 2, "cnptest", Duration.ofSeconds(2),
-                Duration.ofSeconds(10), Duration.ofSeconds(120), 200));
+                Duration.ofSeconds(10), Duration.ofSeconds(120), 200, rerankFromSolr));
     }
 
-    @AfterAll
-    static void close() {
+    /** Whether queries re-rank with the vectors Solr stores (a subclass runs the contract that way too). */
+    boolean rerankFromSolr() {
+        return false;
+    }
+
+    @AfterEach
+    void closeBackend() {
         backend.close();
     }
 

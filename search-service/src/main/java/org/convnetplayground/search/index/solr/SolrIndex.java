@@ -16,8 +16,9 @@ import org.convnetplayground.vectors.Metric;
 /**
  * A collection searched on SolrCloud: cosine queries ask Solr's {@code {!knn}} for {@link HnswParams#candidates}
  * candidates (every shard searches its own HNSW graph, Solr merges them; the parser has only topK, so oversampling is
- * topK itself), fetch the candidates' stored vectors with them, and re-rank them exactly under the requested metric
- * with the same double-precision distances as the exact scan. Metrics an HNSW graph built for cosine cannot order,
+ * topK itself) and re-rank them exactly under the requested metric with the same double-precision distances as the
+ * exact scan: with the service's mapped copy of their vectors, or (cnp.search.solr.rerank-from-solr) with the vectors
+ * Solr stores, fetched with the hits, which costs 4 to 8 times more per query (measured on 20,000 x 1,280). Metrics an HNSW graph built for cosine cannot order,
  * and {@code mode=exact}, are answered by the exact scan of the service's own memory-mapped copy of the collection
  * (the copy it keeps anyway, and that Solr is synced from): streaming every vector out of Solr instead would move the
  * whole collection over the network per query (100,000 x 1,280 floats are 512 MB), while the mapped scan reads it at
@@ -140,7 +141,20 @@ public final class SolrIndex implements VectorIndex {
             return List.of();
         }
         IntPredicate excluded = exact.excluded(q);
-        List<SolrBackend.KnnHit> hits = solr.knn(collection, q.vector(), wanted, true);
+        boolean fetchVectors = solr.settings().rerankFromSolr();
+        List<SolrBackend.KnnHit> hits = solr.knn(collection, q.vector(), wanted, fetchVectors);
+        if (!fetchVectors) {
+            int[] rows = new int[hits.size()];
+            int n = 0;
+            for (SolrBackend.KnnHit hit : hits) {
+                int row = exact.row(hit.id());
+                if (row >= 0 && (excluded == null || !excluded.test(row))) {
+                    rows[n++] = row;
+                }
+            }
+            return exact.neighbours(new ArrayList<>(exact.scan().rerank(q.vector(), q.metric(), q.p(),
+                    java.util.Arrays.copyOf(rows, n), q.k())));
+        }
         List<Ranked> ranked = new ArrayList<>(hits.size());
         for (SolrBackend.KnnHit hit : hits) {
             int row = exact.row(hit.id());
