@@ -1,5 +1,5 @@
 # ConvNet Playground. The two set-up commands are `make run` and `make test`.
-.PHONY: run run-cluster test build bench bench-scale contracts clean
+.PHONY: run run-cluster test build bench bench-scale bench-gradients contracts clean
 
 # Build and start everything (three services + web UI on http://localhost:8080), in the foreground.
 run:
@@ -12,7 +12,7 @@ run-cluster:
 
 # Every test: unit, service, contract, end-to-end and browser tests.
 test:
-	./scripts/ensure-chromium.sh
+	./scripts/ensure-test-tools.sh
 	./mvnw -B verify
 
 # Build without tests.
@@ -28,6 +28,11 @@ bench: build
 # BACKENDS=embedded,solr (the default) measures the embedded HNSW and a local 2-node SolrCloud side by side.
 bench-scale:
 	./scripts/bench-scale.sh
+
+# Gradient figures: gradient vs forward time per model and layer, one MobileNet v2 feature visualisation, and the
+# check that visualisations excite their channel more than any dataset image. Takes about 15 minutes.
+bench-gradients:
+	./scripts/bench-gradients.sh
 
 # Refresh the committed OpenAPI documents from the last build.
 contracts: build

@@ -3,8 +3,12 @@
 // - proxies /api/catalog/**, /api/features/** and /api/search/** to the three services, streaming
 //   request and response bodies, and answers 503 problem+json when a service cannot be reached.
 //
-// Configuration (environment): PORT (8080), CNP_CATALOG_URL (http://localhost:8081),
-// CNP_FEATURES_URL (http://localhost:8082), CNP_SEARCH_URL (http://localhost:8083), CNP_DIST (./dist).
+// - refuses what could reach past the three APIs: '.'/'..' path segments (also percent-encoded), and URLs longer
+//   than MAX_URL_LENGTH, with problem+json like every other error.
+//
+// Configuration (environment): PORT (8080), HOST (127.0.0.1: this machine only; 0.0.0.0 exposes the UI to the
+// network), CNP_CATALOG_URL (http://localhost:8081), CNP_FEATURES_URL (http://localhost:8082),
+// CNP_SEARCH_URL (http://localhost:8083), CNP_DIST (./dist).
 import http from 'node:http';
 import https from 'node:https';
 import { createReadStream } from 'node:fs';
@@ -16,6 +20,9 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 
 /** How long a service may take to accept the connection and send its response headers. */
 export const UPSTREAM_TIMEOUT_MS = 30_000;
+
+/** The longest request target accepted (path and query); the services' own limit is 4 KB per request line. */
+export const MAX_URL_LENGTH = 4000;
 
 const CONTENT_TYPES = {
   '.html': 'text/html; charset=utf-8',
@@ -89,6 +96,27 @@ function forwardHeaders(incoming, skip) {
   return out;
 }
 
+/**
+ * Why a request path may not be forwarded, or null. A '.' or '..' segment - also written %2e, or hidden in a
+ * segment by an encoded slash or a backslash - would be resolved by the service into another path than the one
+ * routed here: '/api/catalog/../../q/metrics' reaches the catalog's internal metrics.
+ */
+export function pathProblem(rawPath) {
+  for (const segment of rawPath.split('/')) {
+    let decoded;
+    try {
+      decoded = decodeURIComponent(segment);
+    } catch {
+      return `invalid path: the segment '${segment.slice(0, 200)}' is not valid percent-encoding`;
+    }
+    if (decoded.split(/[/\\]/).some((part) => part === '.' || part === '..')) {
+      const shown = rawPath.length > 200 ? `${rawPath.slice(0, 200)}… (${rawPath.length} characters)` : rawPath;
+      return `invalid path: '${shown}'; expected a path without '.' or '..' segments (also when percent-encoded)`;
+    }
+  }
+  return null;
+}
+
 /** Proxies one request to route.target, streaming both ways. */
 function proxy(req, res, route, log, timeoutMs) {
   const target = new URL(route.target);
@@ -112,6 +140,7 @@ function proxy(req, res, route, log, timeoutMs) {
   });
 
   let answered = false;
+  let answer;
   let clientGone = false;
   const timer = setTimeout(() => {
     const err = new Error('timeout');
@@ -119,11 +148,26 @@ function proxy(req, res, route, log, timeoutMs) {
     upstream.destroy(err);
   }, timeoutMs);
 
-  upstream.on('response', (answer) => {
+  upstream.on('response', (incoming) => {
+    answer = incoming;
     answered = true;
     clearTimeout(timer);
     res.writeHead(answer.statusCode ?? 502, answer.statusMessage, forwardHeaders(answer.headers, new Set()));
-    answer.pipe(res);
+    if (req.complete) {
+      answer.pipe(res);
+    } else {
+      // The service answered before the body was sent (a 413 for an upload over its limit): stop sending, read the
+      // rest of the body ourselves and end the answer only then. Many clients send the whole body before reading;
+      // closing on them would turn the answer into a connection reset.
+      req.unpipe(upstream);
+      req.resume();
+      answer.pipe(res, { end: false });
+      answer.on('end', () => {
+        upstream.destroy(); // the rest of the body will not be sent: this connection is done
+        if (req.complete) res.end();
+        else req.on('end', () => res.end());
+      });
+    }
     answer.on('error', () => res.destroy());
   });
 
@@ -133,7 +177,9 @@ function proxy(req, res, route, log, timeoutMs) {
     const reason = reasonOf(err);
     log(`proxy ${req.method} ${req.url} -> ${route.service} at ${route.target}: ${reason}`);
     if (answered) {
-      res.destroy();
+      // A service may close the connection after an early answer (a 413 while the body was still coming): that
+      // answer, once complete, goes to the client as it is; only a truncated one is cut off.
+      if (!answer.complete) res.destroy();
       return;
     }
     sendProblem(res, 503, 'Service unavailable', `the ${route.service} is unavailable at ${route.target} (${reason})`, instance);
@@ -222,8 +268,21 @@ export function createAppServer(options = {}) {
   const routes = options.routes ?? routesFromEnv();
   const log = options.log ?? ((line) => console.error(`${new Date().toISOString()} ${line}`));
   const timeoutMs = options.timeoutMs ?? UPSTREAM_TIMEOUT_MS;
-  return http.createServer((req, res) => {
-    const pathname = (req.url ?? '/').split('?')[0];
+  const server = http.createServer((req, res) => {
+    const url = req.url ?? '/';
+    const pathname = url.split('?')[0];
+    if (url.length > MAX_URL_LENGTH) {
+      req.resume();
+      sendProblem(res, 414, 'URI too long', `the request target is ${url.length} characters long; the limit is ${MAX_URL_LENGTH}`,
+        pathname.slice(0, 200));
+      return;
+    }
+    const bad = pathProblem(pathname);
+    if (bad) {
+      req.resume();
+      sendProblem(res, 400, 'Invalid path', bad, undefined);
+      return;
+    }
     const route = routes.find((r) => pathname === r.prefix || pathname.startsWith(`${r.prefix}/`));
     if (route) {
       proxy(req, res, route, log, timeoutMs);
@@ -238,16 +297,33 @@ export function createAppServer(options = {}) {
       });
     }
   });
+  // Requests Node cannot parse (headers or URL over its 16 KB limit, malformed lines) get problem+json too.
+  server.on('clientError', (err, socket) => {
+    if (!socket.writable || err.code === 'ECONNRESET') {
+      socket.destroy();
+      return;
+    }
+    const tooLarge = err.code === 'HPE_HEADER_OVERFLOW';
+    const status = tooLarge ? 431 : 400;
+    const title = tooLarge ? 'Request header fields too large' : 'Bad request';
+    const detail = tooLarge ? 'the request line and headers are larger than 16 KB' : 'the request is not valid HTTP';
+    const body = JSON.stringify({ type: 'about:blank', title, status, detail });
+    socket.end(`HTTP/1.1 ${status} ${title}\r\ncontent-type: application/problem+json\r\n`
+      + `content-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
+  });
+  return server;
 }
 
 const isMain = process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url);
 if (isMain) {
   const port = Number(process.env.PORT || 8080);
+  const host = process.env.HOST || '127.0.0.1';
   const distDir = process.env.CNP_DIST || path.join(here, 'dist');
   const routes = routesFromEnv();
   const server = createAppServer({ distDir, routes });
-  server.listen(port, () => {
-    console.log(`ConvNet Playground frontend on http://localhost:${port} (serving ${distDir})`);
+  server.listen(port, host, () => {
+    const where = host === '0.0.0.0' || host === '::' ? `all interfaces, port ${port}` : `${host}:${port}`;
+    console.log(`ConvNet Playground frontend on http://localhost:${port} (listening on ${where}; serving ${distDir})`);
     for (const r of routes) console.log(`  ${r.prefix}/** -> ${r.target}`);
   });
   const shutdown = (signal) => {

@@ -8,10 +8,13 @@ root=$PWD
 export CNP_DATA_DIR="${CNP_DATA_DIR:-$root/data}"
 export CNP_MODELS_DIR="${CNP_MODELS_DIR:-$root/../shared/models}"
 export CNP_DATASETS_DIR="${CNP_DATASETS_DIR:-$root/../shared/datasets}"
-export CNP_CATALOG_URL="${CNP_CATALOG_URL:-http://localhost:8081}"
-export CNP_FEATURES_URL="${CNP_FEATURES_URL:-http://localhost:8082}"
-export CNP_SEARCH_URL="${CNP_SEARCH_URL:-http://localhost:8083}"
+export CNP_CATALOG_URL="${CNP_CATALOG_URL:-http://127.0.0.1:8081}"
+export CNP_FEATURES_URL="${CNP_FEATURES_URL:-http://127.0.0.1:8082}"
+export CNP_SEARCH_URL="${CNP_SEARCH_URL:-http://127.0.0.1:8083}"
 PORT="${PORT:-8080}"
+# Only the web UI is meant to be reached, and by default from this machine only: HOST=0.0.0.0 exposes it to the
+# network. The services always listen on loopback; the UI's proxy is their one way in.
+HOST="${HOST:-127.0.0.1}"
 
 for d in "$CNP_MODELS_DIR" "$CNP_DATASETS_DIR"; do
   [ -d "$d" ] || { echo "error: $d does not exist (set CNP_MODELS_DIR / CNP_DATASETS_DIR)" >&2; exit 1; }
@@ -40,13 +43,17 @@ start() { # name, log, command...
 }
 
 JAVA_OPTS="${JAVA_OPTS:--Xmx4g}"
+# the services listen on loopback only: the web UI's proxy is their one way in
+JAVA_OPTS="$JAVA_OPTS -Dquarkus.http.host=127.0.0.1"
+# a JVM crash report goes to the data directory's logs/, never into the working directory (the repository)
+CRASH_OPTS="-XX:ErrorFile=$CNP_DATA_DIR/logs/hs_err_pid%p.log"
 start model-catalog-service "$CNP_DATA_DIR/logs/catalog.log" \
-  java $JAVA_OPTS -jar model-catalog-service/target/quarkus-app/quarkus-run.jar
+  java $JAVA_OPTS $CRASH_OPTS -jar model-catalog-service/target/quarkus-app/quarkus-run.jar
 start feature-service "$CNP_DATA_DIR/logs/features.log" \
-  java $JAVA_OPTS -jar feature-service/target/quarkus-app/quarkus-run.jar
+  java $JAVA_OPTS $CRASH_OPTS -jar feature-service/target/quarkus-app/quarkus-run.jar
 start search-service "$CNP_DATA_DIR/logs/search.log" \
-  java $JAVA_OPTS --add-modules jdk.incubator.vector -jar search-service/target/quarkus-app/quarkus-run.jar
-start frontend "$CNP_DATA_DIR/logs/frontend.log" env PORT="$PORT" node frontend/server.mjs
+  java $JAVA_OPTS $CRASH_OPTS --add-modules jdk.incubator.vector -jar search-service/target/quarkus-app/quarkus-run.jar
+start frontend "$CNP_DATA_DIR/logs/frontend.log" env PORT="$PORT" HOST="$HOST" node frontend/server.mjs
 
 for url in "$CNP_CATALOG_URL" "$CNP_FEATURES_URL" "$CNP_SEARCH_URL"; do
   for _ in $(seq 240); do

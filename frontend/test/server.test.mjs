@@ -1,6 +1,7 @@
 // server.mjs against real sockets on loopback: a stub service stands in for one of the three.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import http from 'node:http';
+import net from 'node:net';
 import { mkdtemp, mkdir, writeFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -27,10 +28,18 @@ beforeAll(async () => {
   await writeFile(path.join(dist, 'index.html'), '<!doctype html><title>app</title>');
   await writeFile(path.join(dist, 'assets', 'index-abc123.js'), 'console.log(1)');
   await writeFile(path.join(dist, 'assets', 'index-abc123.css'), 'body{}');
-  await writeFile(path.join(tmpdir(), 'cnp-secret.txt'), 'secret');
+  await writeFile(path.join(tmpdir(), 'cnp-secret.txt'), 'the-secret-content');
 
   // A service that echoes what it got, streaming its answer in two chunks.
   stub = http.createServer((req, res) => {
+    if (req.url.startsWith('/api/search/early')) {
+      // answers at once, before reading an over-large body, then drops the rest of it, as the services do
+      const body = JSON.stringify({ status: 413, detail: 'the body is over the limit' });
+      res.writeHead(413, { 'content-type': 'application/problem+json', 'content-length': Buffer.byteLength(body) });
+      res.end(body);
+      req.resume();
+      return;
+    }
     const chunks = [];
     req.on('data', (c) => chunks.push(c));
     req.on('end', () => {
@@ -106,6 +115,25 @@ describe('proxy', () => {
     expect((await missing.json()).detail).toBe('unknown thing');
   });
 
+  it('passes on a service\'s early answer to an over-large upload instead of resetting the client', async () => {
+    // As many HTTP clients do (curl, Apache HttpClient): send the whole body first, read the answer afterwards.
+    const u = new URL(appUrl);
+    const body = Buffer.alloc(30 * 1024 * 1024, 120);
+    const answer = await new Promise((resolve) => {
+      const socket = net.connect(Number(u.port), u.hostname);
+      const chunks = [];
+      socket.pause();
+      socket.on('data', (c) => chunks.push(c));
+      socket.on('error', (err) => resolve(`error ${err.code}`));
+      socket.on('end', () => resolve(Buffer.concat(chunks).toString()));
+      socket.write(`POST /api/search/early HTTP/1.1\r\nHost: ${u.host}\r\ncontent-type: application/json\r\n`
+        + `content-length: ${body.length}\r\nconnection: close\r\n\r\n`);
+      socket.write(body, () => socket.resume());
+    });
+    expect(answer).toMatch(/^HTTP\/1.1 413/);
+    expect(answer).toContain('the body is over the limit');
+  });
+
   it('answers 503 problem+json naming the service when it cannot be reached', async () => {
     const res = await fetch(`${appUrl}/api/features/datasets?limit=1`);
     expect(res.status).toBe(503);
@@ -133,6 +161,62 @@ describe('proxy', () => {
   });
 });
 
+describe('paths that could reach past the APIs', () => {
+  const raw = (target, method = 'GET') =>
+    new Promise((resolve, reject) => {
+      const u = new URL(appUrl);
+      const req = http.request({ host: u.hostname, port: u.port, method, path: target }, (res) => {
+        const chunks = [];
+        res.on('data', (c) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode, type: res.headers['content-type'], body: Buffer.concat(chunks).toString() }));
+      });
+      req.on('error', reject);
+      req.end();
+    });
+
+  it.each([
+    '/api/search/../../q/metrics',
+    '/api/search/%2e%2e/%2E%2E/q/metrics',
+    '/api/search/.%2e/q/metrics',
+    '/api/search/x/..%2f..%2f..%2fq/metrics',
+    '/api/search/x/..%5c..%5cq/metrics',
+    '/api/search/./jobs',
+    '/api/../api/search/jobs',
+  ])('refuses %s with problem+json and never forwards it', async (target) => {
+    const before = seen.length;
+    const answer = await raw(target, 'POST');
+    expect(answer.status).toBe(400);
+    expect(answer.type).toBe('application/problem+json');
+    expect(JSON.parse(answer.body).detail).toMatch(/^invalid path: .*expected a path without '\.' or '\.\.' segments/);
+    expect(seen.length).toBe(before);
+  });
+
+  it('refuses broken percent-encoding', async () => {
+    const answer = await raw('/api/search/%zz');
+    expect(answer.status).toBe(400);
+    expect(JSON.parse(answer.body).detail).toMatch(/not valid percent-encoding/);
+  });
+
+  it('still forwards names with dots in them', async () => {
+    const answer = await raw('/api/search/collections/my.data/v1..2/file.tar.gz');
+    expect(answer.status).toBe(200);
+    expect(seen.at(-1).url).toBe('/api/search/collections/my.data/v1..2/file.tar.gz');
+  });
+
+  it('answers 414 problem+json for an over-long URL', async () => {
+    const answer = await raw('/api/search/query?id=' + 'x'.repeat(5000));
+    expect(answer.status).toBe(414);
+    expect(answer.type).toBe('application/problem+json');
+    expect(JSON.parse(answer.body).detail).toMatch(/limit is 4000/);
+  });
+
+  it('answers problem+json when the request head is larger than Node accepts', async () => {
+    const answer = await raw('/api/search/query?id=' + 'x'.repeat(20000));
+    expect(answer.status).toBe(431);
+    expect(answer.type).toBe('application/problem+json');
+  });
+});
+
 describe('static files', () => {
   it('serves index.html for / and for unknown paths, not cached for long', async () => {
     for (const p of ['/', '/somewhere/else']) {
@@ -156,6 +240,6 @@ describe('static files', () => {
 
   it('never serves files outside dist', async () => {
     const res = await fetch(`${appUrl}/..%2fcnp-secret.txt`);
-    expect(await res.text()).not.toContain('secret');
+    expect(await res.text()).not.toContain('the-secret-content');
   });
 });

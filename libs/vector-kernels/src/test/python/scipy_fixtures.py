@@ -48,7 +48,8 @@ def case(name, rows, query, p):
     print()
 
 
-print("""package org.convnetplayground.vectors;
+def main():
+    print("""package org.convnetplayground.vectors;
 
 import java.util.Map;
 
@@ -67,16 +68,20 @@ final class ScipyFixtures {
     /** One query against a few rows, with SciPy's distances per metric. */
     record Fixture(double p, float[][] rows, float[] query, Map<Metric, double[]> expected) {}
 """)
-rng = np.random.default_rng(20240607)
-# Tiny hand-made case: zero row (cosine nan), constant row (correlation nan),
-# canberra 0/0 terms, and an exact duplicate of row 1 (row 4) for ties.
-case("TINY",
-     [[1, 0, 0], [0, 1, 0], [1, 1, 0], [0, 0, 0], [0, 1, 0], [2, 2, 2]],
-     [1, 0.5, 0], 3.0)
-case("RANDOM_7", rng.standard_normal((5, 7)), rng.standard_normal(7), 3.0)
-case("RANDOM_13", np.maximum(rng.standard_normal((6, 13)), 0) * 4, np.maximum(rng.standard_normal(13), 0) * 4, 1.5)
-# Degenerate denominators: zero row, anti-parallel row (cosine/correlation clip to 2,
-# bray-curtis x/0 = inf), and an all-zero query (bray-curtis 0/0 = nan).
-case("EDGE", [[0, 0, 0], [-1, -2, -3], [1, 2, 3], [3, 2, 1]], [1, 2, 3], 4.0)
-case("ZERO_QUERY", [[0, 0, 0], [1, 2, 3], [0, 0, 1]], [0, 0, 0], 3.0)
-print("}")
+    rng = np.random.default_rng(20240607)
+    # Tiny hand-made case: zero row (cosine nan), constant row (correlation nan),
+    # canberra 0/0 terms, and an exact duplicate of row 1 (row 4) for ties.
+    case("TINY",
+         [[1, 0, 0], [0, 1, 0], [1, 1, 0], [0, 0, 0], [0, 1, 0], [2, 2, 2]],
+         [1, 0.5, 0], 3.0)
+    case("RANDOM_7", rng.standard_normal((5, 7)), rng.standard_normal(7), 3.0)
+    case("RANDOM_13", np.maximum(rng.standard_normal((6, 13)), 0) * 4, np.maximum(rng.standard_normal(13), 0) * 4, 1.5)
+    # Degenerate denominators: zero row, anti-parallel row (cosine/correlation clip to 2,
+    # bray-curtis x/0 = inf), and an all-zero query (bray-curtis 0/0 = nan).
+    case("EDGE", [[0, 0, 0], [-1, -2, -3], [1, 2, 3], [3, 2, 1]], [1, 2, 3], 4.0)
+    case("ZERO_QUERY", [[0, 0, 0], [1, 2, 3], [0, 0, 1]], [0, 0, 0], 3.0)
+    print("}")
+
+
+if __name__ == "__main__":
+    main()

@@ -53,6 +53,11 @@ final class Deployment {
                     Optional.of("2.35"), Optional.of("3.4.30"),
                     "adoptium/containers 17/jre/ubuntu/jammy/Dockerfile installs curl and wget on ubuntu:22.04, whose glibc is "
                             + "2.35 and whose libstdc++6 (GCC 12) provides GLIBCXX_3.4.30"),
+            new BaseImage(Pattern.compile("nvidia/cuda:12\\.[0-9]+\\.[0-9]+-cudnn-runtime-ubuntu22\\.04"), Set.of("sh"),
+                    Optional.of("2.35"), Optional.of("3.4.30"),
+                    "NVIDIA's CUDA images (gitlab.com/nvidia/container-images/cuda) build -runtime-ubuntu22.04 on ubuntu:22.04 "
+                            + "(glibc 2.35, libstdc++6 with GLIBCXX_3.4.30) and add the CUDA runtime libraries and, for -cudnn-, "
+                            + "cuDNN 9; no curl, wget or Java"),
             new BaseImage(Pattern.compile("nginxinc/nginx-unprivileged:[0-9.]+-alpine[0-9.]*"), Set.of("wget", "sh"),
                     Optional.empty(), Optional.empty(),
                     "Alpine: BusyBox provides wget and sh; musl, no glibc"));

@@ -83,6 +83,15 @@ final class CatalogTesting {
         }
     }
 
+    /** A body for POST /api/catalog/models/download: the shared MobileNet's metadata named {@code id}. */
+    static String downloadBody(String id, String url, String sha) throws IOException {
+        ObjectNode body = JSON.createObjectNode().put("id", id).put("url", url).put("sha256", sha);
+        ObjectNode metadata = mobilenetJson(id);
+        metadata.remove("sha256");
+        body.set("metadata", metadata);
+        return body.toString();
+    }
+
     /** The shared models as the catalog lists them, with their checksums. */
     static List<String> sharedModels() {
         List<Map<String, Object>> models = given().get("/api/catalog/models").then().statusCode(200)
@@ -155,6 +164,14 @@ final class CatalogTesting {
      * The same network; with {@code nhwc} its input is x[batch, 8, 8, 3], transposed to NCHW ("nchw") before the Conv.
      */
     static byte[] tinyImageModel(boolean nhwc) {
+        return tinyImageModel(nhwc, "Relu");
+    }
+
+    /**
+     * The same network with another element-wise operator in place of the Relu (its output is still called "relu"):
+     * "Log" turns the Conv's negative outputs into NaN.
+     */
+    static byte[] tinyImageModel(boolean nhwc, String activation) {
         float[] w = new float[2 * 3 * 3 * 3];
         for (int i = 0; i < w.length; i++) {
             w[i] = (i % 7 - 3) / 10f;
@@ -171,7 +188,7 @@ final class CatalogTesting {
         graph.addNode(NodeProto.newBuilder().setName("conv_node").setOpType("Conv")
                         .addInput(nhwc ? "nchw" : "x").addInput("W").addInput("B").addOutput("conv")
                         .addAttribute(ints("pads", 1, 1, 1, 1)).addAttribute(ints("kernel_shape", 3, 3)))
-                .addNode(NodeProto.newBuilder().setName("relu_node").setOpType("Relu").addInput("conv").addOutput("relu"))
+                .addNode(NodeProto.newBuilder().setName("relu_node").setOpType(activation).addInput("conv").addOutput("relu"))
                 .addNode(NodeProto.newBuilder().setName("pool_node").setOpType("ReduceMean")
                         .addInput("relu").addOutput("pool")
                         .addAttribute(ints("axes", 2, 3))
@@ -189,6 +206,50 @@ final class CatalogTesting {
                         .setKey("location").setValue("../../../../etc/passwd"))
                 .build();
         return proto.toBuilder().setGraph(proto.getGraph().toBuilder().setInitializer(0, external)).build().toByteArray();
+    }
+
+    /**
+     * {@link #tinyImageModel()} with an If node "leak" beside it: its then-branch holds an initializer "secret" whose
+     * values are said to be in the file "Makefile" (a path relative to the service's working directory), and
+     * its else-branch a Loop whose body holds a Constant "inner" whose value is said to be in {@code innerLocation}.
+     * With {@code withSecret} false only the Constant in the nested Loop body refers to a file.
+     */
+    static byte[] tinyImageModelWithHiddenExternalData(boolean withSecret, String innerLocation) throws IOException {
+        ModelProto proto = ModelProto.parseFrom(tinyImageModel());
+        TensorProto.Builder secret = TensorProto.newBuilder().setName("secret").setDataType(TensorProto.DataType.FLOAT_VALUE)
+                .addDims(4);
+        if (withSecret) {
+            secret.setDataLocation(TensorProto.DataLocation.EXTERNAL).addExternalData(location("Makefile"));
+        } else {
+            secret.addFloatData(1).addFloatData(2).addFloatData(3).addFloatData(4);
+        }
+        GraphProto thenBranch = GraphProto.newBuilder().setName("then").addInitializer(secret)
+                .addOutput(tensor("then_out", 4))
+                .addNode(NodeProto.newBuilder().setOpType("Identity").addInput("secret").addOutput("then_out")).build();
+        GraphProto body = GraphProto.newBuilder().setName("body")
+                .addNode(NodeProto.newBuilder().setName("inner").setOpType("Constant").addOutput("k")
+                        .addAttribute(AttributeProto.newBuilder().setName("value").setType(AttributeProto.AttributeType.TENSOR)
+                                .setT(TensorProto.newBuilder().setName("k").setDataType(TensorProto.DataType.FLOAT_VALUE)
+                                        .addDims(4).setDataLocation(TensorProto.DataLocation.EXTERNAL)
+                                        .addExternalData(location(innerLocation)))))
+                .build();
+        GraphProto elseBranch = GraphProto.newBuilder().setName("else").addOutput(tensor("else_out", 4))
+                .addNode(NodeProto.newBuilder().setName("loop").setOpType("Loop").addInput("").addInput("")
+                        .addOutput("else_out")
+                        .addAttribute(AttributeProto.newBuilder().setName("body").setType(AttributeProto.AttributeType.GRAPH)
+                                .setG(body)))
+                .build();
+        NodeProto leak = NodeProto.newBuilder().setName("leak").setOpType("If").addInput("pool").addOutput("leaked")
+                .addAttribute(AttributeProto.newBuilder().setName("then_branch").setType(AttributeProto.AttributeType.GRAPH)
+                        .setG(thenBranch))
+                .addAttribute(AttributeProto.newBuilder().setName("else_branch").setType(AttributeProto.AttributeType.GRAPH)
+                        .setG(elseBranch))
+                .build();
+        return proto.toBuilder().setGraph(proto.getGraph().toBuilder().addNode(leak)).build().toByteArray();
+    }
+
+    private static ai.onnx.proto.OnnxMl.StringStringEntryProto location(String file) {
+        return ai.onnx.proto.OnnxMl.StringStringEntryProto.newBuilder().setKey("location").setValue(file).build();
     }
 
     /** Metadata for {@link #tinyImageModel()}: only what cannot be read from the graph. */

@@ -53,7 +53,8 @@ class ImportLimitTest {
     public static class OneMegabyte implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("cnp.catalog.max-import-bytes", Long.toString(LIMIT));
+            return Map.of("cnp.catalog.max-import-bytes", Long.toString(LIMIT),
+                    "cnp.catalog.download.allowed-hosts", "127.0.0.1");
         }
     }
 

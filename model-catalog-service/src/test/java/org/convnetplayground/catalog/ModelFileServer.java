@@ -19,7 +19,8 @@ import java.util.regex.Pattern;
 /**
  * A real HTTP server on a loopback port serving one file at {@code /model.onnx}, with optional Range support (and
  * If-Range against its ETag), and faults on request: the next responses can be cut off halfway (half the bytes,
- * then the connection closes) or stall halfway until the server is closed.
+ * then the connection closes) or stall halfway until the server is closed. {@code /redirect} answers 302 to
+ * {@link #redirectTo}, and {@code /silent} accepts the request and never answers.
  */
 final class ModelFileServer implements AutoCloseable {
 
@@ -37,21 +38,45 @@ final class ModelFileServer implements AutoCloseable {
     final AtomicInteger cutNext = new AtomicInteger();
     final AtomicInteger stallNext = new AtomicInteger();
     volatile boolean hideLength;
+    /** Where {@code /redirect} sends the client. */
+    volatile String redirectTo;
+    /** The path of every request, in order. */
+    final List<String> requestedPaths = new CopyOnWriteArrayList<>();
 
     ModelFileServer(byte[] file, boolean ranges) throws IOException {
         this.file = file;
         this.ranges = ranges;
         this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.createContext("/model.onnx", this::serve);
+        server.createContext("/redirect", exchange -> {
+            requestedPaths.add(exchange.getRequestURI().getPath());
+            exchange.getResponseHeaders().set("Location", redirectTo);
+            exchange.sendResponseHeaders(302, -1);
+            exchange.close();
+        });
+        server.createContext("/silent", exchange -> {
+            requestedPaths.add(exchange.getRequestURI().getPath());
+            try {
+                closing.await(60, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            exchange.close();
+        });
         server.setExecutor(pool);
         server.start();
     }
 
     String url() {
-        return "http://127.0.0.1:" + server.getAddress().getPort() + "/model.onnx";
+        return "http://127.0.0.1:" + port() + "/model.onnx";
+    }
+
+    int port() {
+        return server.getAddress().getPort();
     }
 
     private void serve(HttpExchange exchange) throws IOException {
+        requestedPaths.add(exchange.getRequestURI().getPath());
         String range = exchange.getRequestHeaders().getFirst("Range");
         String ifRange = exchange.getRequestHeaders().getFirst("If-Range");
         requestedRanges.add(range == null ? "" : range);

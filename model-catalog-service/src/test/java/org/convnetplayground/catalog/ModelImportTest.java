@@ -187,7 +187,11 @@ class ModelImportTest {
                 .body("detail", containsString("not an ONNX model"));
         upload(CatalogTesting.tinyImageModelWithExternalWeights(), CatalogTesting.tinyMetadata("external"))
                 .statusCode(400).contentType("application/problem+json")
-                .body("detail", startsWith("the model keeps the values of 1 tensors (e.g. 'W') in external data files"));
+                .body("parameter", equalTo("model"))
+                .body("value", equalTo("W"))
+                .body("detail", equalTo("the model refers to external data: tensor 'W', an initializer of the main "
+                        + "graph, keeps its values in the file '../../../../etc/passwd'; expected a self-contained ONNX "
+                        + "file (save it without external data): the catalog never reads files a model names"));
         assertUnharmed(shared, store.storeDir(), List.of());
     }
 

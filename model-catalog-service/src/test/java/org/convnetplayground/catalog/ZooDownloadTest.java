@@ -56,7 +56,9 @@ class ZooDownloadTest {
                     Path zooFile = Path.of("target/test-data/zoo-test.json").toAbsolutePath();
                     Files.createDirectories(zooFile.getParent());
                     Files.writeString(zooFile, zoo.toString());
-                    return Map.of("cnp.catalog.zoo-file", zooFile.toString());
+                    // the zoo's server is on loopback: allowed here by network (ModelDownloadTest allows a host name)
+                    return Map.of("cnp.catalog.zoo-file", zooFile.toString(),
+                            "cnp.catalog.download.allowed-networks", "127.0.0.0/8");
                 }
             } catch (IOException e) {
                 throw new UncheckedIOException(e);

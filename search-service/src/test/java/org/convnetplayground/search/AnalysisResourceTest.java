@@ -38,16 +38,27 @@ class AnalysisResourceTest {
                 .numberReturnType(io.restassured.path.json.config.JsonPathConfig.NumberReturnType.DOUBLE));
     }
 
+    /** The tiny collection's items (id, label), in row order. */
+    static List<Map<String, String>> items() {
+        return given().get("/api/search/collections/" + Queries.TINY_DATASET + "/" + Queries.TINY_MODEL
+                + "/global_pool/items?limit=1000").jsonPath().getList("items");
+    }
+
+    /** The stored vector of each item, fetched back. */
+    static float[][] storedVectors(List<Map<String, String>> items) {
+        float[][] v = new float[items.size()][];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = SearchResourceTest.vector("global_pool", items.get(i).get("id"));
+        }
+        return v;
+    }
+
     @Test
     void evaluationAgreesWithAnIndependentComputationFromTheStoredVectors() {
         JsonPath e = ready("/api/search/evaluation?" + COLLECTION + "&metric=cosine");
-        List<Map<String, String>> items = given().get("/api/search/collections/" + Queries.TINY_DATASET + "/"
-                + Queries.TINY_MODEL + "/global_pool/items?limit=1000").jsonPath().getList("items");
+        List<Map<String, String>> items = items();
         int n = items.size();
-        float[][] v = new float[n][];
-        for (int i = 0; i < n; i++) {
-            v[i] = SearchResourceTest.vector("global_pool", items.get(i).get("id"));
-        }
+        float[][] v = storedVectors(items);
         double apSum = 0;
         double p10Sum = 0;
         for (int q = 0; q < n; q++) {
@@ -129,10 +140,55 @@ class AnalysisResourceTest {
         assertEquals(d.getDouble("defaultThreshold"), d.getDouble("threshold"), 0);
         JsonPath none = ready("/api/search/duplicates?" + COLLECTION + "&metric=cosine&threshold=0");
         assertEquals(0, none.getList("pairs").size());
-        String everything = given().get("/api/search/duplicates?" + COLLECTION + "&metric=cosine&threshold=1000&format=csv")
+        assertEquals(0, none.getLong("total"));
+
+        // the largest threshold accepted is the median pair distance: about half of all pairs count; each is
+        // counted and joins its group, the closest maxPairs are listed - checked against every pair's distance
+        double max = d.getDouble("maxThreshold");
+        assertEquals(d.getDouble("typicalDistance"), max, 0);
+        List<Map<String, String>> items = items();
+        int n = items.size();
+        float[][] v = storedVectors(items);
+        List<Double> below = new ArrayList<>();
+        java.util.Set<String> paired = new java.util.HashSet<>();
+        for (int i = 0; i < n; i++) {
+            for (int j = i + 1; j < n; j++) {
+                double distance = Metric.COSINE.distance(v[i], v[j], 3);
+                if (distance < max) {
+                    below.add(distance);
+                    paired.add(items.get(i).get("id"));
+                    paired.add(items.get(j).get("id"));
+                }
+            }
+        }
+        below.sort(Comparator.naturalOrder());
+        JsonPath all = ready("/api/search/duplicates?" + COLLECTION + "&metric=cosine&threshold=" + max + "&maxPairs=500");
+        assertEquals(below.size(), all.getLong("total"));
+        assertTrue(below.size() > 5000, "about half of 19,900 pairs: " + below.size());
+        assertTrue(all.getBoolean("truncated"));
+        assertEquals(500, all.getInt("maxPairs"));
+        List<Double> listed = all.getList("pairs.distance", Double.class);
+        assertEquals(500, listed.size());
+        for (int i = 0; i < listed.size(); i++) {
+            assertEquals(below.get(i), listed.get(i), 1e-12, "pair " + i + " is the " + (i + 1) + "th closest");
+        }
+        List<List<String>> groups = all.getList("groups");
+        assertEquals(paired.size(), groups.stream().mapToInt(List::size).sum(), "every image with a pair is grouped");
+        String csv = given().get("/api/search/duplicates?" + COLLECTION + "&metric=cosine&threshold=" + max + "&format=csv")
                 .then().statusCode(200).contentType(containsString("text/csv")).extract().asString();
-        assertTrue(everything.startsWith("group,id,label\n"));
-        assertEquals(201, everything.split("\n").length, "with a huge threshold all 200 images form one group");
+        assertTrue(csv.startsWith("group,id,label\n"));
+        assertEquals(paired.size() + 1, csv.split("\n").length, "one line per grouped image");
+
+        // beyond the median: refused, naming the range
+        given().get("/api/search/duplicates?" + COLLECTION + "&metric=cosine&threshold=" + (max * 1.01))
+                .then().statusCode(400).contentType("application/problem+json").body("parameter", equalTo("threshold"))
+                .body("detail", containsString("a distance from 0 to " + max))
+                .body("detail", containsString("median cosine distance"));
+        given().get("/api/search/duplicates?" + COLLECTION + "&metric=cosine&threshold=1000").then().statusCode(400);
+        given().get("/api/search/duplicates?" + COLLECTION + "&maxPairs=0").then().statusCode(400)
+                .body("parameter", equalTo("maxPairs")).body("detail", containsString("from 1 to 100000"));
+        given().get("/api/search/duplicates?" + COLLECTION + "&maxPairs=100001").then().statusCode(400)
+                .body("parameter", equalTo("maxPairs"));
     }
 
     @Test

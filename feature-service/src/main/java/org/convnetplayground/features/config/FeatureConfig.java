@@ -1,5 +1,6 @@
 package org.convnetplayground.features.config;
 
+import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.nio.file.Path;
@@ -23,6 +24,22 @@ public interface FeatureConfig {
      */
     java.util.Optional<java.util.List<Path>> allowedRoots();
 
+    /**
+     * How long shutdown waits, first for running jobs to stop (each stops after its current batch), then for forward
+     * passes still running, before ONNX Runtime's sessions are closed. Sessions still in use after it are left to the
+     * end of the process rather than closed under a running pass (which crashes the JVM).
+     */
+    @WithDefault("PT5S")
+    Duration shutdownTimeout();
+
+    /**
+     * The largest JSON request body, checked from its Content-Length and while it streams, before it is parsed
+     * (uploads are multipart and have their own limits). The largest JSON bodies are extractions of chosen images:
+     * 8 MB holds about 200,000 image ids.
+     */
+    @WithDefault("8M")
+    MemorySize maxJsonBodySize();
+
     /** Limits on dataset imports (zip archives and added images). */
     Imports imports();
 
@@ -35,14 +52,32 @@ public interface FeatureConfig {
     /** Extraction job settings. */
     Extraction extraction();
 
+    /** Gradient maps and feature visualisation (generated backward graphs). */
+    Gradients gradients();
+
     interface Inference {
+        /**
+         * Where models run: {@code cpu}; {@code cuda} or {@code cuda:N} (NVIDIA GPU N through ONNX Runtime's CUDA
+         * execution provider; start-up fails, naming what is missing, when it cannot be used); {@code auto} (the GPU
+         * when the CUDA execution provider and a device are present, else the CPU).
+         */
+        @WithDefault("cpu")
+        String device();
+
         /** ONNX Runtime intra-op threads; 0 means one per available core. */
         @WithDefault("0")
         int threads();
 
-        /** Images per forward pass in extraction jobs. */
+        /** Images per forward pass in extraction jobs on the CPU. */
         @WithDefault("16")
         int batchSize();
+
+        /**
+         * Images per forward pass in extraction jobs on a GPU: larger batches keep it busy; each image of a batch
+         * needs the memory of all its activations on the device.
+         */
+        @WithDefault("64")
+        int gpuBatchSize();
 
         /**
          * Whether ONNX Runtime's worker threads spin while waiting for work. Spinning saves microseconds per
@@ -57,9 +92,16 @@ public interface FeatureConfig {
     }
 
     interface Images {
-        /** Threads decoding and resizing images, overlapped with inference. */
+        /** Threads decoding and resizing images, overlapped with inference on the CPU. */
         @WithDefault("2")
         int decodeThreads();
+
+        /**
+         * Threads decoding and resizing images when models run on a GPU, where decoding is the bottleneck; 0 means
+         * one per available core.
+         */
+        @WithDefault("0")
+        int gpuDecodeThreads();
 
         /** Batches decoded ahead of the one being inferred (0: decode each batch just before it runs). */
         @WithDefault("1")
@@ -104,5 +146,46 @@ public interface FeatureConfig {
         /** The most values per image that {@code flatten} pooling may produce. */
         @WithDefault("200000")
         int maxFlattenDimensions();
+    }
+
+    interface Gradients {
+        /**
+         * How many generated graphs stay loaded: a model's gradient per (objective, layer), and the Fourier image and
+         * its gradient per image size (a visualisation holds three at once).
+         */
+        @WithDefault("6")
+        int sessionCacheSize();
+
+        /** Noisy copies averaged by SmoothGrad. */
+        @WithDefault("16")
+        int smoothgradSamples();
+
+        /** SmoothGrad's noise, as a fraction of the input's value range (Smilkov et al. suggest 0.1 to 0.2). */
+        @WithDefault("0.15")
+        double smoothgradNoise();
+
+        /** Optimisation steps of a feature visualisation when none are asked for. */
+        @WithDefault("256")
+        int defaultSteps();
+
+        /** The most steps a feature visualisation may ask for. */
+        @WithDefault("1024")
+        int maxSteps();
+
+        /** Adam's learning rate on the Fourier coefficients (Lucid's default). */
+        @WithDefault("0.05")
+        double learningRate();
+
+        /** Visualisation jobs running at once (each already uses every core). */
+        @WithDefault("1")
+        int concurrentJobs();
+
+        /** How long finished visualisation jobs are kept for polling (their images stay cached on disk). */
+        @WithDefault("PT1H")
+        Duration retention();
+
+        /** The most channels one layer overview may render. */
+        @WithDefault("64")
+        int maxOverviewChannels();
     }
 }

@@ -5,7 +5,7 @@ import java.nio.FloatBuffer;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import org.convnetplayground.problem.ProblemException;
+import org.convnetplayground.errors.InvalidInputException;
 
 /**
  * How a layer's output becomes one vector per image. A spatial map (N x C x H x W, or N x H x W x C for
@@ -26,7 +26,7 @@ public enum Pooling {
         return Arrays.stream(values()).map(Pooling::id).toList();
     }
 
-    /** The pooling named {@code name} (default when null or blank), or a 400 listing the choices. */
+    /** The pooling named {@code name} (default when null or blank), or an invalid-input failure listing the choices. */
     public static Pooling parse(String name) {
         if (name == null || name.isBlank()) {
             return DEFAULT;
@@ -36,7 +36,7 @@ public enum Pooling {
                 return p;
             }
         }
-        throw ProblemException.invalid("pooling", name, "one of " + names());
+        throw InvalidInputException.invalid("pooling", name, "one of " + names());
     }
 
     /** Values per image this pooling makes of an output of {@code shape} (batch first, batch as -1). */

@@ -23,8 +23,6 @@ import org.bytedeco.opencv.opencv_core.Scalar;
 import org.bytedeco.opencv.opencv_core.Size;
 import org.bytedeco.javacpp.IntPointer;
 import org.convnetplayground.features.config.FeatureConfig;
-import org.convnetplayground.problem.Problem;
-import org.convnetplayground.problem.ProblemException;
 
 /**
  * Decodes images with OpenCV and turns them into model input or thumbnails. The only class that touches OpenCV:
@@ -57,7 +55,8 @@ public class ImageCodec {
      * {@code dst} from float index {@code offset}, in the model's layout and channel order.
      *
      * @param name how to call the image in error messages
-     * @throws ProblemException 400 for non-images and corrupt images, 413 for images over the limits
+     * @throws UnreadableImageException for non-images and corrupt images
+     * @throws ImageTooLargeException    for images over the limits
      */
     public Prepared preprocess(byte[] encoded, String name, PreprocessingSpec spec, FloatBuffer dst, int offset) {
         try (Mat image = decode(encoded, name)) {
@@ -185,21 +184,21 @@ public class ImageCodec {
     /** Checks the header, then decodes to 8-bit BGR with EXIF orientation applied. */
     private Mat decode(byte[] encoded, String name) {
         if (encoded.length == 0) {
-            throw unreadable(400, "'" + name + "' is empty; expected an image file ("
+            throw new UnreadableImageException("'" + name + "' is empty; expected an image file ("
                     + String.join(", ", ImageFormat.SUPPORTED) + ")");
         }
         if (encoded.length > maxBytes) {
-            throw unreadable(413, "'" + name + "' is " + encoded.length + " bytes; the limit is " + maxBytes);
+            throw tooLarge("'" + name + "' is " + encoded.length + " bytes; the limit is " + maxBytes);
         }
-        ImageFormat.Header header = ImageFormat.probe(encoded).orElseThrow(() -> unreadable(400,
+        ImageFormat.Header header = ImageFormat.probe(encoded).orElseThrow(() -> new UnreadableImageException(
                 "'" + name + "' is not an image in a supported format; expected one of "
                         + ImageFormat.SUPPORTED));
         if (header.hasSize() && header.width() * header.height() > maxPixels) {
-            throw unreadable(413, "'" + name + "' declares " + header.width() + "x" + header.height() + " = "
+            throw tooLarge("'" + name + "' declares " + header.width() + "x" + header.height() + " = "
                     + header.width() * header.height() + " pixels; the limit is " + maxPixels);
         }
         if (header.format().equals("JPEG") && !ImageFormat.jpegComplete(encoded)) {
-            throw unreadable(400, "'" + name + "' is a corrupt or truncated JPEG: its data does not run to an end-of-image marker");
+            throw new UnreadableImageException("'" + name + "' is a corrupt or truncated JPEG: its data does not run to an end-of-image marker");
         }
         Mat image;
         try (Mat raw = new Mat(encoded)) {
@@ -209,12 +208,12 @@ public class ImageCodec {
             if (image != null) {
                 image.close();
             }
-            throw unreadable(400, "'" + name + "' could not be decoded as " + header.format()
+            throw new UnreadableImageException("'" + name + "' could not be decoded as " + header.format()
                     + ": the data is corrupt or truncated");
         }
         if ((long) image.cols() * image.rows() > maxPixels) {
             image.close();
-            throw unreadable(413, "'" + name + "' has " + (long) image.cols() * image.rows()
+            throw tooLarge("'" + name + "' has " + (long) image.cols() * image.rows()
                     + " pixels; the limit is " + maxPixels);
         }
         return image;
@@ -282,9 +281,8 @@ public class ImageCodec {
         };
     }
 
-    private static ProblemException unreadable(int status, String detail) {
-        return new ProblemException(new Problem("about:blank", status == 413 ? "Image too large" : "Unreadable image",
-                status, detail, null, "image", null, null, null));
+    private static ImageTooLargeException tooLarge(String detail) {
+        return new ImageTooLargeException(detail, "image");
     }
 
     /**

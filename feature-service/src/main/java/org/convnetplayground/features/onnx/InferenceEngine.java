@@ -4,11 +4,15 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OnnxValue;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtProvider;
 import ai.onnxruntime.OrtSession;
 import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
+import jakarta.interceptor.Interceptor;
 import java.io.IOException;
 import java.nio.FloatBuffer;
 import java.nio.file.Path;
@@ -21,9 +25,13 @@ import java.util.Map;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.convnetplayground.features.config.FeatureConfig;
 import org.convnetplayground.onnx.graph.OnnxModel;
-import org.convnetplayground.problem.ProblemException;
+import org.convnetplayground.errors.InvalidInputException;
+import org.convnetplayground.errors.UnavailableException;
 import org.jboss.logging.Logger;
 
 /**
@@ -31,17 +39,30 @@ import org.jboss.logging.Logger;
  * session per (model file, set of layers) kept in a small LRU cache and closed when evicted and idle, or on
  * shutdown. A session's outputs are exactly the requested layers (added to the graph as outputs), so one forward
  * pass yields all of them and the runtime skips whatever they do not depend on.
+ *
+ * <p>The device models run on is chosen once, when the service starts ({@link DeviceChoice}): a GPU that was asked
+ * for but cannot be used stops the start with a message naming what is missing.
+ *
+ * <p>Every session creation and forward pass holds a shared lock; shutdown takes it exclusively (bounded) before it
+ * closes the sessions, because closing a session while a pass runs in it crashes the JVM inside ONNX Runtime.
  */
 @ApplicationScoped
 public class InferenceEngine {
 
     private static final Logger LOG = Logger.getLogger(InferenceEngine.class);
+    /** Shutdown order: after the work that uses sessions has been stopped. */
+    public static final int SHUTDOWN_ORDER = Interceptor.Priority.APPLICATION + 1000;
 
     private final OrtEnvironment env = OrtEnvironment.getEnvironment();
+    private final InferenceDevice device;
     private final int threads;
+    private final int batchSize;
     private final int capacity;
     private final boolean allowSpinning;
     private final LinkedHashMap<String, Entry> sessions = new LinkedHashMap<>(16, 0.75f, true);
+    private final ReentrantReadWriteLock inUse = new ReentrantReadWriteLock();
+    private final java.time.Duration shutdownTimeout;
+    private volatile boolean closing;
 
     @Inject
     public InferenceEngine(FeatureConfig config) {
@@ -49,10 +70,39 @@ public class InferenceEngine {
         this.threads = configured > 0 ? configured : Runtime.getRuntime().availableProcessors();
         this.capacity = Math.max(1, config.inference().sessionCacheSize());
         this.allowSpinning = config.inference().allowSpinning();
+        this.shutdownTimeout = config.shutdownTimeout();
+        List<String> providers = OrtEnvironment.getAvailableProviders().stream().map(OrtProvider::getName).toList();
+        try {
+            this.device = DeviceChoice.choose(config.inference().device(), providers, NvidiaHost.detect(),
+                    new OrtCuda(env), env.getVersion());
+        } catch (InferenceDeviceException e) {
+            LOG.error(e.getMessage());
+            throw e;
+        }
+        this.batchSize = Math.max(1, device.gpu() ? config.inference().gpuBatchSize() : config.inference().batchSize());
+        boolean fellBack = !device.gpu() && providers.contains(DeviceChoice.CUDA_PROVIDER);
+        LOG.logf(fellBack ? Logger.Level.WARN : Logger.Level.INFO,
+                "inference on %s (%s); ONNX Runtime %s with %s; batch %d, %d intra-op threads",
+                device.id(), device.reason(), device.onnxRuntimeVersion(), providers, batchSize, threads);
+    }
+
+    /** Chooses the device as the service starts, so that one that cannot be used stops the start. */
+    void onStart(@Observes StartupEvent event) {
+        LOG.debugf("inference device %s", device.id());
+    }
+
+    /** Where models run, and why there. */
+    public InferenceDevice device() {
+        return device;
     }
 
     public int threads() {
         return threads;
+    }
+
+    /** Images per forward pass for batched work, as suits the device. */
+    public int batchSize() {
+        return batchSize;
     }
 
     /** The ONNX Runtime version, for health reports. */
@@ -68,6 +118,9 @@ public class InferenceEngine {
      * @param inputName the image input's name
      */
     public Runner open(String cacheKey, Path modelFile, String inputName, List<String> layers) {
+        if (closing) {
+            throw shuttingDown();
+        }
         String key = cacheKey + "|" + String.join("\u0000", new TreeSet<>(layers));
         Entry entry;
         boolean create = false;
@@ -104,21 +157,56 @@ public class InferenceEngine {
     }
 
     private OrtSession createSession(Path modelFile, List<String> layers) {
+        Lock lock = acquire();
         try {
-            byte[] bytes = OnnxModel.read(modelFile, Long.MAX_VALUE).withOutputs(layers);
+            OnnxModel model = OnnxModel.read(modelFile, Long.MAX_VALUE);
+            // ONNX Runtime would read external data from the paths the model names (relative ones from the working
+            // directory): a model must carry all its values, in every graph and attribute (the catalog checks on
+            // import; this is the second line)
+            List<String> external = model.externalDataTensors();
+            if (!external.isEmpty()) {
+                throw new ModelRefusedException("model file " + modelFile.getFileName() + " keeps the values of "
+                        + external + " in other files (ONNX external data), which would be read from wherever the "
+                        + "model points; it is not run");
+            }
+            byte[] bytes = model.withOutputs(layers);
             try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
                 options.setIntraOpNumThreads(threads);
                 options.setInterOpNumThreads(1);
                 options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
                 options.addConfigEntry("session.intra_op.allow_spinning", allowSpinning ? "1" : "0");
+                if (device.gpu()) {
+                    // nodes the CUDA provider cannot run fall to the CPU provider, as ONNX Runtime assigns them
+                    options.addCUDA(device.cudaDevice());
+                }
                 OrtSession session = env.createSession(bytes, options);
                 LOG.debugf("loaded %s with outputs %s", modelFile.getFileName(), layers);
                 return session;
             }
         } catch (IOException | OrtException e) {
-            throw ProblemException.of(500, "Model cannot run", "ONNX Runtime cannot load "
-                    + modelFile.getFileName() + " with outputs " + layers + ": " + e.getMessage());
+            throw InferenceFailedException.cannotLoad("ONNX Runtime cannot load "
+                    + modelFile.getFileName() + " with outputs " + layers + ": " + e.getMessage(), e);
+        } finally {
+            lock.unlock();
         }
+    }
+
+    /** The shared lock for using ONNX Runtime, or the failure that the service is shutting down. */
+    private Lock acquire() {
+        Lock lock = inUse.readLock();
+        // tryLock: once shutdown holds the lock for good, callers are told at once instead of waiting forever
+        if (!lock.tryLock()) {
+            throw shuttingDown();
+        }
+        if (closing) {
+            lock.unlock();
+            throw shuttingDown();
+        }
+        return lock;
+    }
+
+    private static UnavailableException shuttingDown() {
+        return UnavailableException.of("the feature-service is shutting down; try again once it is back");
     }
 
     private void release(Entry entry) {
@@ -146,12 +234,35 @@ public class InferenceEngine {
         toClose.forEach(InferenceEngine::closeQuietly);
     }
 
-    void onShutdown(@Observes ShutdownEvent event) {
+    /**
+     * Refuses new work, waits (bounded) for session creations and forward passes to return, then closes every
+     * session. Sessions still in use after the wait are left to the end of the process: closing them under a running
+     * pass would crash the JVM.
+     */
+    void onShutdown(@Observes @Priority(SHUTDOWN_ORDER) ShutdownEvent event) {
+        closing = true;
+        boolean idle;
+        try {
+            // held for good once taken: nothing runs in ONNX Runtime after this
+            idle = inUse.writeLock().tryLock(shutdownTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            idle = false;
+        }
+        if (!idle) {
+            LOG.warnf("shutting down: inference still running after %s; its ONNX Runtime sessions are left open",
+                    shutdownTimeout);
+            return;
+        }
+        List<OrtSession> open = new ArrayList<>();
         synchronized (sessions) {
             sessions.values().stream().filter(e -> e.session.isDone() && !e.session.isCompletedExceptionally())
-                    .forEach(e -> closeQuietly(e.session.join()));
+                    .forEach(e -> open.add(e.session.join()));
             sessions.clear();
         }
+        open.forEach(InferenceEngine::closeQuietly);
+        LOG.infof("shutting down: no inference running; closed %d ONNX Runtime session%s", open.size(),
+                open.size() == 1 ? "" : "s");
     }
 
     private static void closeQuietly(OrtSession s) {
@@ -188,19 +299,22 @@ public class InferenceEngine {
          * @return each requested layer's output, by name
          */
         public Map<String, LayerOutput> run(FloatBuffer input, long[] shape) {
+            Lock lock = acquire();
             try (OnnxTensor x = OnnxTensor.createTensor(env, input, shape);
                  OrtSession.Result result = session.run(Map.of(inputName, x), new HashSet<>(layers))) {
                 Map<String, LayerOutput> out = new LinkedHashMap<>();
                 for (String layer : layers) {
                     OnnxValue v = result.get(layer).orElseThrow();
                     if (!(v instanceof OnnxTensor t) || t.getInfo().type != ai.onnxruntime.OnnxJavaType.FLOAT) {
-                        throw ProblemException.badRequest("layer '" + layer + "' does not output float values");
+                        throw InvalidInputException.of("layer '" + layer + "' does not output float values");
                     }
                     out.put(layer, new LayerOutput(t.getInfo().getShape(), t.getFloatBuffer()));
                 }
                 return out;
             } catch (OrtException e) {
-                throw ProblemException.of(500, "Inference failed", "ONNX Runtime failed: " + e.getMessage());
+                throw InferenceFailedException.failed("ONNX Runtime failed: " + e.getMessage(), e);
+            } finally {
+                lock.unlock();
             }
         }
 

@@ -89,7 +89,8 @@ public final class HeatMaps {
         return png(image);
     }
 
-    private static double sample(float[] v, int h, int w, double y, double x) {
+    /** Bilinear sample of a row-major h x w map at (y, x), clamped to its edges. */
+    static double sample(float[] v, int h, int w, double y, double x) {
         double cy = Math.max(0, Math.min(h - 1, y));
         double cx = Math.max(0, Math.min(w - 1, x));
         int y0 = (int) Math.floor(cy);
@@ -103,7 +104,7 @@ public final class HeatMaps {
         return top * (1 - fy) + bottom * fy;
     }
 
-    private static byte[] png(BufferedImage image) {
+    static byte[] png(BufferedImage image) {
         try {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             ImageIO.write(image, "png", out);

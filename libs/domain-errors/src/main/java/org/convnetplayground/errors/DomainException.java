@@ -16,6 +16,11 @@ public abstract sealed class DomainException extends RuntimeException
 
     /** Choices beyond this many are elided from the human message (the full list stays in {@link #choices()}). */
     private static final int CHOICES_IN_MESSAGE = 40;
+    /**
+     * A value a client sent is echoed with at most this many characters: a 1 MB query id must not come back in the
+     * problem's detail and again in its value.
+     */
+    static final int ECHO_CHARACTERS = 200;
 
     private final String title;
     private final Details details;
@@ -67,6 +72,11 @@ public abstract sealed class DomainException extends RuntimeException
     public record Details(String parameter, String value, List<String> choices, String choicesUrl) {
         public static final Details NONE = new Details(null, null, null, null);
 
+        /** The value is shortened as {@link #echo} does. */
+        public Details {
+            value = echo(value);
+        }
+
         public static Details of(String parameter, Object value) {
             return new Details(parameter, value == null ? null : String.valueOf(value), null, null);
         }
@@ -81,6 +91,22 @@ public abstract sealed class DomainException extends RuntimeException
     }
 
     static String quote(Object value) {
-        return value == null ? "null" : "'" + value + "'";
+        return value == null ? "null" : "'" + echo(String.valueOf(value)) + "'";
+    }
+
+    /**
+     * A value as it may be echoed back: unchanged up to {@value #ECHO_CHARACTERS} characters (and a little more, so
+     * that shortening twice changes nothing), else its first {@value #ECHO_CHARACTERS} and how long it was -
+     * "abc…… (1048576 characters)".
+     */
+    public static String echo(String value) {
+        if (value == null || value.length() <= ECHO_CHARACTERS + 40) {
+            return value;
+        }
+        int cut = ECHO_CHARACTERS;
+        if (Character.isHighSurrogate(value.charAt(cut - 1))) {
+            cut--;
+        }
+        return value.substring(0, cut) + "… (" + value.length() + " characters)";
     }
 }

@@ -69,4 +69,24 @@ class DomainExceptionTest {
         assertEquals(List.of("cosine"), field.choices());
         assertSame(unknown, field.getCause());
     }
+
+    @Test
+    void longValuesAreEchoedShortenedOnce() {
+        String huge = "x".repeat(1 << 20);
+        UnknownNameException e = UnknownNameException.unknown("image", huge, "in dataset 'd'", List.of(), "/i");
+        String shown = "x".repeat(200) + "… (1048576 characters)";
+        assertEquals("unknown image '" + shown + "' in dataset 'd'; list the valid ones at /i", e.detail());
+        assertEquals(shown, e.value());
+        InvalidInputException invalid = InvalidInputException.invalid("queryId", huge, "an image id");
+        assertEquals("invalid queryId: '" + shown + "'; expected an image id", invalid.detail());
+        assertEquals(shown, invalid.value());
+        // shortened values pass through again unchanged (a problem relayed from another service)
+        assertEquals(shown, DomainException.echo(shown));
+        assertEquals(shown, new DomainException.Details("p", shown, null, null).value());
+        // up to 240 characters nothing changes; a surrogate pair is never split
+        String edge = "y".repeat(240);
+        assertEquals(edge, DomainException.echo(edge));
+        String emoji = "a".repeat(199) + "\uD83D\uDE00".repeat(40);
+        assertTrue(DomainException.echo(emoji).startsWith("a".repeat(199) + "…"), DomainException.echo(emoji));
+    }
 }

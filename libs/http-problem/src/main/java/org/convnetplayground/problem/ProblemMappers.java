@@ -52,7 +52,7 @@ public class ProblemMappers {
             // JAX-RS reports a query or path parameter that does not convert to its type as "not found"
             return respond(badParameter(cause, request), request);
         }
-        String detail = "no resource at " + request.method() + " " + request.path()
+        String detail = "no resource at " + request.method() + " " + PathProblems.clip(request.path())
                 + "; the API is described at /q/openapi";
         return respond(status(404, "Not found", detail), request);
     }
@@ -203,7 +203,7 @@ public class ProblemMappers {
     static Response respond(Problem problem, HttpServerRequest request) {
         return Response.status(problem.status())
                 .type(Problem.MEDIA_TYPE)
-                .entity(problem.withInstance(request.path()))
+                .entity(problem.withInstance(PathProblems.clip(request.path())))
                 .build();
     }
 }

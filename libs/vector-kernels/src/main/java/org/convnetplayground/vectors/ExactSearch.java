@@ -25,6 +25,11 @@ import java.util.function.IntPredicate;
  * which of those near-ties make the cut may differ from a full exact sort of {@link #distances}.
  * With the scalar kernels (no SIMD) ranking runs in double and this does not arise in practice.
  *
+ * <p><b>Range.</b> Any finite float32 vectors give finite distances wherever the true distance is
+ * finite, from subnormal to {@code Float.MAX_VALUE} magnitudes: the kernels rescale what would
+ * overflow or underflow (see {@link VectorKernels}), and minkowski with a large p is the true
+ * distance where SciPy's power sum overflows to infinity or underflows to 0.
+ *
  * <p><b>Order.</b> Ascending distance, ties broken by ascending row index, NaN distances (e.g. a
  * zero row under cosine) after all numbers.
  *
@@ -219,8 +224,10 @@ public final class ExactSearch {
         private final double[] means;          // correlation only
         private final double queryNorm;        // cosine: |q|; correlation: |q - mean(q)|
         private final double queryMean;        // correlation only
-        private final float[] centredQuery;    // correlation only: (float) (q - mean(q))
+        private final float[] centredQuery;    // correlation only: (float) ((q - mean(q)) * centredScale)
         private final double centredQuerySum;  // correlation only: sum of centredQuery, in double
+        private final double centredScale;     // correlation only: 1, or a power of two below it when
+                                               // q - mean(q) would overflow float
 
         PreparedQuery(float[] query, Metric metric, double p) {
             this.query = query;
@@ -234,6 +241,7 @@ public final class ExactSearch {
                 queryMean = 0;
                 centredQuery = null;
                 centredQuerySum = 0;
+                centredScale = 1;
             } else if (metric == Metric.CORRELATION) {
                 CentredRows centred = centredRows();
                 norms = centred.norms();
@@ -241,10 +249,17 @@ public final class ExactSearch {
                 queryMean = ScalarKernels.mean(query, 0, dim);
                 queryNorm = Math.sqrt(
                         ScalarKernels.centredDot(query, 0, queryMean, query, 0, queryMean, dim));
+                // Centring can double a value near Float.MAX_VALUE (q_j and the mean of opposite
+                // signs): then the centred query is kept halved, and so is its dot with a row.
+                double largest = 0;
+                for (int j = 0; j < dim; j++) {
+                    largest = Math.max(largest, Math.abs(query[j] - queryMean));
+                }
+                centredScale = largest > Float.MAX_VALUE ? 0.5 : 1;
                 centredQuery = new float[dim];
                 double sum = 0;
                 for (int j = 0; j < dim; j++) {
-                    centredQuery[j] = (float) (query[j] - queryMean);
+                    centredQuery[j] = (float) ((query[j] - queryMean) * centredScale);
                     sum += centredQuery[j];
                 }
                 centredQuerySum = sum;
@@ -255,6 +270,7 @@ public final class ExactSearch {
                 queryMean = 0;
                 centredQuery = null;
                 centredQuerySum = 0;
+                centredScale = 1;
             }
         }
 
@@ -282,10 +298,11 @@ public final class ExactSearch {
                 case COSINE -> k.dot(query, 0, data, off, dim);
                 // sum (r - mr)(q - mq) = sum r * qc - mr * sum qc, with qc the centred query:
                 // one dot product per row, no per-row centring pass.
-                case CORRELATION -> k.dot(centredQuery, 0, data, off, dim)
-                        - means[row] * centredQuerySum;
+                case CORRELATION -> (k.dot(centredQuery, 0, data, off, dim)
+                        - means[row] * centredQuerySum) / centredScale;
                 case EUCLIDEAN, SQEUCLIDEAN -> k.squaredL2(query, 0, data, off, dim);
-                case MINKOWSKI -> k.minkowskiPowerSum(query, 0, data, off, dim, p);
+                // the distance, not the power sum: that one overflows double for large p
+                case MINKOWSKI -> k.minkowski(query, 0, data, off, dim, p);
                 case CITYBLOCK -> k.l1(query, 0, data, off, dim);
                 case CHEBYSHEV -> k.lInf(query, 0, data, off, dim);
                 case CANBERRA -> k.canberra(query, 0, data, off, dim);

@@ -245,6 +245,7 @@ public final class MappedExactSearch {
         private final double queryMean;
         private final float[] centredQuery;
         private final double centredQuerySum;
+        private final double centredScale;
 
         Prepared(float[] query, Metric metric, double p) {
             this.query = query;
@@ -257,16 +258,23 @@ public final class MappedExactSearch {
                 queryMean = 0;
                 centredQuery = null;
                 centredQuerySum = 0;
+                centredScale = 1;
             } else if (metric == Metric.CORRELATION) {
                 double[][] c = centred();
                 means = c[0];
                 norms = c[1];
                 queryMean = ScalarKernels.mean(query, 0, dim);
                 queryNorm = Math.sqrt(ScalarKernels.centredDot(query, 0, queryMean, query, 0, queryMean, dim));
+                // as ExactSearch: centring can double a value near Float.MAX_VALUE; then the centred query is halved
+                double largest = 0;
+                for (int j = 0; j < dim; j++) {
+                    largest = Math.max(largest, Math.abs(query[j] - queryMean));
+                }
+                centredScale = largest > Float.MAX_VALUE ? 0.5 : 1;
                 centredQuery = new float[dim];
                 double sum = 0;
                 for (int j = 0; j < dim; j++) {
-                    centredQuery[j] = (float) (query[j] - queryMean);
+                    centredQuery[j] = (float) ((query[j] - queryMean) * centredScale);
                     sum += centredQuery[j];
                 }
                 centredQuerySum = sum;
@@ -277,6 +285,7 @@ public final class MappedExactSearch {
                 queryMean = 0;
                 centredQuery = null;
                 centredQuerySum = 0;
+                centredScale = 1;
             }
         }
 
@@ -298,8 +307,8 @@ public final class MappedExactSearch {
                 case COSINE:
                     return b.dot(query, vectors.chunk(row), vectors.offsetInChunk(row), dim);
                 case CORRELATION:
-                    return b.dot(centredQuery, vectors.chunk(row), vectors.offsetInChunk(row), dim)
-                            - means[row] * centredQuerySum;
+                    return (b.dot(centredQuery, vectors.chunk(row), vectors.offsetInChunk(row), dim)
+                            - means[row] * centredQuerySum) / centredScale;
                 case EUCLIDEAN:
                 case SQEUCLIDEAN:
                     return b.squaredL2(query, vectors.chunk(row), vectors.offsetInChunk(row), dim);
@@ -308,7 +317,8 @@ public final class MappedExactSearch {
             }
             vectors.copyRow(row, scratch, 0);
             return switch (metric) {
-                case MINKOWSKI -> k.minkowskiPowerSum(query, 0, scratch, 0, dim, p);
+                // the distance, not the power sum: that one overflows double for large p
+                case MINKOWSKI -> k.minkowski(query, 0, scratch, 0, dim, p);
                 case CITYBLOCK -> k.l1(query, 0, scratch, 0, dim);
                 case CHEBYSHEV -> k.lInf(query, 0, scratch, 0, dim);
                 case CANBERRA -> k.canberra(query, 0, scratch, 0, dim);

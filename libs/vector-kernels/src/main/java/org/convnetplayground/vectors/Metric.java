@@ -118,15 +118,12 @@ public enum Metric {
         return 1.0 - cosine;
     }
 
-    /** SciPy's minkowski: p = 1 and p = 2 are delegated to cityblock and euclidean. */
+    /**
+     * SciPy's minkowski: p = 1 and p = 2 are delegated to cityblock and euclidean. Where SciPy's
+     * power sum overflows or underflows (large p, huge or tiny differences) and it answers infinity
+     * or 0, this is the true, finite distance (see {@link VectorKernels#minkowski}).
+     */
     static double minkowski(float[] u, int uOff, float[] v, int vOff, int len, double p) {
-        ScalarKernels k = ScalarKernels.INSTANCE;
-        if (p == 1.0) {
-            return k.l1(u, uOff, v, vOff, len);
-        }
-        if (p == 2.0) {
-            return Math.sqrt(k.squaredL2(u, uOff, v, vOff, len));
-        }
-        return Math.pow(k.minkowskiPowerSum(u, uOff, v, vOff, len, p), 1.0 / p);
+        return ScalarKernels.INSTANCE.minkowski(u, uOff, v, vOff, len, p);
     }
 }

@@ -36,6 +36,13 @@ abstract class KernelContractTest {
      */
     abstract double errorPerElement();
 
+    /**
+     * The smallest normal magnitude of the type the implementation accumulates in: below it, terms
+     * lose precision to underflow. The error that may cause is bounded relative to the scale of
+     * the inputs (their largest magnitudes), not to the result.
+     */
+    abstract double underflowFloor();
+
     // ---------------------------------------------------------------- kernels vs a naive reference
 
     private static final int A_OFF = 3;
@@ -379,5 +386,194 @@ abstract class KernelContractTest {
                 .mapToObj(i -> search.topK(q, Metric.CORRELATION, P, 20, null)).toList();
         results.forEach(r -> assertEquals(expected, r));
         assertFalse(expected.isEmpty());
+    }
+
+    // ------------------------------------------------- huge, tiny and mixed magnitudes (issue 10)
+
+    static Stream<Arguments> extremeCases() {
+        return Arrays.stream(ScipyExtremeFixtures.SIZES).boxed().flatMap(size ->
+                Arrays.stream(ScipyExtremeFixtures.Magnitude.values()).map(m -> Arguments.of(size, m)));
+    }
+
+    private double extremeTolerance(int len, double sumOfAbsTerms, double inputScale) {
+        return errorPerElement() * (len + 8) * sumOfAbsTerms
+                + underflowFloor() * (len + 8) * 4 * inputScale + Double.MIN_VALUE;
+    }
+
+    private static double maxAbs(float[] v) {
+        double m = 0;
+        for (float x : v) {
+            m = Math.max(m, Math.abs(x));
+        }
+        return m;
+    }
+
+    /**
+     * Every kernel on vectors from subnormal to Float.MAX_VALUE magnitudes agrees with sums done
+     * naively in double (which cannot overflow or underflow on float32 inputs): float lanes must
+     * neither overflow to infinity nor lose the result to underflow.
+     */
+    @ParameterizedTest
+    @MethodSource("extremeCases")
+    void extremeMagnitudesMatchTheDoubleReference(int len, ScipyExtremeFixtures.Magnitude magnitude) {
+        float[][] vectors = ExtremeVectors.fixtureCase(len, magnitude);
+        VectorKernels k = kernels();
+        for (int r = 1; r < vectors.length; r++) {
+            float[] a = vectors[0];
+            float[] b = vectors[r];
+            double maxA = maxAbs(a);
+            double maxB = maxAbs(b);
+            double both = Math.max(maxA, maxB);
+            double dot = 0, dotAbs = 0, sq = 0, l1 = 0, max = 0, canberra = 0, num = 0, den = 0;
+            for (int i = 0; i < len; i++) {
+                double x = a[i];
+                double y = b[i];
+                double d = Math.abs(x - y);
+                dot += x * y;
+                dotAbs += Math.abs(x * y);
+                sq += d * d;
+                l1 += d;
+                max = Math.max(max, d);
+                canberra += Math.abs(x) + Math.abs(y) == 0 ? 0 : d / (Math.abs(x) + Math.abs(y));
+                num += d;
+                den += Math.abs(x + y);
+            }
+            String what = magnitude + " len " + len + " row " + r + ": ";
+            assertEquals(dot, k.dot(a, 0, b, 0, len), extremeTolerance(len, dotAbs, maxA * maxB), what + "dot");
+            assertEquals(sq, k.squaredL2(a, 0, b, 0, len), extremeTolerance(len, sq, both * both), what + "squaredL2");
+            assertEquals(l1, k.l1(a, 0, b, 0, len), extremeTolerance(len, l1, both), what + "l1");
+            assertEquals(max, k.lInf(a, 0, b, 0, len), extremeTolerance(1, max, both), what + "lInf");
+            assertEquals(canberra, k.canberra(a, 0, b, 0, len), 3 * extremeTolerance(len, canberra, 0), what + "canberra");
+            double bray = num / den;
+            double actual = k.brayCurtis(a, 0, b, 0, len);
+            if (Double.isNaN(bray) || Double.isInfinite(bray)) {
+                assertEquals(bray, actual, what + "braycurtis");
+            } else {
+                assertEquals(bray, actual, 2 * errorPerElement() * (len + 8) * bray
+                        + underflowFloor() * (len + 8) * 8 * both / den, what + "braycurtis");
+            }
+        }
+    }
+
+    /**
+     * The Minkowski distance stays finite and right where its power sum overflows or underflows
+     * double (p = 1000 on values near Float.MAX_VALUE, p = 15.5 on subnormals), checked against
+     * sums of exact powers in BigDecimal.
+     */
+    @ParameterizedTest
+    @MethodSource("extremeCases")
+    void minkowskiIsFiniteAndRightAtEveryMagnitude(int len, ScipyExtremeFixtures.Magnitude magnitude) {
+        float[][] vectors = ExtremeVectors.fixtureCase(len, magnitude);
+        for (double p : new double[] {3, 7, 15.5, 1000}) {
+            for (int r = 1; r < vectors.length; r++) {
+                double expected = exactMinkowski(vectors[0], vectors[r], p);
+                double actual = kernels().minkowski(vectors[0], 0, vectors[r], 0, len, p);
+                assertTrue(Double.isFinite(actual), magnitude + " len " + len + " p " + p + ": " + actual);
+                // float errors of the power sum shrink by p under the root
+                double relative = Math.max(1e-13, 2 * errorPerElement() * (len + 8) * (p + 1) / p);
+                assertEquals(expected, actual, relative * expected + Double.MIN_VALUE,
+                        magnitude + " len " + len + " row " + r + " p " + p);
+            }
+        }
+    }
+
+    /**
+     * (sum |u_i - v_i|^p)^(1/p) from exact powers: p an integer or a half-integer, the power sum
+     * in BigDecimal (no range limit), its p-th root through its base-2 logarithm.
+     */
+    static double exactMinkowski(float[] u, float[] v, double p) {
+        java.math.MathContext mc = new java.math.MathContext(40);
+        java.math.BigDecimal sum = java.math.BigDecimal.ZERO;
+        int whole = (int) p;
+        boolean half = p != whole;
+        for (int i = 0; i < u.length; i++) {
+            java.math.BigDecimal d = new java.math.BigDecimal(Math.abs((double) u[i] - (double) v[i]));
+            if (d.signum() == 0) {
+                continue;
+            }
+            java.math.BigDecimal term = d.pow(whole, mc);
+            if (half) {
+                term = term.multiply(d.sqrt(mc), mc);
+            }
+            sum = sum.add(term, mc);
+        }
+        if (sum.signum() == 0) {
+            return 0.0;
+        }
+        // log2(sum) = log2(unscaled) - scale * log2(10), the unscaled value's top 60 bits as a double
+        java.math.BigInteger unscaled = sum.unscaledValue();
+        int drop = Math.max(0, unscaled.bitLength() - 60);
+        double log2 = Math.log(unscaled.shiftRight(drop).doubleValue()) / Math.log(2) + drop
+                - sum.scale() * (Math.log(10) / Math.log(2));
+        return Math.pow(2, log2 / p);
+    }
+
+    /** Distances of the search on extreme magnitudes are SciPy's, and so is the order of its hits. */
+    @ParameterizedTest
+    @MethodSource("extremeCases")
+    void searchMatchesScipyAtExtremeMagnitudes(int len, ScipyExtremeFixtures.Magnitude magnitude) {
+        float[][] vectors = ExtremeVectors.fixtureCase(len, magnitude);
+        float[] query = vectors[0];
+        float[][] rows = Arrays.copyOfRange(vectors, 1, vectors.length);
+        ExactSearch search = search(VectorMatrix.of(FixtureAssertions.flatten(rows), len));
+        for (Metric metric : Metric.values()) {
+            double[] expected = ScipyExtremeFixtures.EXPECTED.get(magnitude).get(len).get(metric);
+            double[] distances = search.distances(query, metric, magnitude.p);
+            List<ScoredRow> hits = search.topK(query, metric, magnitude.p, rows.length, null);
+            List<ScoredRow> expectedOrder = fullSort(expected, null);
+            String what = metric + " " + magnitude + " len " + len;
+            for (int i = 0; i < expected.length; i++) {
+                assertRelative(expected[i], distances[i], what + " distances()[" + i + "]");
+                assertEquals(expectedOrder.get(i).row(), hits.get(i).row(), what + " hit " + i);
+                assertRelative(expectedOrder.get(i).distance(), hits.get(i).distance(), what + " hit " + i);
+            }
+        }
+    }
+
+    /**
+     * Relative to SciPy only: values of 1e-38 must not pass by being close to 0. Cosine and
+     * correlation distances are rounding noise around 0 for equal directions, hence 1e-14.
+     */
+    static void assertRelative(double expected, double actual, String what) {
+        if (Double.isNaN(expected) || Double.isInfinite(expected)) {
+            assertEquals(expected, actual, what);
+            return;
+        }
+        boolean dimensionless = what.startsWith("COSINE") || what.startsWith("CORRELATION");
+        double err = Math.abs(actual - expected);
+        assertTrue(err <= FixtureAssertions.RELATIVE * Math.abs(expected) + (dimensionless ? 1e-14 : 0),
+                () -> what + ": expected " + expected + " (SciPy) but was " + actual);
+    }
+
+    /**
+     * The ranking pass must find the true nearest rows at any magnitude: with tiny values, float
+     * squares and products underflow to 0 and every row would tie; with huge ones they overflow.
+     */
+    @ParameterizedTest
+    @ValueSource(floats = {1e-30f, 1e-41f, 1e30f, 1e36f})
+    void topKFindsTheTrueNearestAtAnyMagnitude(float magnitude) {
+        float[] q = query(37, 8);
+        VectorMatrix unit = collection(q);
+        float[] data = new float[unit.size() * unit.dim()];
+        for (int row = 0; row < unit.size(); row++) {
+            for (int j = 0; j < unit.dim(); j++) {
+                data[row * unit.dim() + j] = unit.get(row, j) * magnitude;
+            }
+        }
+        float[] scaledQuery = query(37, 9);
+        for (int j = 0; j < scaledQuery.length; j++) {
+            scaledQuery[j] *= magnitude;
+        }
+        ExactSearch search = search(VectorMatrix.of(data, unit.dim()));
+        for (Metric metric : Metric.values()) {
+            for (double p : metric == Metric.MINKOWSKI ? new double[] {3, 7, 2.7, 1000} : new double[] {P}) {
+                List<ScoredRow> expected = fullSort(search.distances(scaledQuery, metric, p), null);
+                assertTrue(expected.stream().allMatch(h -> !Double.isInfinite(h.distance())), metric + " p " + p);
+                for (int k : new int[] {1, 10}) {
+                    assertEquals(expected.subList(0, k), search.topK(scaledQuery, metric, p, k, null),
+                            metric + " p " + p + " k " + k + " at magnitude " + magnitude);
+                }
+            }
+        }
     }
 }

@@ -133,4 +133,37 @@ class MetricTest {
                 () -> new MetricParams(Double.POSITIVE_INFINITY));
         assertEquals("minkowski p must be finite, got Infinity", e.getMessage());
     }
+
+    static Stream<Arguments> extremeCases() {
+        return KernelContractTest.extremeCases();
+    }
+
+    /** The reference on huge, tiny and mixed magnitudes at the awkward sizes, against SciPy. */
+    @ParameterizedTest
+    @MethodSource("extremeCases")
+    void referenceMatchesScipyAtExtremeMagnitudes(int size, ScipyExtremeFixtures.Magnitude magnitude) {
+        float[][] vectors = ExtremeVectors.fixtureCase(size, magnitude);
+        for (Metric metric : Metric.values()) {
+            double[] expected = ScipyExtremeFixtures.EXPECTED.get(magnitude).get(size).get(metric);
+            for (int r = 1; r < vectors.length; r++) {
+                KernelContractTest.assertRelative(expected[r - 1], metric.distance(vectors[0], vectors[r], magnitude.p),
+                        metric + " " + magnitude + " size " + size + " row " + (r - 1));
+            }
+        }
+    }
+
+    @Test
+    void minkowskiOfAnyFiniteExponentIsFinite() {
+        float[] u = {1, 2, 3};
+        float[] zero = new float[3];
+        // (1 + 2^p + 3^p)^(1/p) tends to the largest difference, chebyshev's 3
+        assertEquals(3.0, Metric.MINKOWSKI.distance(u, zero, 1e308));
+        assertEquals(3.0, Metric.MINKOWSKI.distance(u, zero, 1e6), 3e-6);
+        float[] huge = {3.4e38f, -3.4e38f, 1e38f};
+        double d = Metric.MINKOWSKI.distance(huge, zero, 1000);
+        assertTrue(Double.isFinite(d), "p 1000 on 3.4e38: " + d);
+        assertEquals(3.4e38f * Math.pow(2, 1e-3), d, 1e-12 * d);
+        float[] tiny = {1e-45f, 0, 0};
+        assertEquals(1e-45f, Metric.MINKOWSKI.distance(tiny, zero, 15.5), 0);
+    }
 }

@@ -11,4 +11,9 @@ class ScalarKernelsTest extends KernelContractTest {
     double errorPerElement() {
         return 0x1p-52;
     }
+
+    @Override
+    double underflowFloor() {
+        return Double.MIN_NORMAL;
+    }
 }

@@ -11,4 +11,9 @@ class SimdKernelsTest extends KernelContractTest {
     double errorPerElement() {
         return 0x1p-23;
     }
+
+    @Override
+    double underflowFloor() {
+        return Float.MIN_NORMAL;
+    }
 }

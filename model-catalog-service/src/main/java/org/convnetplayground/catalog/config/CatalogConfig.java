@@ -4,6 +4,7 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 /** Every setting of the model-catalog-service; keys are {@code cnp.catalog.*}. */
@@ -30,6 +31,13 @@ public interface CatalogConfig {
     @WithDefault("7")
     int featureLayers();
 
+    /**
+     * The largest JSON request body (a download request with its model.json); a larger one is refused before it is
+     * parsed.
+     */
+    @WithDefault("1M")
+    io.quarkus.runtime.configuration.MemorySize maxJsonBodySize();
+
     /** The largest ONNX file the catalog reads, in bytes. */
     @WithDefault("2000000000")
     long maxModelBytes();
@@ -53,6 +61,32 @@ public interface CatalogConfig {
     /** How long a download may wait for the response headers, and then for each next piece of the body. */
     @WithDefault("PT60S")
     Duration downloadReadTimeout();
+
+    /** Where model downloads may come from, and how they follow redirects ({@code cnp.catalog.download.*}). */
+    Download download();
+
+    /**
+     * Downloads reach public addresses only: this machine, private and link-local networks and the like are refused
+     * before any connection (server-side request forgery), unless allowed here.
+     */
+    interface Download {
+
+        /**
+         * Host names (as written in URLs) a download may fetch from whatever addresses they resolve to, e.g. an
+         * internal model mirror; none by default.
+         */
+        Optional<List<String>> allowedHosts();
+
+        /**
+         * Networks (CIDR blocks, e.g. 10.1.2.0/24 or fd00::/8) a download may fetch from although they are private,
+         * loopback or otherwise not public; none by default.
+         */
+        Optional<List<String>> allowedNetworks();
+
+        /** How many redirects a download follows; each one's address is checked like the first. */
+        @WithDefault("5")
+        int maxRedirects();
+    }
 
     /** How long finished jobs stay visible at /api/catalog/jobs. */
     @WithDefault("PT1H")

@@ -11,17 +11,14 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpHeaders;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
+import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.time.Duration;
-import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -40,17 +37,29 @@ import org.convnetplayground.catalog.store.ModelStore;
 import org.convnetplayground.jobs.Job;
 import org.convnetplayground.jobs.JobContext;
 import org.convnetplayground.jobs.JobRegistry;
-import org.convnetplayground.problem.Problem;
-import org.convnetplayground.problem.ProblemException;
+import org.apache.hc.core5.http.HttpStatus;
+import org.convnetplayground.catalog.store.ModelStoreWriter;
+import org.convnetplayground.catalog.store.Sha256;
+import org.convnetplayground.errors.ConflictException;
+import org.convnetplayground.errors.DomainException;
+import org.convnetplayground.errors.InvalidInputException;
+import org.convnetplayground.errors.TooLargeException;
+import org.convnetplayground.errors.UnavailableException;
+import org.convnetplayground.errors.VerificationFailedException;
 import org.jboss.logging.Logger;
 
 /**
  * Fetches ONNX models from http(s) URLs into the model store, as jobs with byte progress. The file is streamed to a
  * partial file in the downloads folder while its SHA-256 is computed; only a file with the expected checksum is
- * handed to the {@link ModelStore}, which checks and adds it atomically. A download that breaks off keeps its partial
+ * handed to the {@link ModelStoreWriter}, which checks and adds it atomically. A download that breaks off keeps its partial
  * file, and the next download of the same file resumes it with an HTTP Range request (with If-Range, so a changed file
  * starts over); a server that ignores Range sends the whole file again. A wrong checksum discards the partial file;
  * a resumed file that does not match is fetched once more from the start before the job fails.
+ *
+ * <p>A download reaches only the addresses {@link AddressPolicy} allows: the URL is checked when the download is asked
+ * for, and again, with every redirect, right before each connection ({@link RemoteFileClient}). A failed fetch says
+ * "cannot fetch" and the URL, and nothing about what came back (no size, checksum or body): an unreachable host, a
+ * closed port and a silent one read alike.
  */
 @ApplicationScoped
 public class ModelDownloads {
@@ -63,28 +72,27 @@ public class ModelDownloads {
 
     private final CatalogConfig config;
     private final ModelStore store;
+    private final ModelStoreWriter writer;
     private final ObjectMapper json;
     private final JobRegistry jobs;
-    private final HttpClient http;
+    private final AddressPolicy addresses;
     private final ScheduledExecutorService watchdog;
     /** Files being fetched (by sha256) and the model each is for: one download per file at a time. */
     private final Map<String, String> activeFiles = new ConcurrentHashMap<>();
 
     @Inject
-    public ModelDownloads(CatalogConfig config, ModelStore store, ObjectMapper json) {
+    public ModelDownloads(CatalogConfig config, ModelStore store, ModelStoreWriter writer, AddressPolicy addresses,
+                          ObjectMapper json) {
         this.config = config;
         this.store = store;
+        this.writer = writer;
+        this.addresses = addresses;
         this.json = json;
         this.jobs = new JobRegistry(Executors.newFixedThreadPool(Math.max(1, config.downloadThreads()), r -> {
             Thread t = new Thread(r, "catalog-download");
             t.setDaemon(true);
             return t;
         }), config.jobRetention());
-        this.http = HttpClient.newBuilder()
-                .connectTimeout(config.downloadConnectTimeout())
-                .followRedirects(HttpClient.Redirect.NORMAL)
-                .version(HttpClient.Version.HTTP_1_1)
-                .build();
         this.watchdog = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "catalog-download-watchdog");
             t.setDaemon(true);
@@ -115,37 +123,56 @@ public class ModelDownloads {
      * @param url      an http or https URL of the ONNX file
      * @param sha256   the file's expected SHA-256 (64 hex digits)
      * @param metadata the model.json form, as for an upload
-     * @throws ProblemException 400 for a bad field, 409 for a taken id or a file being fetched for another model
+     * @throws InvalidInputException      for a bad field
+     * @throws AddressNotAllowedException for a URL whose host is, or resolves to, an address not allowed
+     * @throws ConflictException          for a taken id or a file being fetched for another model
      */
-    public synchronized Job<CatalogModel> start(String id, String url, String sha256, JsonNode metadata) {
+    public Job<CatalogModel> start(String id, String url, String sha256, JsonNode metadata) {
         if (metadata == null || metadata.isNull()) {
-            throw ProblemException.missing("metadata", "the model.json form of the model: its input size, layout, "
+            throw InvalidInputException.missing("metadata", "the model.json form of the model: its input size, layout, "
                     + "channel order and preprocessing (mean and std), as for an upload");
         }
         if (!metadata.isObject()) {
-            throw ProblemException.invalid("metadata", metadata.toString(), "a JSON object in the model.json form");
+            throw InvalidInputException.invalid("metadata", metadata.toString(), "a JSON object in the model.json form");
         }
         ObjectNode meta = ((ObjectNode) metadata).deepCopy();
         JsonNode name = meta.get("name");
         if (id == null || id.isEmpty()) {
             if (name == null || !name.isTextual()) {
-                throw ProblemException.missing("id", "the new model's id (or metadata.name)");
+                throw InvalidInputException.missing("id", "the new model's id (or metadata.name)");
             }
             id = name.asText();
         }
-        ModelStore.checkId("id", id);
+        ModelStoreWriter.checkId("id", id);
         if (name != null && !name.isNull() && !id.equals(name.asText())) {
-            throw ProblemException.invalid("metadata.name", name.asText(), "'" + id + "' (the id), or no name");
+            throw InvalidInputException.invalid("metadata.name", name.asText(), "'" + id + "' (the id), or no name");
         }
         meta.put("name", id);
         URI uri = checkUrl(url);
         if (sha256 == null || sha256.isEmpty()) {
-            throw ProblemException.missing("sha256", "the file's SHA-256 as 64 hexadecimal digits");
+            throw InvalidInputException.missing("sha256", "the file's SHA-256 as 64 hexadecimal digits");
         }
         if (!SHA256.matcher(sha256).matches()) {
-            throw ProblemException.invalid("sha256", sha256, "64 hexadecimal digits");
+            throw InvalidInputException.invalid("sha256", sha256, "64 hexadecimal digits");
         }
         String sha = sha256.toLowerCase(Locale.ROOT);
+        refuseForbiddenAddress(uri);
+        return submit(id, uri, sha, meta);
+    }
+
+    /**
+     * Refuses at once a URL whose host is, or resolves to, an address not allowed. A host that does not resolve now is
+     * left to the job, which fails with "cannot fetch" as for any host it cannot reach.
+     */
+    private void refuseForbiddenAddress(URI uri) {
+        try {
+            addresses.addressesOf(uri);
+        } catch (UnknownHostException e) {
+            LOG.debugf("the host of %s does not resolve now: %s", uri, e.getMessage());
+        }
+    }
+
+    private synchronized Job<CatalogModel> submit(String id, URI uri, String sha, ObjectNode meta) {
         Optional<Job<?>> running = jobs.active(KIND, id);
         if (running.isPresent()) {
             @SuppressWarnings("unchecked")
@@ -155,7 +182,7 @@ public class ModelDownloads {
         store.checkNew(meta);
         String other = activeFiles.get(sha);
         if (other != null) {
-            throw ProblemException.conflict("the file with sha256 " + sha + " is being downloaded for model '" + other
+            throw ConflictException.of("the file with sha256 " + sha + " is being downloaded for model '" + other
                     + "' now; wait for that job (list them at /api/catalog/jobs)");
         }
         ObjectNode source = meta.get("source") instanceof ObjectNode o ? o : meta.putObject("source");
@@ -174,42 +201,43 @@ public class ModelDownloads {
             });
         } catch (RuntimeException e) {
             activeFiles.remove(sha, modelId);
-            throw ProblemException.unavailable("the download pool is shut down");
+            throw UnavailableException.of("the download pool is shut down");
         }
     }
 
     static URI checkUrl(String url) {
         if (url == null || url.isBlank()) {
-            throw ProblemException.missing("url", "the http:// or https:// URL of the ONNX file");
+            throw InvalidInputException.missing("url", "the http:// or https:// URL of the ONNX file");
         }
         URI uri;
         try {
             uri = new URI(url.trim());
         } catch (java.net.URISyntaxException e) {
-            throw ProblemException.invalid("url", url, "an http:// or https:// URL (" + e.getReason() + ")");
+            throw InvalidInputException.invalid("url", url, "an http:// or https:// URL (" + e.getReason() + ")");
         }
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
         if (!scheme.equals("http") && !scheme.equals("https")) {
-            throw ProblemException.invalid("url", url, "an http:// or https:// URL; the catalog downloads over HTTP "
+            throw InvalidInputException.invalid("url", url, "an http:// or https:// URL; the catalog downloads over HTTP "
                     + "only" + (scheme.isEmpty() ? "" : " (not " + scheme + ")"));
         }
-        if (uri.getHost() == null || uri.getHost().isEmpty()) {
-            throw ProblemException.invalid("url", url, "an http:// or https:// URL with a host name");
+        if (AddressPolicy.hostOf(uri).isEmpty()) {
+            throw InvalidInputException.invalid("url", url, "an http:// or https:// URL with a host name");
         }
         return uri;
     }
 
     private CatalogModel run(JobContext ctx, String id, URI uri, String sha, ObjectNode metadata) throws IOException {
         Path part;
-        try {
-            part = fetch(ctx, uri, sha);
-        } catch (ProblemException e) {
+        try (RemoteFileClient client = new RemoteFileClient(addresses, config.downloadConnectTimeout(),
+                config.downloadReadTimeout(), config.download().maxRedirects())) {
+            part = fetch(ctx, client, uri, sha);
+        } catch (DomainException e) {
             LOG.infof("download of model '%s' failed: %s", id, e.getMessage());
             throw e;
         }
         ctx.message("checking the model and analysing its graph");
         try {
-            CatalogModel model = store.add(part, metadata, null, CatalogModel.DOWNLOAD, Map.of("url", uri.toString()));
+            CatalogModel model = writer.add(part, metadata, null, CatalogModel.DOWNLOAD, Map.of("url", uri.toString()));
             ctx.message("downloaded " + model.sizeBytes() + " bytes from " + uri.getHost() + " and added model '" + id
                     + "'");
             return model;
@@ -220,109 +248,155 @@ public class ModelDownloads {
         }
     }
 
-    /** The verified file, or a failure; a broken download keeps its partial file for the next attempt. */
-    private Path fetch(JobContext ctx, URI uri, String sha) throws IOException {
+    /**
+     * The verified file, or a failure; a broken download keeps its partial file for the next attempt. A kept part
+     * that the server cannot continue, or that turns out not to match, is fetched once more from the start.
+     */
+    private Path fetch(JobContext ctx, RemoteFileClient client, URI uri, String sha) throws IOException {
         Files.createDirectories(downloadsDir());
-        Path part = downloadsDir().resolve(sha + ".part");
-        long max = store.maxImportBytes();
+        Path part = partFile(sha);
         for (int attempt = 0; ; attempt++) {
             ctx.throwIfCancelled();
-            long have = Files.isRegularFile(part) ? Files.size(part) : 0;
-            if (have > max) {
-                discard(sha);
-                have = 0;
-            }
-            Validators saved = readSidecar(sha);
-            HttpRequest.Builder request = HttpRequest.newBuilder(uri).GET()
-                    .timeout(config.downloadReadTimeout())
-                    .header("User-Agent", "convnet-playground-model-catalog")
-                    .header("Accept", "application/octet-stream, */*");
-            if (have > 0) {
-                request.header("Range", "bytes=" + have + "-");
-                if (saved != null && saved.url().equals(uri.toString()) && saved.validator() != null) {
-                    request.header("If-Range", saved.validator());
+            boolean lastTry = attempt > 0;
+            long have = keptBytes(sha);
+            try (RemoteFileClient.Answer answer = send(ctx, client, uri, sha, have)) {
+                Continuation from = continuation(answer, uri, sha, have, lastTry);
+                if (from == Continuation.COMPLETE) {
+                    return part;
                 }
-                ctx.message("resuming the download from " + uri.getHost() + " at byte " + have);
-            } else {
-                ctx.message("downloading from " + uri.getHost());
-            }
-            HttpResponse<InputStream> response;
-            try {
-                response = http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
-            } catch (HttpTimeoutException e) {
-                throw failed(uri, "no answer within " + seconds(config.downloadReadTimeout()), have);
-            } catch (IOException e) {
-                throw failed(uri, "cannot connect (" + describe(e) + ")", have);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new JobContext.JobCancelledException();
-            }
-            try (InputStream body = response.body()) {
-                int status = response.statusCode();
-                HttpHeaders headers = response.headers();
-                long length = headers.firstValueAsLong("Content-Length").orElse(-1);
-                long offset;
-                long total;
-                if (status == 206 && have > 0) {
-                    Matcher range = CONTENT_RANGE.matcher(headers.firstValue("Content-Range").orElse(""));
-                    if (!range.matches() || Long.parseLong(range.group(1)) != have) {
-                        discard(sha);
-                        if (attempt == 0) {
-                            continue;
-                        }
-                        throw failed(uri, "the server answered the resumed download with an unusable range "
-                                + headers.firstValue("Content-Range").orElse("(none)"), 0);
-                    }
-                    offset = have;
-                    total = !range.group(3).equals("*") ? Long.parseLong(range.group(3))
-                            : length >= 0 ? have + length : -1;
-                } else if (status == 200) {
-                    offset = 0;
-                    total = length;
-                } else if (status == 416 && have > 0) {
-                    // the partial file may already be the whole file
-                    Matcher whole = UNSATISFIED_RANGE.matcher(headers.firstValue("Content-Range").orElse(""));
-                    if (whole.matches() && Long.parseLong(whole.group(1)) == have && sha.equals(sha256Of(part))) {
-                        return part;
-                    }
-                    discard(sha);
-                    if (attempt == 0) {
-                        continue;
-                    }
-                    throw failed(uri, "the server refused the range request (HTTP 416)", 0);
-                } else {
-                    throw ProblemException.of(502, "Download failed", uri + " answered HTTP " + status
-                            + "; expected 200 with the ONNX file");
+                if (from != Continuation.START_OVER && receive(ctx, uri, answer, sha, from, lastTry)) {
+                    return part;
                 }
-                if (total > max) {
-                    discard(sha);
-                    throw tooLarge(uri, total, max);
-                }
-                writeSidecar(sha, uri, headers);
-                MessageDigest digest = ModelStore.sha256();
-                if (offset > 0) {
-                    hash(part, digest);
-                }
-                stream(ctx, uri, body, part, offset, total, max, sha, digest);
-                String got = HexFormat.of().formatHex(digest.digest());
-                if (!got.equals(sha)) {
-                    discard(sha);
-                    if (offset > 0 && attempt == 0) {
-                        // the kept part may be what does not match (the file changed on a server without validators)
-                        LOG.infof("resumed download of %s does not match its checksum; starting over", uri);
-                        continue;
-                    }
-                    throw new ProblemException(new Problem("about:blank", "Checksum mismatch", 422, "checksum mismatch: "
-                            + "the file downloaded from " + uri + " has sha256 " + got + "; expected " + sha + ". The "
-                            + "file was discarded and nothing was stored", null, "sha256", sha, null, null));
-                }
-                return part;
             }
         }
     }
 
-    private void stream(JobContext ctx, URI uri, InputStream body, Path part, long offset, long total, long max,
-                        String sha, MessageDigest digest) throws IOException {
+    /** The bytes of a partial download kept from an earlier attempt (0 when none, or when it grew past the limit). */
+    private long keptBytes(String sha) throws IOException {
+        Path part = partFile(sha);
+        long have = Files.isRegularFile(part) ? Files.size(part) : 0;
+        if (have > store.maxImportBytes()) {
+            discard(sha);
+            return 0;
+        }
+        return have;
+    }
+
+    /** Asks for the file, or for its rest after the {@code have} bytes kept (If-Range: only if it is unchanged). */
+    private RemoteFileClient.Answer send(JobContext ctx, RemoteFileClient client, URI uri, String sha, long have) {
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("Accept", "application/octet-stream, */*");
+        if (have > 0) {
+            headers.put("Range", "bytes=" + have + "-");
+            Validators saved = readSidecar(sha);
+            if (saved != null && saved.url().equals(uri.toString()) && saved.validator() != null) {
+                headers.put("If-Range", saved.validator());
+            }
+            ctx.message("resuming the download from " + uri.getHost() + " at byte " + have);
+        } else {
+            ctx.message("downloading from " + uri.getHost());
+        }
+        try {
+            return client.get(uri, headers);
+        } catch (RemoteFileClient.UnusableUrlException e) {
+            throw failed(uri, e.getMessage(), have);
+        } catch (IOException e) {
+            // unresolvable, refused, unreachable, silent: one answer, so that a download cannot map a network
+            LOG.infof("cannot fetch %s: %s", uri, e.toString());
+            throw failed(uri, null, have);
+        }
+    }
+
+    /**
+     * Where the server's answer lets the download go on: from the kept bytes (partial content, the range asked for),
+     * from the start (the whole file), nowhere because the kept part is already the whole file (range not
+     * satisfiable, naming its size), or from the start in a new request after the kept part was discarded (an
+     * unusable partial answer or refused range, first try only).
+     */
+    private Continuation continuation(RemoteFileClient.Answer answer, URI uri, String sha, long have, boolean lastTry)
+            throws IOException {
+        int status = answer.status();
+        String contentRange = answer.header("Content-Range").orElse("");
+        long length = answer.contentLength();
+        if (status == HttpStatus.SC_PARTIAL_CONTENT && have > 0) {
+            Matcher range = CONTENT_RANGE.matcher(contentRange);
+            if (range.matches() && Long.parseLong(range.group(1)) == have) {
+                long total = !range.group(3).equals("*") ? Long.parseLong(range.group(3))
+                        : length >= 0 ? have + length : -1;
+                return new Continuation(have, total);
+            }
+            discard(sha);
+            if (!lastTry) {
+                return Continuation.START_OVER;
+            }
+            throw failed(uri, "the server answered the resumed download with an unusable range", 0);
+        }
+        if (status == HttpStatus.SC_OK) {
+            return new Continuation(0, length);
+        }
+        if (status == HttpStatus.SC_REQUESTED_RANGE_NOT_SATISFIABLE && have > 0) {
+            Matcher whole = UNSATISFIED_RANGE.matcher(contentRange);
+            if (whole.matches() && Long.parseLong(whole.group(1)) == have && sha.equals(Sha256.of(partFile(sha)))) {
+                return Continuation.COMPLETE;
+            }
+            discard(sha);
+            if (!lastTry) {
+                return Continuation.START_OVER;
+            }
+            throw failed(uri, "the server refused to resume it (range not satisfiable)", 0);
+        }
+        throw new DownloadFailedException(uri.toString(), "cannot fetch " + uri + ": the server answered HTTP " + status
+                + " instead of the file");
+    }
+
+    /**
+     * Streams the body after the kept bytes into the partial file and checks the whole file's checksum.
+     *
+     * @return true when the file is verified; false when a resumed file does not match and is to be fetched again
+     */
+    private boolean receive(JobContext ctx, URI uri, RemoteFileClient.Answer answer, String sha, Continuation from,
+                            boolean lastTry)
+            throws IOException {
+        long max = store.maxImportBytes();
+        if (from.total() > max) {
+            discard(sha);
+            throw tooLarge(uri, max);
+        }
+        writeSidecar(sha, uri, answer);
+        MessageDigest digest = Sha256.digest();
+        if (from.offset() > 0) {
+            Sha256.update(digest, partFile(sha));
+        }
+        stream(ctx, uri, answer, partFile(sha), from.offset(), from.total(), max, sha, digest);
+        String got = Sha256.hex(digest);
+        if (got.equals(sha)) {
+            return true;
+        }
+        discard(sha);
+        if (from.offset() > 0 && !lastTry) {
+            // the kept part may be what does not match (the file changed on a server without validators)
+            LOG.infof("resumed download of %s does not match its checksum; starting over", uri);
+            return false;
+        }
+        throw new VerificationFailedException("Checksum mismatch", "checksum mismatch: the file downloaded from " + uri
+                + " does not have the sha256 " + sha + " it was expected to have. The file was discarded and nothing "
+                + "was stored", DomainException.Details.of("sha256", sha), null);
+    }
+
+    /**
+     * Where a download goes on: from {@code offset} bytes of a file of {@code total} bytes (-1 when unknown), or one
+     * of the two markers.
+     */
+    private record Continuation(long offset, long total) {
+        /** The kept part is the whole file already. */
+        static final Continuation COMPLETE = new Continuation(-1, -1);
+        /** The kept part was discarded: ask again from the start. */
+        static final Continuation START_OVER = new Continuation(-2, -2);
+    }
+
+    private void stream(JobContext ctx, URI uri, RemoteFileClient.Answer answer, Path part, long offset, long total,
+                        long max, String sha, MessageDigest digest) throws IOException {
+        InputStream body = answer.body();
         long timeout = config.downloadReadTimeout().toNanos();
         AtomicLong lastData = new AtomicLong(System.nanoTime());
         AtomicReference<String> abort = new AtomicReference<>();
@@ -330,11 +404,8 @@ public class ModelDownloads {
         ScheduledFuture<?> dog = watchdog.scheduleAtFixedRate(() -> {
             String why = ctx.isCancelled() ? "cancelled" : System.nanoTime() - lastData.get() > timeout ? "stalled" : null;
             if (why != null && abort.compareAndSet(null, why)) {
-                try {
-                    body.close();
-                } catch (IOException | RuntimeException ignored) {
-                    // the reader sees the end of the stream either way
-                }
+                // the reader's blocked read fails at once
+                answer.abort();
             }
         }, tick, tick, TimeUnit.MILLISECONDS);
         long done = offset;
@@ -363,6 +434,8 @@ public class ModelDownloads {
                     break;
                 }
             }
+        } catch (SocketTimeoutException e) {
+            abort.compareAndSet(null, "stalled");
         } catch (IOException e) {
             broken = e;
         } finally {
@@ -374,36 +447,36 @@ public class ModelDownloads {
         }
         if ("too large".equals(why)) {
             discard(sha);
-            throw tooLarge(uri, done, max);
+            throw tooLarge(uri, max);
         }
         if ("stalled".equals(why)) {
-            throw failed(uri, "no data for " + seconds(config.downloadReadTimeout()) + " after " + done
-                    + (total >= 0 ? " of " + total : "") + " bytes", done);
+            throw failed(uri, "no data for " + seconds(config.downloadReadTimeout()), done);
         }
         if (broken != null || (total >= 0 && done != total)) {
-            throw failed(uri, "the connection broke off after " + done + (total >= 0 ? " of " + total : "")
-                    + " bytes" + (broken == null ? "" : " (" + describe(broken) + ")"), done);
+            if (broken != null) {
+                LOG.infof("the download of %s broke off: %s", uri, broken.toString());
+            }
+            throw failed(uri, "the connection broke off", done);
         }
     }
 
-    /** A failed download; a partial file of {@code kept} bytes stays for the next attempt to resume. */
-    private static ProblemException failed(URI uri, String why, long kept) {
-        String next = kept > 0 ? "; the " + kept + " bytes received are kept: start the download again to resume it"
+    /**
+     * A failed download, told without anything the server sent; a partial file ({@code kept} > 0 bytes) stays for the
+     * next attempt to resume.
+     *
+     * @param why what went wrong when it says nothing of the remote content, or null
+     */
+    private static DownloadFailedException failed(URI uri, String why, long kept) {
+        String next = kept > 0 ? "; the bytes received are kept: start the download again to resume it"
                 : "; start the download again to retry";
-        return new ProblemException(new Problem("about:blank", "Download failed", 502, "the download of " + uri
-                + " failed: " + why + next, null, "url", uri.toString(), null, null));
+        return new DownloadFailedException(uri.toString(), "cannot fetch " + uri + (why == null ? "" : ": " + why)
+                + next);
     }
 
-    private static ProblemException tooLarge(URI uri, long size, long max) {
-        return new ProblemException(new Problem("about:blank", "Payload too large", 413, "the file at " + uri + " is "
-                + (size > max ? "larger than " + max : size) + " bytes; the import limit is " + max
-                + " bytes (cnp.catalog.max-import-bytes). Nothing was stored", null, "url", uri.toString(), null, null));
-    }
-
-    private static String describe(Throwable e) {
-        String m = e.getMessage();
-        return m == null || m.isBlank() ? e.getClass().getSimpleName().replaceAll("(?<=[a-z])(?=[A-Z])", " ")
-                .toLowerCase(Locale.ROOT) : m;
+    private static TooLargeException tooLarge(URI uri, long max) {
+        return new TooLargeException("Payload too large", "the file at " + uri + " is larger than the import limit: "
+                + "the import limit is " + max + " bytes (cnp.catalog.max-import-bytes). Nothing was stored",
+                DomainException.Details.of("url", uri.toString()), null);
     }
 
     private static String seconds(Duration d) {
@@ -411,8 +484,12 @@ public class ModelDownloads {
     }
 
     private void discard(String sha) throws IOException {
-        Files.deleteIfExists(downloadsDir().resolve(sha + ".part"));
+        Files.deleteIfExists(partFile(sha));
         Files.deleteIfExists(sidecar(sha));
+    }
+
+    private Path partFile(String sha) {
+        return downloadsDir().resolve(sha + ".part");
     }
 
     private Path sidecar(String sha) {
@@ -436,29 +513,14 @@ public class ModelDownloads {
         }
     }
 
-    private void writeSidecar(String sha, URI uri, HttpHeaders headers) throws IOException {
+    private void writeSidecar(String sha, URI uri, RemoteFileClient.Answer answer) throws IOException {
         // If-Range needs a strong validator: a strong ETag, else Last-Modified
-        String validator = headers.firstValue("ETag").filter(e -> !e.startsWith("W/"))
-                .or(() -> headers.firstValue("Last-Modified")).orElse(null);
+        String validator = answer.header("ETag").filter(e -> !e.startsWith("W/"))
+                .or(() -> answer.header("Last-Modified")).orElse(null);
         ObjectNode n = json.createObjectNode().put("url", uri.toString());
         if (validator != null) {
             n.put("validator", validator);
         }
         json.writeValue(sidecar(sha).toFile(), n);
-    }
-
-    private static void hash(Path file, MessageDigest digest) throws IOException {
-        try (InputStream in = Files.newInputStream(file)) {
-            byte[] buffer = new byte[1 << 16];
-            for (int n; (n = in.read(buffer)) > 0; ) {
-                digest.update(buffer, 0, n);
-            }
-        }
-    }
-
-    private static String sha256Of(Path file) throws IOException {
-        MessageDigest digest = ModelStore.sha256();
-        hash(file, digest);
-        return HexFormat.of().formatHex(digest.digest());
     }
 }

@@ -15,7 +15,9 @@ import org.convnetplayground.catalog.graph.Layer;
 import org.convnetplayground.catalog.store.CatalogModel;
 import org.convnetplayground.onnx.graph.GraphNode;
 import org.convnetplayground.onnx.graph.OnnxModel;
-import org.convnetplayground.problem.ProblemException;
+import org.convnetplayground.errors.InternalFailureException;
+import org.convnetplayground.errors.InvalidInputException;
+import org.convnetplayground.errors.UnknownNameException;
 
 /**
  * Pictures of convolution filters: each filter of a Conv layer drawn as a small image, in a grid. A first-layer
@@ -37,11 +39,11 @@ public class FilterImages {
     public byte[] png(CatalogModel model, String layerName) {
         Layer layer = layerName == null ? firstConv(model) : model.table().layers().stream()
                 .filter(l -> l.name().equals(layerName)).findFirst()
-                .orElseThrow(() -> ProblemException.unknownAmong("layer", layerName, "for model '" + model.id() + "'",
+                .orElseThrow(() -> UnknownNameException.unknownAmong("layer", layerName, "for model '" + model.id() + "'",
                         model.table().layers().stream().filter(l -> l.op().equals("Conv")).map(Layer::name).toList(),
                         "/api/catalog/models/" + model.id() + "/layers?op=Conv"));
         if (!layer.op().equals("Conv")) {
-            throw ProblemException.invalid("layer", layer.name(), "a Conv layer of model '" + model.id()
+            throw InvalidInputException.invalid("layer", layer.name(), "a Conv layer of model '" + model.id()
                     + "' (it is " + layer.op() + "); list them at /api/catalog/models/" + model.id() + "/layers?op=Conv");
         }
         return cache.computeIfAbsent(model.sha256() + "|" + layer.name(), k -> render(model, layer));
@@ -49,7 +51,7 @@ public class FilterImages {
 
     private static Layer firstConv(CatalogModel model) {
         return model.table().layers().stream().filter(l -> l.op().equals("Conv")).findFirst()
-                .orElseThrow(() -> ProblemException.badRequest("model '" + model.id() + "' has no Conv layer"));
+                .orElseThrow(() -> InvalidInputException.of("model '" + model.id() + "' has no Conv layer"));
     }
 
     private static byte[] render(CatalogModel model, Layer layer) {
@@ -57,7 +59,7 @@ public class FilterImages {
             OnnxModel onnx = OnnxModel.read(model.file(), Long.MAX_VALUE);
             GraphNode node = onnx.graph().nodes().get(layer.index());
             List<Long> dims = node.weightDims().get(1);
-            float[] w = onnx.initializerFloats(node.inputs().get(1)).orElseThrow(() -> ProblemException.of(500,
+            float[] w = onnx.initializerFloats(node.inputs().get(1)).orElseThrow(() -> new InternalFailureException(
                     "Weights unreadable", "the weights of '" + layer.name() + "' are not float32"));
             int out = dims.get(0).intValue();
             int in = dims.get(1).intValue();

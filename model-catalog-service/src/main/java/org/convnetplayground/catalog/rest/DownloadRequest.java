@@ -10,7 +10,9 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 public record DownloadRequest(
         @Schema(description = "The new model's id (a folder name: letters, digits, '.', '_' or '-'); metadata.name when "
                 + "absent.", examples = "resnet18-v2-7") String id,
-        @Schema(description = "Where the ONNX file is: an http:// or https:// URL. Redirects are followed.",
+        @Schema(description = "Where the ONNX file is: an http:// or https:// URL at a public address (this machine "
+                + "and private networks are refused unless the operator allows them). Up to 5 redirects are followed, "
+                + "each checked the same way.",
                 examples = "https://github.com/onnx/models/raw/main/validated/vision/classification/resnet/model/resnet18-v2-7.onnx")
         String url,
         @Schema(description = "The file's SHA-256, 64 hex digits; a file with another checksum is discarded.",

@@ -30,6 +30,7 @@ import org.convnetplayground.catalog.filters.FilterImages;
 import org.convnetplayground.catalog.graph.Layer;
 import org.convnetplayground.catalog.store.CatalogModel;
 import org.convnetplayground.catalog.store.ModelStore;
+import org.convnetplayground.catalog.store.ModelStoreWriter;
 import org.convnetplayground.problem.Problem;
 import org.convnetplayground.problem.ProblemException;
 import org.eclipse.microprofile.openapi.annotations.Operation;
@@ -58,6 +59,9 @@ public class ModelResource {
 
     @Inject
     ModelStore store;
+
+    @Inject
+    ModelStoreWriter writer;
 
     @Inject
     ModelDownloads downloads;
@@ -204,15 +208,19 @@ public class ModelResource {
                     + "`metadata` (JSON in the model.json form of the shared models; its `name` is the new model's id) "
                     + "and optionally `labels` (one class per line). The file is streamed to disk (at most "
                     + "cnp.catalog.max-import-bytes) and checked completely before anything is stored: it must parse as "
-                    + "ONNX, have exactly one float32 image input [batch, 3, H, W] (NCHW) or [batch, H, W, 3] (NHWC) "
-                    + "matching the stated layout and size, load in ONNX Runtime, and the stated preprocessing must make "
-                    + "sense (mean and std per channel in pixel units 0..255, std > 0). Its layers are parsed and its "
+                    + "ONNX, keep every tensor inside the file (external data anywhere - any subgraph, any tensor "
+                    + "attribute - is refused naming the tensor, since the catalog never reads files a model names), "
+                    + "have exactly one float32 image input [batch, 3, H, W] (NCHW) or [batch, H, W, 3] (NHWC) matching "
+                    + "the stated layout and size, load in ONNX Runtime and give finite numbers in every layer for a "
+                    + "sample image (else refused naming the layer), and the stated preprocessing must make sense (mean "
+                    + "per channel from 0 to 255 and std from 0.01 to 10000, in pixel units). Its layers are parsed and its "
                     + "feature layers proposed as for the shared models; model.json is completed with the checksum, size, "
                     + "parameter count and opset. Ids are unique across the shared folder and the store.")
     @APIResponse(responseCode = "201", description = "Imported; the model as the catalog now lists it. Location names it.",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ModelSummary.class)))
-    @APIResponse(responseCode = "400", description = "Not an ONNX model, no image input, a missing part, or metadata that "
-            + "is not JSON, lacks a required field, has a bad value or contradicts the graph; the problem names the field.",
+    @APIResponse(responseCode = "400", description = "Not an ONNX model, external data, no image input, non-finite "
+            + "numbers in the sample run, a missing part, or metadata that is not JSON, lacks a required field, has a bad "
+            + "value or contradicts the graph; the problem names the field, tensor or layer.",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "409", description = "The id is taken by a model of the catalog.",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
@@ -236,7 +244,7 @@ public class ModelResource {
                     + "e.g. {\"name\": \"my_model\", \"input\": {\"size\": [224, 224]}, \"preprocessing\": "
                     + "{\"mean\": [123.675, 116.28, 103.53], \"std\": [58.395, 57.12, 57.375]}}");
         }
-        ObjectNode json = ModelStore.parseMetadata(text(metadata, "metadata", MAX_METADATA_BYTES));
+        ObjectNode json = ModelStoreWriter.parseMetadata(text(metadata, "metadata", MAX_METADATA_BYTES));
         FormValue labelsPart = part(form, "labels");
         List<String> labels = labelsPart == null ? null : text(labelsPart, "labels", MAX_LABELS_BYTES).lines().toList();
         java.nio.file.Path file;
@@ -250,7 +258,7 @@ public class ModelResource {
                 file = model.getFileItem().getFile();
             }
             String name = model.getFileName() == null ? "" : model.getFileName();
-            CatalogModel added = store.add(file, json, labels, CatalogModel.UPLOAD, Map.of("file_name", name));
+            CatalogModel added = writer.add(file, json, labels, CatalogModel.UPLOAD, Map.of("file_name", name));
             return Response.status(Response.Status.CREATED)
                     .header("Location", "/api/catalog/models/" + added.id())
                     .entity(ModelSummary.of(added, store.list().indexOf(added) + 1))
@@ -281,7 +289,7 @@ public class ModelResource {
     @APIResponse(responseCode = "503", description = "The store cannot be written.",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public Response delete(@Parameter(description = "Model id", example = "my_mobilenet") @PathParam("id") String id) {
-        store.delete(id);
+        writer.delete(id);
         return Response.noContent().build();
     }
 
@@ -298,8 +306,15 @@ public class ModelResource {
                     + "\"mean\": [123.675, 116.28, 103.53], \"std\": [58.395, 57.12, 57.375]}, "
                     + "\"output\": {\"num_classes\": 1000, \"labels_file\": \"imagenet_labels.txt\"}}}")))
     @Operation(summary = "Download a model into the store",
-            description = "Starts a job that fetches the ONNX file over HTTP(S) (redirects followed, timeouts from "
-                    + "cnp.catalog.download-*), with byte progress from Content-Length, computing its SHA-256 on the way. "
+            description = "Starts a job that fetches the ONNX file over HTTP(S) (at most 5 redirects followed, timeouts "
+                    + "from cnp.catalog.download-*), with byte progress from Content-Length, computing its SHA-256 on the "
+                    + "way. Only public addresses are fetched from: the URL's host, and that of every redirect, is "
+                    + "resolved and each address checked before any connection; loopback, private, link-local, "
+                    + "unique-local, multicast and unspecified addresses (in any spelling, e.g. 2130706433 or "
+                    + "[::ffff:127.0.0.1]) are refused unless the operator allows the host or network "
+                    + "(cnp.catalog.download.allowed-hosts, cnp.catalog.download.allowed-networks): with a 400 at once "
+                    + "for the URL itself, as the job's error for a redirect. A failed fetch says 'cannot fetch' and the "
+                    + "URL, nothing of what came back. "
                     + "A file with the right checksum is checked and added exactly as an upload; a wrong checksum fails "
                     + "the job and nothing is kept. A download that breaks off keeps the bytes received: starting it "
                     + "again resumes with an HTTP Range request (or starts over when the server does not support Range). "
@@ -307,7 +322,8 @@ public class ModelResource {
     @APIResponse(responseCode = "202", description = "The download job; Location names it.",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = JobView.class)))
     @APIResponse(responseCode = "400", description = "Missing or invalid field (a URL that is not http or https, a "
-            + "malformed sha256, bad metadata); the problem names it.",
+            + "malformed sha256, bad metadata), or a URL whose address is not allowed (title 'Address not allowed'); "
+            + "the problem names it.",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "409", description = "The id is taken, or the same file is being fetched for another model.",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))

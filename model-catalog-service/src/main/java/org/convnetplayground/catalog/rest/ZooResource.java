@@ -52,6 +52,9 @@ public class ZooResource {
                     + "entry's id, url, sha256 and metadata. Answers 202 with the job to poll.")
     @APIResponse(responseCode = "202", description = "The download job; Location names it.",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = JobView.class)))
+    @APIResponse(responseCode = "400", description = "The entry's URL has an address the catalog does not fetch from "
+            + "(a zoo file pointing at this machine or a private network that the operator has not allowed).",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "404", description = "Not a zoo model; the problem lists them.",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "409", description = "A model with this id is in the catalog already.",

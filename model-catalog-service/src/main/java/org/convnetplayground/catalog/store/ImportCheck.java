@@ -15,13 +15,13 @@ import java.util.regex.Pattern;
 import org.convnetplayground.onnx.graph.GraphInput;
 import org.convnetplayground.onnx.graph.OnnxGraph;
 import org.convnetplayground.onnx.graph.OnnxModel;
-import org.convnetplayground.problem.Problem;
-import org.convnetplayground.problem.ProblemException;
+import org.convnetplayground.errors.DomainException;
+import org.convnetplayground.errors.InvalidInputException;
 
 /**
  * Checks the metadata that comes with a new model (the {@code model.json} form of the shared models) on its own and
- * then against the model's graph, and produces the {@code model.json} the store writes. Every failure is a 400
- * problem naming the field, the bad value and what was expected.
+ * then against the model's graph, and produces the {@code model.json} the store writes. Every failure is an
+ * {@link InvalidInputException} naming the field, the bad value and what was expected.
  */
 final class ImportCheck {
 
@@ -35,6 +35,12 @@ final class ImportCheck {
     static final int MAX_SIDE = 1024;
     static final List<String> LAYOUTS = List.of("NCHW", "NHWC");
     static final List<String> CHANNEL_ORDERS = List.of("RGB", "BGR");
+    /**
+     * The range of std, in pixel units: from inputs within +-25500 (0.01) to inputs within +-0.0255 (10000); the usual
+     * values are 1 (Caffe), 58 (ImageNet statistics), 127.5 ([-1, 1]) and 255 ([0, 1]).
+     */
+    static final double MIN_STD = 0.01;
+    static final double MAX_STD = 10_000;
     private static final String EXPECTED_IMAGE = "an image input [batch, 3, H, W] (NCHW) or [batch, H, W, 3] (NHWC)";
     private static final String MODEL_JSON = "a JSON object in the model.json form of the shared models, e.g. "
             + "{\"name\": \"my_model\", \"input\": {\"size\": [224, 224], \"layout\": \"NCHW\", \"channel_order\": \"RGB\"}, "
@@ -67,7 +73,7 @@ final class ImportCheck {
     /** Parses the metadata text of an upload. */
     static ObjectNode parse(String text) {
         if (text == null || text.isBlank()) {
-            throw ProblemException.missing("metadata", MODEL_JSON);
+            throw InvalidInputException.missing("metadata", MODEL_JSON);
         }
         JsonNode node;
         try {
@@ -82,10 +88,10 @@ final class ImportCheck {
         return object(node, "metadata");
     }
 
-    /** The metadata as a JSON object, or a 400. */
+    /** The metadata as a JSON object, or an invalid-input failure. */
     static ObjectNode object(JsonNode node, String field) {
         if (node == null || node.isNull() || node.isMissingNode()) {
-            throw ProblemException.missing(field, MODEL_JSON);
+            throw InvalidInputException.missing(field, MODEL_JSON);
         }
         if (!node.isObject()) {
             throw problem(field, null, field + " is a JSON " + node.getNodeType().name().toLowerCase(Locale.ROOT)
@@ -94,16 +100,16 @@ final class ImportCheck {
         return (ObjectNode) node;
     }
 
-    /** A safe id, or a 400 naming {@code field}. */
+    /** A safe id, or an invalid-input failure naming {@code field}. */
     static String checkId(String field, String id) {
         if (id == null || id.isEmpty()) {
-            throw ProblemException.missing(field, "the new model's id: " + ID_RULE);
+            throw InvalidInputException.missing(field, "the new model's id: " + ID_RULE);
         }
         if (!ID.matcher(id).matches()) {
-            throw ProblemException.invalid(field, id, ID_RULE);
+            throw InvalidInputException.invalid(field, id, ID_RULE);
         }
         if (RESERVED_IDS.contains(id.toLowerCase(Locale.ROOT))) {
-            throw ProblemException.invalid(field, id, "a name other than " + RESERVED_IDS + ", reserved by the API");
+            throw InvalidInputException.invalid(field, id, "a name other than " + RESERVED_IDS + ", reserved by the API");
         }
         return id;
     }
@@ -112,10 +118,10 @@ final class ImportCheck {
     static Stated fields(ObjectNode json) {
         JsonNode name = json.get("name");
         if (name == null || name.isNull()) {
-            throw ProblemException.missing("metadata.name", "the new model's id: " + ID_RULE);
+            throw InvalidInputException.missing("metadata.name", "the new model's id: " + ID_RULE);
         }
         if (!name.isTextual()) {
-            throw ProblemException.invalid("metadata.name", name, ID_RULE);
+            throw InvalidInputException.invalid("metadata.name", name, ID_RULE);
         }
         String id = checkId("metadata.name", name.asText());
 
@@ -124,7 +130,7 @@ final class ImportCheck {
         String channelOrder = choice(input, "channel_order", "metadata.input.channel_order", CHANNEL_ORDERS, "RGB");
         JsonNode dtype = input.get("dtype");
         if (dtype != null && !dtype.isNull() && !List.of("float32", "float").contains(dtype.asText().toLowerCase(Locale.ROOT))) {
-            throw ProblemException.invalid("metadata.input.dtype", dtype.asText(),
+            throw InvalidInputException.invalid("metadata.input.dtype", dtype.asText(),
                     "float32 (the catalog feeds float32 tensors)");
         }
         List<Integer> size = size(input, layout);
@@ -132,7 +138,7 @@ final class ImportCheck {
 
         JsonNode pre = json.get("preprocessing");
         if (pre == null || pre.isNull()) {
-            throw ProblemException.missing("metadata.preprocessing", "an object with mean and std (or scale) per "
+            throw InvalidInputException.missing("metadata.preprocessing", "an object with mean and std (or scale) per "
                     + "channel in pixel units 0..255, e.g. {\"mean\": [123.675, 116.28, 103.53], \"std\": [58.395, 57.12, 57.375]}");
         }
         optionalObject(json, "preprocessing", "metadata.preprocessing");
@@ -143,7 +149,7 @@ final class ImportCheck {
         JsonNode classes = output.get("num_classes");
         if (classes != null && !classes.isNull()) {
             if (!classes.canConvertToInt() || !classes.isIntegralNumber() || classes.asInt() < 0 || classes.asInt() > 100_000) {
-                throw ProblemException.invalid("metadata.output.num_classes", classes, "an integer from 0 to 100000");
+                throw InvalidInputException.invalid("metadata.output.num_classes", classes, "an integer from 0 to 100000");
             }
             numClasses = classes.asInt();
         }
@@ -156,7 +162,7 @@ final class ImportCheck {
         JsonNode inline = output.get("labels");
         if (inline != null && !inline.isNull()) {
             if (!inline.isArray() || !allText(inline)) {
-                throw ProblemException.invalid("metadata.output.labels", abbreviate(inline), "an array of class names in output order");
+                throw InvalidInputException.invalid("metadata.output.labels", abbreviate(inline), "an array of class names in output order");
             }
             labels = new ArrayList<>();
             for (JsonNode l : inline) {
@@ -169,13 +175,13 @@ final class ImportCheck {
         JsonNode features = json.get("feature_layers");
         if (features != null && !features.isNull()) {
             if (!features.isArray()) {
-                throw ProblemException.invalid("metadata.feature_layers", abbreviate(features),
+                throw InvalidInputException.invalid("metadata.feature_layers", abbreviate(features),
                         "an array of layer names (or of objects with a name)");
             }
             for (JsonNode f : features) {
                 String n = f.isTextual() ? f.asText() : f.path("name").asText("");
                 if (n.isEmpty()) {
-                    throw ProblemException.invalid("metadata.feature_layers", abbreviate(f),
+                    throw InvalidInputException.invalid("metadata.feature_layers", abbreviate(f),
                             "a layer name, or an object with a name");
                 }
                 featureLayers.add(n);
@@ -183,7 +189,7 @@ final class ImportCheck {
         }
         String sha = text(json, "sha256", "metadata.sha256");
         if (sha != null && !sha.matches("[0-9a-fA-F]{64}")) {
-            throw ProblemException.invalid("metadata.sha256", sha, "64 hexadecimal digits, or no sha256 at all");
+            throw InvalidInputException.invalid("metadata.sha256", sha, "64 hexadecimal digits, or no sha256 at all");
         }
         return new Stated(id, layout, channelOrder, size, inputName, numClasses, outputName, List.copyOf(featureLayers),
                 labels == null ? null : List.copyOf(labels), labelsFile, sha == null ? null : sha.toLowerCase(Locale.ROOT));
@@ -197,11 +203,9 @@ final class ImportCheck {
      */
     static ObjectNode againstGraph(Stated stated, ObjectNode json, OnnxModel model) {
         OnnxGraph graph = model.graph();
-        List<String> external = model.externalDataTensors();
+        List<OnnxModel.ExternalData> external = model.externalData();
         if (!external.isEmpty()) {
-            throw problem("model", null, "the model keeps the values of " + external.size() + " tensors (e.g. '"
-                    + external.get(0) + "') in external data files; expected a self-contained ONNX file (save it "
-                    + "without external data)");
+            throw externalData(external);
         }
         List<GraphInput> inputs = graph.inputs();
         if (inputs.size() != 1) {
@@ -211,7 +215,7 @@ final class ImportCheck {
         }
         GraphInput in = inputs.get(0);
         if (stated.inputName() != null && !stated.inputName().equals(in.name())) {
-            throw ProblemException.invalid("metadata.input.name", stated.inputName(),
+            throw InvalidInputException.invalid("metadata.input.name", stated.inputName(),
                     "'" + in.name() + "', the name of the graph's only input");
         }
         if (in.elemType() != GraphInput.FLOAT) {
@@ -230,7 +234,7 @@ final class ImportCheck {
         if (layout == null) {
             layout = nchw ? "NCHW" : "NHWC";
         } else if (layout.equals("NCHW") ? !nchw : !nhwc) {
-            throw ProblemException.invalid("metadata.input.layout", layout, "'" + (nchw ? "NCHW" : "NHWC")
+            throw InvalidInputException.invalid("metadata.input.layout", layout, "'" + (nchw ? "NCHW" : "NHWC")
                     + "': the model's input '" + in.name() + "' has shape " + shape(in));
         }
         int hAxis = layout.equals("NCHW") ? 2 : 1;
@@ -239,7 +243,7 @@ final class ImportCheck {
         List<Integer> size = stated.size();
         if (size == null) {
             if (h <= 0 || w <= 0) {
-                throw ProblemException.missing("metadata.input.size", "[height, width] in pixels: the model's input '"
+                throw InvalidInputException.missing("metadata.input.size", "[height, width] in pixels: the model's input '"
                         + in.name() + "' " + shape(in) + " has no fixed spatial size, so the metadata must state it");
             }
             if (h > MAX_SIDE || w > MAX_SIDE) {
@@ -249,19 +253,19 @@ final class ImportCheck {
             size = List.of((int) h, (int) w);
         } else if ((h > 0 && h != size.get(0)) || (w > 0 && w != size.get(1))) {
             List<String> fixed = List.of(h > 0 ? Long.toString(h) : "any", w > 0 ? Long.toString(w) : "any");
-            throw ProblemException.invalid("metadata.input.size", size, fixed.toString().replace("any", "(any)")
+            throw InvalidInputException.invalid("metadata.input.size", size, fixed.toString().replace("any", "(any)")
                     + ": the model's input '" + in.name() + "' has shape " + shape(in) + " (" + layout + ")");
         }
 
         for (String f : stated.featureLayers()) {
             if (!graph.producedTensors().contains(f)) {
-                throw ProblemException.invalid("metadata.feature_layers", f, "names of tensors the graph produces, e.g. "
+                throw InvalidInputException.invalid("metadata.feature_layers", f, "names of tensors the graph produces, e.g. "
                         + examples(graph) + " (list them at /api/catalog/models/{id}/layers after importing without "
                         + "feature_layers)");
             }
         }
         if (stated.outputName() != null && !graph.producedTensors().contains(stated.outputName())) {
-            throw ProblemException.invalid("metadata.output.name", stated.outputName(),
+            throw InvalidInputException.invalid("metadata.output.name", stated.outputName(),
                     "a tensor the graph produces, e.g. its output " + graph.outputs());
         }
 
@@ -289,6 +293,20 @@ final class ImportCheck {
         return out;
     }
 
+    /**
+     * A model that names files for tensor values: refused wherever the tensor is, since ONNX Runtime would open the
+     * file (relative to its working directory when given the model as bytes), and the catalog never reads a file a
+     * model names.
+     */
+    static InvalidInputException externalData(List<OnnxModel.ExternalData> external) {
+        OnnxModel.ExternalData first = external.get(0);
+        String more = external.size() == 1 ? "" : " (and " + (external.size() - 1) + " more tensors do the same)";
+        return problem("model", first.tensor(), "the model refers to external data: tensor '" + first.tensor() + "', "
+                + first.where() + ", keeps its values in the file '" + abbreviate(first.location()) + "'" + more
+                + "; expected a self-contained ONNX file (save it without external data): the catalog never reads "
+                + "files a model names");
+    }
+
     record MeanStd(List<Double> mean, List<Double> std) {
     }
 
@@ -296,12 +314,12 @@ final class ImportCheck {
     static MeanStd meanAndStd(ObjectNode pre) {
         JsonNode meanNode = pre.get("mean");
         if (meanNode == null || meanNode.isNull()) {
-            throw ProblemException.missing("metadata.preprocessing.mean", "3 numbers in pixel units 0..255 (one per "
+            throw InvalidInputException.missing("metadata.preprocessing.mean", "3 numbers in pixel units 0..255 (one per "
                     + "channel, in the model's channel order), e.g. [123.675, 116.28, 103.53]");
         }
         List<Double> mean = triple(meanNode);
         if (mean == null || mean.stream().anyMatch(m -> !(m >= 0 && m <= 255))) {
-            throw ProblemException.invalid("metadata.preprocessing.mean", abbreviate(meanNode), "3 numbers from 0 to 255 "
+            throw InvalidInputException.invalid("metadata.preprocessing.mean", abbreviate(meanNode), "3 numbers from 0 to 255 "
                     + "(one per channel, in the model's channel order, in pixel units) or one number for all three");
         }
         JsonNode stdNode = pre.get("std");
@@ -314,21 +332,25 @@ final class ImportCheck {
                     + "x = (pixel - mean) * scale");
         }
         if (!hasStd && !hasScale) {
-            throw ProblemException.missing("metadata.preprocessing.std", "3 numbers > 0 in pixel units 0..255 "
+            throw InvalidInputException.missing("metadata.preprocessing.std", "3 numbers > 0 in pixel units 0..255 "
                     + "(x = (pixel - mean) / std), e.g. [58.395, 57.12, 57.375], or preprocessing.scale (x = (pixel - mean) * scale)");
         }
         List<Double> std;
         if (hasStd) {
             std = triple(stdNode);
-            if (std == null || std.stream().anyMatch(s -> !(s > 0) || Double.isInfinite(s))) {
-                throw ProblemException.invalid("metadata.preprocessing.std", abbreviate(stdNode), "3 numbers > 0 "
-                        + "(one per channel, in pixel units 0..255: x = (pixel - mean) / std) or one number > 0 for all three");
+            if (std == null || std.stream().anyMatch(s -> !(s >= MIN_STD && s <= MAX_STD))) {
+                throw InvalidInputException.invalid("metadata.preprocessing.std", abbreviate(stdNode), "3 numbers > 0, "
+                        + "each from " + MIN_STD + " to " + (long) MAX_STD + " (one per channel, in pixel units 0..255: "
+                        + "x = (pixel - mean) / std; a smaller std makes the model's input explode), or one such number "
+                        + "for all three");
             }
         } else {
             List<Double> scale = triple(scaleNode);
-            if (scale == null || scale.stream().anyMatch(s -> !(s > 0) || Double.isInfinite(s))) {
-                throw ProblemException.invalid("metadata.preprocessing.scale", abbreviate(scaleNode), "3 numbers > 0 "
-                        + "(x = (pixel - mean) * scale, pixel in 0..255) or one number > 0 for all three");
+            if (scale == null || scale.stream().anyMatch(s -> !(s >= 1 / MAX_STD && s <= 1 / MIN_STD))) {
+                throw InvalidInputException.invalid("metadata.preprocessing.scale", abbreviate(scaleNode), "3 numbers > 0, "
+                        + "each from 0.0001 to 100 (1 / std: x = (pixel - mean) * scale, "
+                        + "pixel in 0..255; a larger scale makes the model's input explode), or one such number for all "
+                        + "three");
             }
             std = scale.stream().map(s -> 1.0 / s).toList();
         }
@@ -376,7 +398,7 @@ final class ImportCheck {
         JsonNode size = input.get("size");
         if (size != null && !size.isNull()) {
             if (!size.isArray() || size.size() != 2 || !side(size.get(0)) || !side(size.get(1))) {
-                throw ProblemException.invalid("metadata.input.size", abbreviate(size),
+                throw InvalidInputException.invalid("metadata.input.size", abbreviate(size),
                         "[height, width] in pixels, each an integer from 1 to " + MAX_SIDE);
             }
             return List.of(size.get(0).asInt(), size.get(1).asInt());
@@ -388,7 +410,7 @@ final class ImportCheck {
             JsonNode w = shape.get(at + 1);
             if (h.isIntegralNumber() && w.isIntegralNumber()) {
                 if (!side(h) || !side(w)) {
-                    throw ProblemException.invalid("metadata.input.shape", abbreviate(shape),
+                    throw InvalidInputException.invalid("metadata.input.shape", abbreviate(shape),
                             "a shape whose height and width are integers from 1 to " + MAX_SIDE);
                 }
                 return List.of(h.asInt(), w.asInt());
@@ -426,7 +448,7 @@ final class ImportCheck {
             return JSON.createObjectNode();
         }
         if (!n.isObject()) {
-            throw ProblemException.invalid(field, abbreviate(n), "a JSON object");
+            throw InvalidInputException.invalid(field, abbreviate(n), "a JSON object");
         }
         return n;
     }
@@ -438,7 +460,7 @@ final class ImportCheck {
         }
         String v = n.asText().toUpperCase(Locale.ROOT);
         if (!n.isTextual() || !choices.contains(v)) {
-            throw ProblemException.invalid(field, abbreviate(n), "one of " + choices);
+            throw InvalidInputException.invalid(field, abbreviate(n), "one of " + choices);
         }
         return v;
     }
@@ -449,7 +471,7 @@ final class ImportCheck {
             return null;
         }
         if (!n.isTextual() || n.asText().isBlank()) {
-            throw ProblemException.invalid(field, abbreviate(n), "a non-empty string");
+            throw InvalidInputException.invalid(field, abbreviate(n), "a non-empty string");
         }
         return n.asText();
     }
@@ -464,13 +486,17 @@ final class ImportCheck {
     }
 
     private static String abbreviate(JsonNode n) {
-        String s = n.isTextual() ? n.asText() : n.toString();
+        return abbreviate(n.isTextual() ? n.asText() : n.toString());
+    }
+
+    private static String abbreviate(String s) {
         return s.length() > 120 ? s.substring(0, 117) + "..." : s;
     }
 
-    static ProblemException problem(String parameter, String value, String detail) {
+    /** A bad model file ("Invalid model") or bad metadata ("Invalid metadata"), explained in {@code detail}. */
+    static InvalidInputException problem(String parameter, String value, String detail) {
         String title = parameter != null && parameter.startsWith("metadata") ? "Invalid metadata" : "Invalid model";
-        return new ProblemException(new Problem("about:blank", title, 400, detail, null, parameter, value, null, null));
+        return new InvalidInputException(title, detail, new DomainException.Details(parameter, value, null, null));
     }
 
     /** Provenance written into model.json as {@code catalog_import}. */

@@ -17,8 +17,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.convnetplayground.catalog.config.CatalogConfig;
-import org.convnetplayground.catalog.store.ModelStore;
-import org.convnetplayground.problem.ProblemException;
+import org.convnetplayground.catalog.store.ModelStoreWriter;
+import org.convnetplayground.errors.UnknownNameException;
 import org.jboss.logging.Logger;
 
 /**
@@ -62,11 +62,11 @@ public class ModelZoo {
         return List.copyOf(entries.values());
     }
 
-    /** The entry, or a 404 naming the zoo's models. */
+    /** The entry, or an unknown-name failure naming the zoo's models. */
     public Entry require(String id) {
         Entry e = entries.get(id);
         if (e == null) {
-            throw ProblemException.unknown("zoo model", id, null, entries.keySet(), "/api/catalog/zoo");
+            throw UnknownNameException.unknown("zoo model", id, null, entries.keySet(), "/api/catalog/zoo");
         }
         return e;
     }
@@ -104,7 +104,7 @@ public class ModelZoo {
         for (JsonNode n : root.path("models")) {
             String id = n.path("id").asText("");
             try {
-                ModelStore.checkId("id", id);
+                ModelStoreWriter.checkId("id", id);
                 String url = n.path("url").asText("");
                 String sha = n.path("sha256").asText("");
                 if (!url.startsWith("https://") && !url.startsWith("http://")) {

@@ -9,6 +9,8 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.util.Optional;
 import java.util.concurrent.Executors;
+import java.util.function.Predicate;
+import java.util.function.ToLongFunction;
 import org.convnetplayground.jobs.Job;
 import org.convnetplayground.jobs.JobRegistry;
 import org.convnetplayground.jobs.JobWork;
@@ -24,9 +26,11 @@ import org.convnetplayground.search.config.SearchConfig;
 public class BackgroundJobs {
 
     private final JobRegistry jobs;
+    private final MeterRegistry registry;
 
     @Inject
     public BackgroundJobs(SearchConfig config, MeterRegistry registry) {
+        this.registry = registry;
         this.jobs = new JobRegistry(Executors.newFixedThreadPool(Math.max(1, config.jobThreads()), r -> {
             Thread t = new Thread(r, "search-job");
             t.setDaemon(true);
@@ -51,5 +55,22 @@ public class BackgroundJobs {
 
     public JobRegistry registry() {
         return jobs;
+    }
+
+    /**
+     * A cache of results computed at once or by jobs of {@code kind}, bounded by their estimated bytes.
+     *
+     * @param maxBytes most bytes kept
+     * @param bytes    the estimated size of a result
+     * @param fresh    whether a kept result may still be served
+     */
+    public <K, V> CachedOrJob<K, V> cachedOrJob(String kind, long maxBytes, ToLongFunction<? super V> bytes,
+                                                Predicate<? super V> fresh) {
+        return new CachedOrJob<>(kind, this, maxBytes, bytes, fresh, registry);
+    }
+
+    /** As {@link #cachedOrJob(String, long, ToLongFunction, Predicate)}, for results valid as long as kept. */
+    public <K, V> CachedOrJob<K, V> cachedOrJob(String kind, long maxBytes, ToLongFunction<? super V> bytes) {
+        return cachedOrJob(kind, maxBytes, bytes, v -> true);
     }
 }

@@ -1,7 +1,5 @@
 package org.convnetplayground.search.build;
 
-import org.convnetplayground.problem.DomainProblems;
-import org.convnetplayground.errors.DomainException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.io.InputStream;
@@ -10,16 +8,17 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import org.convnetplayground.errors.DomainException;
+import org.convnetplayground.errors.UpstreamFailureException;
 import org.convnetplayground.jobs.Job;
 import org.convnetplayground.jobs.JobContext;
-import org.convnetplayground.problem.ProblemException;
 import org.convnetplayground.search.background.BackgroundJobs;
 import org.convnetplayground.search.collection.CollectionKey;
 import org.convnetplayground.search.collection.CollectionMeta;
 import org.convnetplayground.search.collection.CollectionStore;
 import org.convnetplayground.search.config.SearchConfig;
 import org.convnetplayground.search.features.FeatureService;
-import org.convnetplayground.search.features.FeatureServiceApi;
+import org.convnetplayground.search.rest.client.FeatureServiceApi;
 import org.jboss.logging.Logger;
 
 /**
@@ -51,7 +50,7 @@ public class CollectionBuilder {
     /**
      * Starts building the collections of {@code layers} (one extraction pass), or returns the running build when
      * every wanted collection is already being built. Bad names fail here, synchronously, with the
-     * feature-service's problem (e.g. 404 naming the valid datasets).
+     * feature-service's problem (e.g. an unknown dataset, naming the valid ones).
      */
     public synchronized Job<BuildResult> build(String dataset, String model, List<String> layers, String pooling) {
         List<CollectionKey> keys = layers.stream().map(l -> new CollectionKey(dataset, model, l, pooling)).toList();
@@ -86,7 +85,7 @@ public class CollectionBuilder {
         List<CollectionKey> stored = new ArrayList<>();
         for (CollectionKey key : keys) {
             int dimension = result.layers().stream().filter(l -> l.name().equals(key.layer())).findFirst()
-                    .orElseThrow(() -> ProblemException.of(502, "Extraction incomplete",
+                    .orElseThrow(() -> new UpstreamFailureException("Extraction incomplete",
                             "the extraction has no vectors for layer '" + key.layer() + "'"))
                     .dimension();
             try (CollectionStore.Staging staging = store.stage(key);
@@ -127,10 +126,10 @@ public class CollectionBuilder {
             Thread.sleep(pollInterval.toMillis());
         }
         if (!extraction.state().equals("succeeded")) {
-            if (extraction.error() != null) {
-                throw DomainProblems.exceptionOf(extraction.error());
+            if (extraction.failure() != null) {
+                throw extraction.failure();
             }
-            throw ProblemException.of(502, "Extraction failed", "the feature extraction ended " + extraction.state());
+            throw new UpstreamFailureException("Extraction failed", "the feature extraction ended " + extraction.state());
         }
         return extraction.result();
     }

@@ -14,9 +14,9 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import org.convnetplayground.errors.UnknownNameException;
 import org.convnetplayground.jobs.Job;
 import org.convnetplayground.jobs.JobContext;
-import org.convnetplayground.problem.ProblemException;
 import org.convnetplayground.search.background.BackgroundJobs;
 import org.convnetplayground.search.collection.CollectionKey;
 import org.convnetplayground.search.collection.CollectionMeta;
@@ -24,7 +24,7 @@ import org.convnetplayground.search.collection.CollectionStore;
 import org.convnetplayground.search.collection.VectorCollection;
 import org.convnetplayground.search.config.SearchConfig;
 import org.convnetplayground.search.features.FeatureService;
-import org.convnetplayground.search.features.FeatureServiceApi;
+import org.convnetplayground.search.rest.client.FeatureServiceApi;
 import org.jboss.logging.Logger;
 
 /**
@@ -57,7 +57,7 @@ public class CollectionUpdater {
     /**
      * The update job when {@code c} is behind its dataset (started if not running), else empty.
      *
-     * @throws ProblemException 404 when the dataset no longer exists (its collections are then deleted)
+     * @throws UnknownNameException when the dataset no longer exists (its collections are then deleted)
      */
     public Optional<Job<?>> refreshIfStale(VectorCollection c) {
         return refreshIfStale(c, false);
@@ -89,7 +89,7 @@ public class CollectionUpdater {
     }
 
     private Object update(CollectionKey key, JobContext ctx) throws Exception {
-        VectorCollection old = store.find(key).orElseThrow(() -> ProblemException.notFound("collection " + key + " is gone"));
+        VectorCollection old = store.find(key).orElseThrow(() -> UnknownNameException.notFound("collection " + key + " is gone"));
         String version = features.datasetVersion(key.dataset());
         List<FeatureServiceApi.Item> now = features.images(key.dataset());
         Set<String> had = new HashSet<>();

@@ -4,10 +4,10 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.Optional;
 import org.convnetplayground.problem.UpstreamProblems;
-import org.convnetplayground.search.catalog.ModelFileApi;
 import org.convnetplayground.search.collection.CollectionKey;
 import org.convnetplayground.search.collection.CollectionStore;
 import org.convnetplayground.search.collection.VectorCollection;
+import org.convnetplayground.search.rest.client.ModelFileApi;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.rest.client.inject.RestClient;
 import org.jboss.logging.Logger;
@@ -42,8 +42,8 @@ public class ModelVersions {
      * The stored collection of {@code key} if its model file is still the catalog's; empty when there is none or it
      * was dropped as stale.
      *
-     * @throws org.convnetplayground.problem.ProblemException the catalog's 404 when the model is gone (its collections
-     *                                                         are deleted)
+     * @throws org.convnetplayground.errors.UnknownNameException the catalog's "unknown model" when the model is gone
+     *                                                             (its collections are deleted)
      */
     public Optional<VectorCollection> current(CollectionKey key) {
         Optional<VectorCollection> found = store.find(key);

@@ -22,6 +22,7 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
+import org.convnetplayground.files.FileTrees;
 import org.convnetplayground.search.config.SearchConfig;
 import org.convnetplayground.files.Durable;
 import org.convnetplayground.vectors.MappedVectors;
@@ -72,7 +73,7 @@ public class CollectionStore {
         try (Stream<Path> dirs = Files.list(root)) {
             for (Path dir : dirs.toList()) {
                 if (dir.getFileName().toString().startsWith(STAGING_PREFIX)) {
-                    deleteTree(dir);
+                    FileTrees.deleteTree(dir);
                     continue;
                 }
                 if (dir.getFileName().toString().startsWith(".")) {
@@ -153,7 +154,7 @@ public class CollectionStore {
                 loadedBytes -= c.bytes();
             }
         }
-        deleteTree(dir(key));
+        FileTrees.deleteTree(dir(key));
         metrics.update(list());
         replaced.forEach(l -> l.accept(key));
         return removed != null;
@@ -222,7 +223,7 @@ public class CollectionStore {
         @Override
         public void close() {
             if (!committed) {
-                deleteTree(dir);
+                FileTrees.deleteTree(dir);
             }
         }
     }
@@ -276,23 +277,6 @@ public class CollectionStore {
                 it.remove();
                 loadedBytes -= evicted.bytes();
             }
-        }
-    }
-
-    private static void deleteTree(Path root) {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(root)) {
-            walk.sorted(Comparator.reverseOrder()).forEach(p -> {
-                try {
-                    Files.deleteIfExists(p);
-                } catch (IOException e) {
-                    LOG.warnf("cannot delete %s: %s", p, e.getMessage());
-                }
-            });
-        } catch (IOException e) {
-            LOG.warnf("cannot delete %s: %s", root, e.getMessage());
         }
     }
 }

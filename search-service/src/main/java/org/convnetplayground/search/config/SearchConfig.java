@@ -37,6 +37,40 @@ public interface SearchConfig {
     @WithDefault("2000")
     int projectionSample();
 
+    /**
+     * Most bytes (estimated) of evaluations kept to answer repeated requests at once; beyond it the cache drops
+     * those least likely to be asked again (Caffeine's W-TinyLFU).
+     */
+    @WithDefault("4000000")
+    long evaluationCacheMaxBytes();
+
+    /** Most bytes (estimated) of 2-D maps kept, as {@link #evaluationCacheMaxBytes()}. */
+    @WithDefault("8000000")
+    long projectionCacheMaxBytes();
+
+    /** Most bytes (estimated) of duplicate scans kept, as {@link #evaluationCacheMaxBytes()}. */
+    @WithDefault("16000000")
+    long duplicatesCacheMaxBytes();
+
+    /** Most bytes (estimated) of leaderboards kept, as {@link #evaluationCacheMaxBytes()}. */
+    @WithDefault("4000000")
+    long leaderboardCacheMaxBytes();
+
+    /**
+     * Most bytes (estimated) of similarity scales kept (a collection's median distance per metric and p, which
+     * turns distances into percentages), as {@link #evaluationCacheMaxBytes()}.
+     */
+    @WithDefault("1000000")
+    long similarityCacheMaxBytes();
+
+    /** Pairs a duplicates answer lists when the request does not say (the closest; all are counted). */
+    @WithDefault("10000")
+    int duplicatesPairs();
+
+    /** The most pairs a duplicates request may ask to list (maxPairs). */
+    @WithDefault("100000")
+    int duplicatesMaxPairs();
+
     /** How long finished build jobs stay visible to pollers. */
     @WithDefault("PT1H")
     Duration jobRetention();
@@ -92,9 +126,10 @@ public interface SearchConfig {
 
         /**
          * Collections with at least this many items get an HNSW index (built in the background; answered exactly
-         * meanwhile), and {@code mode=auto} answers them approximately: below it an exact scan is as fast.
+         * meanwhile), and {@code mode=auto} answers them approximately: below it an exact scan is as fast (measured
+         * by make bench-scale: exact 0.63 us a row at 1,280 dimensions, approximate 4 ms at 100,000 rows).
          */
-        @WithDefault("20000")
+        @WithDefault("10000")
         int approximateFrom();
 
         /** HNSW neighbours per node (Lucene's M). */

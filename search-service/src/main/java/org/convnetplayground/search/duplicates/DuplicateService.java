@@ -3,20 +3,25 @@ package org.convnetplayground.search.duplicates;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
-import org.convnetplayground.jobs.Job;
-import org.convnetplayground.problem.ProblemException;
+import org.convnetplayground.errors.InvalidInputException;
 import org.convnetplayground.search.background.BackgroundJobs;
+import org.convnetplayground.search.background.CachedOrJob;
+import org.convnetplayground.search.background.Footprint;
+import org.convnetplayground.search.background.Outcome;
 import org.convnetplayground.search.build.CollectionBuilder;
 import org.convnetplayground.search.build.ModelVersions;
 import org.convnetplayground.search.collection.VectorCollection;
 import org.convnetplayground.search.config.SearchConfig;
 import org.convnetplayground.search.index.IndexService;
 import org.convnetplayground.search.query.QueryParameters;
+import org.convnetplayground.search.ranking.SimilarityScales;
 
-/** Duplicate scans: at once for small collections, as a job for large ones; cached per collection version and threshold. */
+/**
+ * Duplicate scans: at once for small collections, as a job for large ones; cached per collection version, threshold
+ * and cap (within cnp.search.duplicates-cache-max-bytes). The threshold is bounded by the collection's median pair
+ * distance and the pairs listed by a cap, so neither the work nor the answer grows with what a client asks.
+ */
 @ApplicationScoped
 public class DuplicateService {
 
@@ -24,61 +29,77 @@ public class DuplicateService {
 
     private final ModelVersions collections;
     private final CollectionBuilder builder;
-    private final BackgroundJobs jobs;
     private final SearchConfig config;
-    private final Map<String, Duplicates> cache = new ConcurrentHashMap<>();
+    private final SimilarityScales scales;
+    private final CachedOrJob<String, Duplicates> results;
     @Inject
     IndexService indexes;
 
     @Inject
-    public DuplicateService(ModelVersions collections, CollectionBuilder builder, BackgroundJobs jobs, SearchConfig config) {
+    public DuplicateService(ModelVersions collections, CollectionBuilder builder, BackgroundJobs jobs, SearchConfig config,
+                            SimilarityScales scales) {
         this.collections = collections;
         this.builder = builder;
-        this.jobs = jobs;
         this.config = config;
+        this.scales = scales;
+        this.results = jobs.cachedOrJob(KIND, config.duplicatesCacheMaxBytes(), DuplicateService::bytes);
     }
 
-    public sealed interface Outcome permits Ready, Pending {
-    }
-
-    public record Ready(Duplicates duplicates) implements Outcome {
-    }
-
-    public record Pending(Job<?> job) implements Outcome {
-    }
-
-    /** @param threshold the distance below which images are duplicates; the metric's default when null */
-    public Outcome find(QueryParameters q, Double threshold) {
+    /**
+     * @param threshold the distance below which images are duplicates; the metric's default when null
+     * @param maxPairs  most pairs listed (the closest); the configured default when null
+     */
+    public Outcome<Duplicates> find(QueryParameters q, Double threshold, Integer maxPairs) throws InterruptedException {
         if (threshold != null && !(threshold >= 0 && Double.isFinite(threshold))) {
-            throw ProblemException.invalid("threshold", threshold, "a finite distance >= 0");
+            throw InvalidInputException.invalid("threshold", threshold, "a distance from 0 to the collection's median "
+                    + "pair distance (maxThreshold in a duplicates answer)");
+        }
+        int cap = maxPairs == null ? config.duplicatesPairs() : maxPairs;
+        if (cap < 1 || cap > config.duplicatesMaxPairs()) {
+            throw InvalidInputException.invalid("maxPairs", maxPairs, "an integer from 1 to " + config.duplicatesMaxPairs());
         }
         Optional<VectorCollection> found = collections.current(q.key());
         if (found.isEmpty()) {
-            return new Pending(builder.build(q.key().dataset(), q.key().model(), List.of(q.key().layer()),
+            return Outcome.pending(builder.build(q.key().dataset(), q.key().model(), List.of(q.key().layer()),
                     q.key().pooling()));
         }
         VectorCollection c = found.get();
-        String key = q.key() + "|" + c.meta().createdAt() + "|" + q.metric().id() + "|" + q.p() + "|" + threshold;
-        Duplicates hit = cache.get(key);
-        if (hit != null) {
-            return new Ready(hit);
+        double typical = scales.typical(c, q.metric(), q.p());
+        double max = DuplicateFinder.MAX_THRESHOLD_FRACTION * typical;
+        if (threshold != null && threshold > max) {
+            throw InvalidInputException.invalid("threshold", threshold, "a distance from 0 to " + max + ", the median "
+                    + q.metric().id() + " distance between two images of collection " + q.key()
+                    + " (a pair as far apart as a typical pair is no near-duplicate)");
         }
-        if (c.meta().size() <= config.synchronousLimit()) {
-            Duplicates d = DuplicateFinder.find(c, q.metric(), q.p(), threshold, null);
-            cache.put(key, d);
-            return new Ready(d);
-        }
+        String key = q.key() + "|" + c.meta().createdAt() + "|" + q.metric().id() + "|" + q.p() + "|" + threshold
+                + "|" + cap;
         int n = c.meta().size();
-        return new Pending(jobs.submit(KIND, key, ctx -> {
+        return results.get(key, n <= config.synchronousLimit(), ctx -> {
+            if (ctx == null) {
+                return DuplicateFinder.find(c, q.metric(), q.p(), threshold, typical, cap, null);
+            }
             ctx.message("scanning " + n + " images for near-duplicates");
             // large collections: each item's neighbours from the approximate index instead of all pairs
-            Duplicates d = DuplicateFinder.find(indexes.forNeighbourScans(c, q.metric()), q.metric(), q.p(), threshold,
-                    done -> {
+            return DuplicateFinder.find(indexes.forNeighbourScans(c, q.metric()), q.metric(), q.p(), threshold, typical,
+                    cap, done -> {
                 ctx.progress(done, n);
                 ctx.throwIfCancelled();
             });
-            cache.put(key, d);
-            return d;
-        }));
+        });
+    }
+
+    /** Estimated heap bytes of a scan: its pairs (two ids and a distance each) and its groups of ids. */
+    static long bytes(Duplicates d) {
+        long bytes = 2 * Footprint.OBJECT + Footprint.list(d.pairs()) + Footprint.list(d.groups());
+        for (Duplicates.Pair p : d.pairs()) {
+            bytes += Footprint.OBJECT + Footprint.string(p.a()) + Footprint.string(p.b());
+        }
+        for (List<String> group : d.groups()) {
+            bytes += Footprint.list(group);
+            for (String id : group) {
+                bytes += Footprint.string(id);
+            }
+        }
+        return bytes;
     }
 }

@@ -5,20 +5,23 @@ import jakarta.inject.Inject;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
-import org.convnetplayground.jobs.Job;
 import org.convnetplayground.jobs.JobContext;
 import org.convnetplayground.search.background.BackgroundJobs;
+import org.convnetplayground.search.background.CachedOrJob;
+import org.convnetplayground.search.background.Footprint;
+import org.convnetplayground.search.background.Outcome;
 import org.convnetplayground.search.build.CollectionBuilder;
 import org.convnetplayground.search.build.ModelVersions;
+import org.convnetplayground.search.collection.CollectionMeta;
 import org.convnetplayground.search.collection.VectorCollection;
 import org.convnetplayground.search.config.SearchConfig;
 import org.convnetplayground.search.query.QueryParameters;
 import org.convnetplayground.vectors.Metric;
 
 /**
- * Evaluations, computed once per collection version and metric and kept in memory: a rebuilt collection has a new
- * version, so its old numbers are never served. Small collections are evaluated at once; large ones as a job.
+ * Evaluations, computed once per collection version and metric and kept in memory (within
+ * cnp.search.evaluation-cache-max-bytes): a rebuilt collection has a new version, so its old numbers are never
+ * served. Small collections are evaluated at once; large ones as a job.
  */
 @ApplicationScoped
 public class EvaluationService {
@@ -27,62 +30,59 @@ public class EvaluationService {
 
     private final ModelVersions collections;
     private final CollectionBuilder builder;
-    private final BackgroundJobs jobs;
     private final SearchConfig config;
-    private final Map<String, Evaluation> cache = new ConcurrentHashMap<>();
+    private final CachedOrJob<String, Evaluation> results;
 
     @Inject
     public EvaluationService(ModelVersions collections, CollectionBuilder builder, BackgroundJobs jobs, SearchConfig config) {
         this.collections = collections;
         this.builder = builder;
-        this.jobs = jobs;
         this.config = config;
+        this.results = jobs.cachedOrJob(KIND, config.evaluationCacheMaxBytes(), EvaluationService::bytes);
     }
 
-    /** Either the numbers or the job (a collection build or the evaluation itself) to wait for. */
-    public sealed interface Outcome permits Ready, Pending {
+    /** An evaluation and the collection version it is about. */
+    public record Evaluated(CollectionMeta collection, Evaluation evaluation) {
     }
 
-    public record Ready(VectorCollection collection, Evaluation evaluation) implements Outcome {
-    }
-
-    public record Pending(Job<?> job) implements Outcome {
-    }
-
-    public Outcome evaluate(QueryParameters q) throws InterruptedException {
+    /** The numbers, or the job (a collection build or the evaluation itself) to wait for. */
+    public Outcome<Evaluated> evaluate(QueryParameters q) throws InterruptedException {
         Optional<VectorCollection> found = collections.current(q.key());
         if (found.isEmpty()) {
-            return new Pending(builder.build(q.key().dataset(), q.key().model(), List.of(q.key().layer()),
+            return Outcome.pending(builder.build(q.key().dataset(), q.key().model(), List.of(q.key().layer()),
                     q.key().pooling()));
         }
         VectorCollection c = found.get();
-        Evaluation cached = cache.get(cacheKey(c, q.metric(), q.p()));
-        if (cached != null) {
-            return new Ready(c, cached);
-        }
-        if (c.meta().size() <= config.synchronousLimit()) {
-            return new Ready(c, compute(c, q.metric(), q.p(), null));
-        }
-        return new Pending(jobs.submit(KIND, cacheKey(c, q.metric(), q.p()), ctx -> compute(c, q.metric(), q.p(), ctx)));
+        return results.get(cacheKey(c, q.metric(), q.p()), c.meta().size() <= config.synchronousLimit(),
+                ctx -> compute(c, q.metric(), q.p(), ctx)).map(e -> new Evaluated(c.meta(), e));
     }
 
     /** The evaluation, computing it on the calling thread if it is not cached (for jobs that evaluate many). */
     public Evaluation evaluateNow(VectorCollection c, Metric metric, double p, JobContext ctx) throws InterruptedException {
-        Evaluation cached = cache.get(cacheKey(c, metric, p));
-        return cached != null ? cached : compute(c, metric, p, ctx);
+        return results.getNow(cacheKey(c, metric, p), ctx, context -> compute(c, metric, p, context));
     }
 
-    private Evaluation compute(VectorCollection c, Metric metric, double p, JobContext ctx) throws InterruptedException {
+    private Evaluation compute(VectorCollection c, Metric metric, double p, JobContext ctx)
+            throws InterruptedException {
         int n = c.meta().size();
         int queries = Math.min(n, config.evaluationSample());
-        Evaluation e = RetrievalEvaluator.evaluate(c, metric, p, Runtime.getRuntime().availableProcessors(), done -> {
+        return RetrievalEvaluator.evaluate(c, metric, p, Runtime.getRuntime().availableProcessors(), done -> {
             if (ctx != null) {
                 ctx.progress(done, n > config.evaluationSampleAbove() ? queries : n);
                 ctx.throwIfCancelled();
             }
         }, config.evaluationSampleAbove(), config.evaluationSample());
-        cache.put(cacheKey(c, metric, p), e);
-        return e;
+    }
+
+    /** Estimated heap bytes of an evaluation: its maps of scores, one entry per cutoff and per class. */
+    static long bytes(Evaluation e) {
+        long perCutoff = Footprint.MAP_ENTRY + Footprint.string("10") + Footprint.BOXED;
+        long bytes = Footprint.OBJECT + 2 * (Footprint.OBJECT + e.precisionAt().size() * perCutoff);
+        bytes += Footprint.OBJECT;
+        for (Map.Entry<String, Evaluation.ClassScores> c : e.perClass().entrySet()) {
+            bytes += Footprint.MAP_ENTRY + Footprint.string(c.getKey()) + Footprint.OBJECT;
+        }
+        return bytes;
     }
 
     private static String cacheKey(VectorCollection c, Metric metric, double p) {

@@ -1,22 +1,23 @@
 package org.convnetplayground.search.features;
 
-import org.convnetplayground.errors.DomainException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.ws.rs.core.Response;
 import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.function.Supplier;
-import org.convnetplayground.problem.ProblemException;
+import org.convnetplayground.errors.DomainException;
+import org.convnetplayground.errors.UnknownNameException;
 import org.convnetplayground.problem.UpstreamProblems;
+import org.convnetplayground.search.rest.client.FeatureServiceApi;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.rest.client.inject.RestClient;
 import org.jboss.resteasy.reactive.client.api.ClientMultipartForm;
 
 /**
  * The feature-service as this service needs it. Its problems (an unknown dataset, model or layer; an unreadable
- * upload) are passed on unchanged; when it cannot be reached the caller gets a 503 that names it.
+ * upload) are passed on as the domain failures they stand for, with its words; when it cannot be reached the caller
+ * gets an {@link org.convnetplayground.errors.UnavailableException} that names it.
  */
 @ApplicationScoped
 public class FeatureService {
@@ -96,27 +97,19 @@ public class FeatureService {
         return e.layers().get(0).vector();
     }
 
-    /** Checks that the dataset exists; the feature-service's 404 names the datasets there are. */
+    /** Checks that the dataset exists; the feature-service's "unknown dataset" names the datasets there are. */
     public void requireDataset(String dataset) {
         call(() -> api.dataset(dataset));
     }
 
     /**
      * Checks that {@code imageId} is an image of {@code dataset}, so a query by an unknown image fails at once
-     * instead of after a collection build. The 404 names the dataset's image list.
+     * instead of after a collection build. The failure names the dataset's image list.
      */
     public void requireImage(String dataset, String imageId) {
-        String encoded = java.util.Arrays.stream(imageId.split("/", -1))
-                .map(s -> java.net.URLEncoder.encode(s, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20"))
-                .collect(java.util.stream.Collectors.joining("/"));
         requireDataset(dataset);
-        int status = call(() -> {
-            try (Response r = api.imageHead(dataset, encoded)) {
-                return r.getStatus();
-            }
-        });
-        if (status != 200) {
-            throw ProblemException.unknown("image", imageId, "in dataset '" + dataset + "'", List.of(),
+        if (!call(() -> FeatureServiceApi.hasImage(api, dataset, imageId))) {
+            throw UnknownNameException.unknown("image", imageId, "in dataset '" + dataset + "'", List.of(),
                     "/api/features/datasets/" + dataset + "/images");
         }
     }

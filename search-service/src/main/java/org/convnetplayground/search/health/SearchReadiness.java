@@ -11,8 +11,10 @@ import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
 
 /**
- * Ready when the collection store is writable and the feature-service answers. Without the feature-service the
- * service still answers queries on stored collections; it only cannot build new ones or embed uploads.
+ * Ready when the collection store is writable: stored collections then answer queries, evaluations, maps and
+ * duplicate scans whatever the other services do. The feature-service, needed only to build collections and to embed
+ * uploaded images, is reported as data ({@code featureService}: reachable, or why not; {@code canBuild}), so that a
+ * load balancer keeps sending the queries this service can answer while it is down.
  */
 @Readiness
 @ApplicationScoped
@@ -30,11 +32,12 @@ public class SearchReadiness implements HealthCheck {
         boolean writable = Files.isDirectory(root) && Files.isWritable(root);
         String featuresProblem = features.problem();
         return HealthCheckResponse.named("collection-store")
-                .status(writable && featuresProblem == null)
+                .status(writable)
                 .withData("dataDir", root.toString())
                 .withData("writable", writable)
                 .withData("collections", store.list().size())
                 .withData("featureService", features.url() + (featuresProblem == null ? " (reachable)" : " (" + featuresProblem + ")"))
+                .withData("canBuild", featuresProblem == null)
                 .build();
     }
 }

@@ -5,13 +5,13 @@ import jakarta.inject.Inject;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
-import java.util.concurrent.ConcurrentHashMap;
-import org.convnetplayground.jobs.Job;
-import org.convnetplayground.problem.ProblemException;
+import org.convnetplayground.errors.InvalidInputException;
 import org.convnetplayground.search.background.BackgroundJobs;
+import org.convnetplayground.search.background.CachedOrJob;
+import org.convnetplayground.search.background.Footprint;
+import org.convnetplayground.search.background.Outcome;
 import org.convnetplayground.search.build.CollectionBuilder;
 import org.convnetplayground.search.build.ModelVersions;
 import org.convnetplayground.search.collection.CollectionKey;
@@ -21,7 +21,7 @@ import org.convnetplayground.search.config.SearchConfig;
 
 /**
  * 2-D maps of collections (PCA at once; t-SNE as a job unless the sample is small), cached per collection version,
- * method and sample size. Collections larger than the sample limit are shown through a fixed random sample.
+ * method and sample size (within cnp.search.projection-cache-max-bytes). Collections larger than the sample limit are shown through a fixed random sample.
  */
 @ApplicationScoped
 public class ProjectionService {
@@ -33,65 +33,47 @@ public class ProjectionService {
 
     private final ModelVersions collections;
     private final CollectionBuilder builder;
-    private final BackgroundJobs jobs;
     private final SearchConfig config;
-    private final Map<String, Projection> cache = new ConcurrentHashMap<>();
+    private final CachedOrJob<String, Projection> results;
 
     @Inject
     public ProjectionService(ModelVersions collections, CollectionBuilder builder, BackgroundJobs jobs, SearchConfig config) {
         this.collections = collections;
         this.builder = builder;
-        this.jobs = jobs;
         this.config = config;
-    }
-
-    public sealed interface Outcome permits Ready, Pending {
-    }
-
-    public record Ready(Projection projection) implements Outcome {
-    }
-
-    public record Pending(Job<?> job) implements Outcome {
+        this.results = jobs.cachedOrJob(KIND, config.projectionCacheMaxBytes(), ProjectionService::bytes);
     }
 
     /**
      * @param method pca (default) or tsne
      * @param sample most points to show; the configured limit when null
      */
-    public Outcome project(CollectionKey key, String method, Integer sample) {
+    public Outcome<Projection> project(CollectionKey key, String method, Integer sample) throws InterruptedException {
         String m = method == null || method.isBlank() ? "pca" : method.trim().toLowerCase(java.util.Locale.ROOT);
         if (!METHODS.contains(m)) {
-            throw ProblemException.invalid("method", method, "one of " + METHODS);
+            throw InvalidInputException.invalid("method", method, "one of " + METHODS);
         }
         int limit = sample == null ? config.projectionSample() : sample;
         if (limit < 3 || limit > config.projectionSample()) {
-            throw ProblemException.invalid("sample", sample, "an integer from 3 to " + config.projectionSample());
+            throw InvalidInputException.invalid("sample", sample, "an integer from 3 to " + config.projectionSample());
         }
         Optional<VectorCollection> found = collections.current(key);
         if (found.isEmpty()) {
-            return new Pending(builder.build(key.dataset(), key.model(), List.of(key.layer()), key.pooling()));
+            return Outcome.pending(builder.build(key.dataset(), key.model(), List.of(key.layer()), key.pooling()));
         }
         VectorCollection c = found.get();
         String cacheKey = key + "|" + c.meta().createdAt() + "|" + m + "|" + limit;
-        Projection hit = cache.get(cacheKey);
-        if (hit != null) {
-            return new Ready(hit);
-        }
         int[] rows = sample(c.meta().size(), limit);
-        if (m.equals("pca") || rows.length <= SYNCHRONOUS_TSNE) {
-            Projection p = compute(c, m, rows, null);
-            cache.put(cacheKey, p);
-            return new Ready(p);
-        }
-        return new Pending(jobs.submit(KIND, cacheKey, ctx -> {
+        return results.get(cacheKey, m.equals("pca") || rows.length <= SYNCHRONOUS_TSNE, ctx -> {
+            if (ctx == null) {
+                return compute(c, m, rows, null);
+            }
             ctx.message("t-SNE of " + rows.length + " points");
-            Projection p = compute(c, m, rows, it -> {
+            return compute(c, m, rows, it -> {
                 ctx.progress(it, Tsne.ITERATIONS);
                 ctx.throwIfCancelled();
             });
-            cache.put(cacheKey, p);
-            return p;
-        }));
+        });
     }
 
     private static Projection compute(VectorCollection c, String method, int[] rows,
@@ -115,6 +97,15 @@ public class ProjectionService {
             points.add(new Projection.Point(item.id(), item.label(), xy[i][0], xy[i][1]));
         }
         return new Projection(method, c.meta().size(), rows.length, variance, points);
+    }
+
+    /** Estimated heap bytes of a map: one point (id, label, x, y) per shown image. */
+    static long bytes(Projection p) {
+        long bytes = Footprint.OBJECT + Footprint.list(p.points()) + 2 * (Footprint.OBJECT + Footprint.BOXED);
+        for (Projection.Point point : p.points()) {
+            bytes += Footprint.OBJECT + Footprint.string(point.id()) + Footprint.string(point.label());
+        }
+        return bytes;
     }
 
     /** Every row when there are at most {@code limit}; else a fixed pseudo-random sample, in row order. */

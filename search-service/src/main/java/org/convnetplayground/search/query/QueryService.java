@@ -6,8 +6,10 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+
+import org.convnetplayground.errors.InvalidInputException;
+import org.convnetplayground.errors.UnknownNameException;
 import org.convnetplayground.jobs.Job;
-import org.convnetplayground.problem.ProblemException;
 import org.convnetplayground.search.build.CollectionBuilder;
 import org.convnetplayground.search.build.CollectionUpdater;
 import org.convnetplayground.search.build.ModelVersions;
@@ -79,7 +81,7 @@ public class QueryService {
     /** As {@link #byItem(QueryParameters, String)}, found as {@code mode} says. */
     public Outcome byItem(QueryParameters q, String queryId, SearchMode mode) {
         if (queryId == null || queryId.isBlank()) {
-            throw ProblemException.missing("queryId", "the id of an image of the dataset (its path, e.g. 'elephant/image_0001.jpg')");
+            throw InvalidInputException.missing("queryId", "the id of an image of the dataset (its path, e.g. 'elephant/image_0001.jpg')");
         }
         Optional<VectorCollection> found = models.current(q.key());
         if (found.isEmpty()) {
@@ -94,7 +96,7 @@ public class QueryService {
             // perhaps an image added since the collection was built: wait for the update
             return new Building(updating.get());
         }
-        int row = foundRow.orElseThrow(() -> ProblemException.unknown("image", queryId,
+        int row = foundRow.orElseThrow(() -> UnknownNameException.unknown("image", queryId,
                 "in collection " + q.key(), c.meta().items().stream().limit(10).map(CollectionMeta.Item::id).toList(),
                 "/api/features/datasets/" + q.key().dataset() + "/images"));
         CollectionMeta.Item item = c.item(row);
@@ -126,7 +128,7 @@ public class QueryService {
     /** As {@link #byVector(QueryParameters, float[])}, found as {@code mode} says. */
     public Outcome byVector(QueryParameters q, float[] vector, SearchMode mode) {
         if (vector == null || vector.length == 0) {
-            throw ProblemException.missing("vector", "an array of numbers");
+            throw InvalidInputException.missing("vector", "an array of numbers");
         }
         Optional<VectorCollection> found = models.current(q.key());
         if (found.isEmpty()) {
@@ -134,12 +136,14 @@ public class QueryService {
         }
         VectorCollection c = found.get();
         if (vector.length != c.meta().dimension()) {
-            throw ProblemException.invalid("vector", "[" + vector.length + " values]", "exactly "
+            throw InvalidInputException.invalid("vector", "[" + vector.length + " values]", "exactly "
                     + c.meta().dimension() + " values, the dimension of collection " + q.key());
         }
         for (int i = 0; i < vector.length; i++) {
             if (!Float.isFinite(vector[i])) {
-                throw ProblemException.invalid("vector", vector[i], "finite numbers only (value at index " + i + ")");
+                // a JSON number beyond float32's range arrives here as infinity
+                throw InvalidInputException.invalid("vector", vector[i], "finite float32 numbers only, of magnitude "
+                        + "at most " + Float.MAX_VALUE + " (value at index " + i + ")");
             }
         }
         return rank(c, q, vector, null, new Query(null, null, null), updater.refreshIfStale(c).orElse(null), mode);

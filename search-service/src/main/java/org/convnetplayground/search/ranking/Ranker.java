@@ -6,8 +6,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.IntPredicate;
 import org.convnetplayground.search.collection.CollectionMeta;
 import org.convnetplayground.search.collection.VectorCollection;
@@ -19,16 +17,23 @@ import org.convnetplayground.vectors.ScoredRow;
 @ApplicationScoped
 public class Ranker {
 
+    /** Scales kept by a Ranker made without one: room for about 5,000. */
+    private static final long DEFAULT_SCALES_BYTES = 1_000_000;
+
     private final Timer timer;
+    private final SimilarityScales scales;
 
     @Inject
-    public Ranker(MeterRegistry registry) {
+    public Ranker(MeterRegistry registry, SimilarityScales scales) {
         this.timer = Timer.builder("cnp.query.ranking").description("Time to rank a collection for one query")
                 .publishPercentiles(0.5, 0.95).register(registry);
+        this.scales = scales;
     }
 
-    /** Typical distances per collection version, metric and p; computed once. */
-    private final Map<String, Double> scales = new ConcurrentHashMap<>();
+    /** A ranker with its own similarity scales. */
+    public Ranker(MeterRegistry registry) {
+        this(registry, new SimilarityScales(DEFAULT_SCALES_BYTES, registry));
+    }
 
     /**
      * @param query      the query vector (same dimension as the collection)
@@ -39,36 +44,32 @@ public class Ranker {
         long start = System.nanoTime();
         List<ScoredRow> rows = c.search().topK(query, metric, p, k, exclude);
         timer.record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
-        double typical = typical(c, metric, p);
+        double typical = scales.typical(c, metric, p);
         List<Hit> hits = new ArrayList<>(rows.size());
         for (ScoredRow r : rows) {
             CollectionMeta.Item item = c.item(r.row());
             double d = r.distance();
-            hits.add(new Hit(hits.size() + 1, item.id(), item.label(), Double.isNaN(d) ? null : d,
+            // NaN (undefined) and infinity (bray-curtis x/0) have no JSON number: null, ranked last
+            hits.add(new Hit(hits.size() + 1, item.id(), item.label(), Double.isFinite(d) ? d : null,
                     Similarity.percent(d, typical)));
         }
         return hits;
     }
-
     /**
      * The hits of neighbours an index found (exact distances, nearest first), with similarity percentages; the time
      * the index took is recorded like {@link #rank}'s.
      */
     public List<Hit> hits(VectorCollection c, List<Neighbour> neighbours, Metric metric, double p, long searchNanos) {
         timer.record(searchNanos, java.util.concurrent.TimeUnit.NANOSECONDS);
-        double typical = typical(c, metric, p);
+        double typical = scales.typical(c, metric, p);
         List<Hit> hits = new ArrayList<>(neighbours.size());
         for (Neighbour n : neighbours) {
             String label = c.row(n.id()).isPresent() ? c.item(c.row(n.id()).getAsInt()).label() : null;
             double d = n.distance();
-            hits.add(new Hit(hits.size() + 1, n.id(), label, Double.isNaN(d) ? null : d,
+            // NaN (undefined) and infinity (bray-curtis x/0) have no JSON number: null, ranked last
+            hits.add(new Hit(hits.size() + 1, n.id(), label, Double.isFinite(d) ? d : null,
                     Similarity.percent(d, typical)));
         }
         return hits;
-    }
-
-    private double typical(VectorCollection c, Metric metric, double p) {
-        String key = c.key() + "|" + c.meta().createdAt() + "|" + metric.id() + "|" + p;
-        return scales.computeIfAbsent(key, k -> Similarity.typicalDistance(c, metric, p));
     }
 }

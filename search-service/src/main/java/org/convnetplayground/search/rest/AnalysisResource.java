@@ -10,8 +10,11 @@ import jakarta.ws.rs.core.Response;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
 import org.convnetplayground.problem.Problem;
-import org.convnetplayground.problem.ProblemException;
+import org.convnetplayground.errors.InvalidInputException;
+import org.convnetplayground.search.background.Outcome;
 import org.convnetplayground.search.collection.CollectionKey;
 import org.convnetplayground.search.collection.CollectionStore;
 import org.convnetplayground.search.config.SearchConfig;
@@ -101,17 +104,15 @@ public class AnalysisResource {
                                @QueryParam("layer") String layer,
                                @Parameter(description = "cosine when absent") @QueryParam("metric") String metric,
                                @Parameter(description = "avg (default), max or flatten") @QueryParam("pooling") String pooling,
-                               @Parameter(description = "minkowski exponent, default 3") @QueryParam("p") Double p)
+                               @Parameter(description = "minkowski exponent, 1 to 1000, default 3") @QueryParam("p") Double p)
             throws InterruptedException {
         QueryParameters q = QueryParameters.of(dataset, model, layer, pooling, metric, p, null, config);
-        EvaluationService.Outcome outcome = evaluations.evaluate(q);
-        if (outcome instanceof EvaluationService.Ready r) {
+        return respond(evaluations.evaluate(q), r -> {
             Evaluation e = r.evaluation();
-            return Response.ok(new EvaluationView(CollectionView.of(r.collection().meta()), q.metric().id(),
+            return Response.ok(new EvaluationView(CollectionView.of(r.collection()), q.metric().id(),
                     q.metric() == Metric.MINKOWSKI ? q.p() : null, e.queries(), e.map(), e.precisionAt(), e.recallAt(),
                     e.weightedShare(), e.perClass(), e.seconds(), e.sample())).build();
-        }
-        return JobView.accepted(((EvaluationService.Pending) outcome).job());
+        });
     }
 
     @GET
@@ -139,19 +140,18 @@ public class AnalysisResource {
                                 @Parameter(description = "Comma-separated metrics; cosine,euclidean when absent") @QueryParam("metrics") String metrics,
                                 @Parameter(description = "avg (default), max or flatten") @QueryParam("pooling") String pooling,
                                 @Parameter(description = "false: answer a leaderboard already computed (200) or being computed (202), else 204; never start a job")
-                                @QueryParam("start") @jakarta.ws.rs.DefaultValue("true") boolean start) {
+                                @QueryParam("start") @jakarta.ws.rs.DefaultValue("true") boolean start)
+            throws InterruptedException {
         String pool = pooling == null || pooling.isBlank() ? "avg" : pooling.trim().toLowerCase(java.util.Locale.ROOT);
         if (!QueryParameters.POOLINGS.contains(pool)) {
-            throw ProblemException.invalid("pooling", pooling, "one of " + QueryParameters.POOLINGS);
+            throw InvalidInputException.invalid("pooling", pooling, "one of " + QueryParameters.POOLINGS);
         }
-        LeaderboardService.Outcome outcome = leaderboards.leaderboard(dataset, list(models), list(metrics), pool, start);
-        if (outcome instanceof LeaderboardService.Ready r) {
-            return Response.ok(r.leaderboard()).build();
-        }
-        if (outcome instanceof LeaderboardService.NotComputed) {
+        Optional<Outcome<Leaderboard>> outcome = leaderboards.leaderboard(dataset, list(models), list(metrics), pool, start);
+        if (outcome.isEmpty()) {
+            // only looking, and nothing computed or being computed
             return Response.noContent().build();
         }
-        return JobView.accepted(((LeaderboardService.Pending) outcome).job());
+        return respond(outcome.get(), board -> Response.ok(board).build());
     }
 
     @GET
@@ -173,13 +173,9 @@ public class AnalysisResource {
                                @Parameter(description = "avg (default), max or flatten") @QueryParam("pooling") String pooling,
                                @Parameter(description = "pca (default) or tsne") @QueryParam("method") String method,
                                @Parameter(description = "Most points to show (3 to the configured limit, 2000 by default)")
-                               @QueryParam("sample") Integer sample) {
+                               @QueryParam("sample") Integer sample) throws InterruptedException {
         QueryParameters q = QueryParameters.of(dataset, model, layer, pooling, null, null, null, config);
-        ProjectionService.Outcome outcome = projections.project(q.key(), method, sample);
-        if (outcome instanceof ProjectionService.Ready r) {
-            return Response.ok(r.projection()).build();
-        }
-        return JobView.accepted(((ProjectionService.Pending) outcome).job());
+        return respond(projections.project(q.key(), method, sample), projection -> Response.ok(projection).build());
     }
 
     @GET
@@ -190,14 +186,17 @@ public class AnalysisResource {
                     + "threshold the metric's default is used: 0.15 of the collection's median pair distance for cosine, "
                     + "correlation and sqeuclidean, 0.39 (its square root) for the others - measured on Caltech-101 "
                     + "photos with planted copies under MobileNet v2's pooled embedding, where copies lie below 0.11 and "
-                    + "distinct photos above 0.2 of the median cosine distance. `format=csv` exports the groups as "
-                    + "group,id,label rows.")
+                    + "distinct photos above 0.2 of the median cosine distance. A threshold may be at most the median "
+                    + "pair distance (`maxThreshold`). Every pair below it is counted (`total`) and joins its group; "
+                    + "`pairs` lists the closest `maxPairs` of them and says `truncated: true` when there are more. "
+                    + "`format=csv` exports the groups as group,id,label rows.")
     @APIResponse(responseCode = "200", description = "The pairs and groups (JSON), or the groups as CSV.",
             content = {@Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Duplicates.class)),
                 @Content(mediaType = "text/csv", schema = @Schema(type = org.eclipse.microprofile.openapi.annotations.enums.SchemaType.STRING))})
     @APIResponse(responseCode = "202", description = PENDING,
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = JobView.class)))
-    @APIResponse(responseCode = "400", description = "Bad threshold, metric or format.",
+    @APIResponse(responseCode = "400", description = "Bad threshold (outside 0 to the median pair distance), maxPairs, "
+            + "metric or format.",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "404", description = "Unknown dataset, model or layer.",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
@@ -205,19 +204,24 @@ public class AnalysisResource {
                                @QueryParam("layer") String layer,
                                @Parameter(description = "cosine when absent") @QueryParam("metric") String metric,
                                @Parameter(description = "avg (default), max or flatten") @QueryParam("pooling") String pooling,
-                               @Parameter(description = "minkowski exponent, default 3") @QueryParam("p") Double p,
-                               @Parameter(description = "Distance below which two images are duplicates") @QueryParam("threshold") Double threshold,
-                               @Parameter(description = "json (default) or csv") @QueryParam("format") String format) {
+                               @Parameter(description = "minkowski exponent, 1 to 1000, default 3") @QueryParam("p") Double p,
+                               @Parameter(description = "Distance below which two images are duplicates, from 0 to the "
+                                       + "collection's median pair distance (maxThreshold in the answer); the metric's "
+                                       + "default when absent") @QueryParam("threshold") Double threshold,
+                               @Parameter(description = "Most pairs to list, the closest first (1 to 100000 by default "
+                                       + "configuration; 10000 when absent): all pairs are counted in `total` and "
+                                       + "joined into `groups`") @QueryParam("maxPairs") Integer maxPairs,
+                               @Parameter(description = "json (default) or csv") @QueryParam("format") String format)
+            throws InterruptedException {
         String f = format == null || format.isBlank() ? "json" : format.trim().toLowerCase(java.util.Locale.ROOT);
         if (!List.of("json", "csv").contains(f)) {
-            throw ProblemException.invalid("format", format, "json or csv");
+            throw InvalidInputException.invalid("format", format, "json or csv");
         }
         QueryParameters q = QueryParameters.of(dataset, model, layer, pooling, metric, p, null, config);
-        DuplicateService.Outcome outcome = duplicates.find(q, threshold);
-        if (outcome instanceof DuplicateService.Pending pending) {
-            return JobView.accepted(pending.job());
-        }
-        Duplicates d = ((DuplicateService.Ready) outcome).duplicates();
+        return respond(duplicates.find(q, threshold, maxPairs), d -> duplicates(q, d, f));
+    }
+
+    private Response duplicates(QueryParameters q, Duplicates d, String f) {
         if (f.equals("json")) {
             return Response.ok(d, MediaType.APPLICATION_JSON).build();
         }
@@ -245,6 +249,14 @@ public class AnalysisResource {
             return "";
         }
         return s.contains(",") || s.contains("\"") || s.contains("\n") ? "\"" + s.replace("\"", "\"\"") + "\"" : s;
+    }
+
+    /** 200 with what {@code ready} makes of the value, or 202 with the job to wait for. */
+    private static <V> Response respond(Outcome<V> outcome, Function<V, Response> ready) {
+        if (outcome instanceof Outcome.Ready<V> r) {
+            return ready.apply(r.value());
+        }
+        return JobView.accepted(((Outcome.Pending<V>) outcome).job());
     }
 
     private static List<String> list(String commaSeparated) {

@@ -15,7 +15,8 @@ import jakarta.ws.rs.core.Response;
 import java.util.List;
 import java.util.Locale;
 import org.convnetplayground.problem.Problem;
-import org.convnetplayground.problem.ProblemException;
+import org.convnetplayground.errors.InvalidInputException;
+import org.convnetplayground.errors.UnknownNameException;
 import org.convnetplayground.search.build.CollectionBuilder;
 import org.convnetplayground.search.collection.CollectionKey;
 import org.convnetplayground.search.collection.CollectionMeta;
@@ -86,7 +87,7 @@ public class CollectionResource {
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public Response build(BuildRequest r) {
         if (r == null || r.layers() == null || r.layers().isEmpty()) {
-            throw ProblemException.missing("layers", "a non-empty array of layer names");
+            throw InvalidInputException.missing("layers", "a non-empty array of layer names");
         }
         QueryParameters q = QueryParameters.of(r.dataset(), r.model(), r.layers().get(0), r.pooling(), null, null, null,
                 config);
@@ -118,7 +119,7 @@ public class CollectionResource {
         CollectionKey key = key(dataset, model, layer, pooling);
         requireMeta(key);
         VectorCollection c = store.find(key).orElseThrow();
-        int row = c.row(id).orElseThrow(() -> ProblemException.unknown("image", id, "in collection " + key,
+        int row = c.row(id).orElseThrow(() -> UnknownNameException.unknown("image", id, "in collection " + key,
                 c.meta().items().stream().limit(10).map(CollectionMeta.Item::id).toList(),
                 "/api/features/datasets/" + dataset + "/images"));
         CollectionMeta.Item item = c.item(row);
@@ -143,10 +144,10 @@ public class CollectionResource {
                           @Parameter(description = "Index of the first item") @QueryParam("offset") @DefaultValue("0") int offset,
                           @Parameter(description = "Most items to return, 1 to 100000") @QueryParam("limit") @DefaultValue("1000") int limit) {
         if (offset < 0) {
-            throw ProblemException.invalid("offset", offset, "an integer >= 0");
+            throw InvalidInputException.invalid("offset", offset, "an integer >= 0");
         }
         if (limit < 1 || limit > 100_000) {
-            throw ProblemException.invalid("limit", limit, "an integer from 1 to 100000");
+            throw InvalidInputException.invalid("limit", limit, "an integer from 1 to 100000");
         }
         CollectionMeta meta = requireMeta(key(dataset, model, layer, pooling));
         List<CollectionMeta.Item> page = meta.items().stream().skip(offset).limit(limit).toList();
@@ -167,14 +168,14 @@ public class CollectionResource {
     }
 
     private CollectionMeta requireMeta(CollectionKey key) {
-        return store.meta(key).orElseThrow(() -> ProblemException.unknown("collection", key.toString(), null,
+        return store.meta(key).orElseThrow(() -> UnknownNameException.unknown("collection", key.toString(), null,
                 store.list().stream().map(m -> m.key().toString()).toList(), "/api/search/collections"));
     }
 
     private static CollectionKey key(String dataset, String model, String layer, String pooling) {
         String p = pooling == null || pooling.isBlank() ? "avg" : pooling.toLowerCase(Locale.ROOT);
         if (!QueryParameters.POOLINGS.contains(p)) {
-            throw ProblemException.invalid("pooling", pooling, "one of " + QueryParameters.POOLINGS);
+            throw InvalidInputException.invalid("pooling", pooling, "one of " + QueryParameters.POOLINGS);
         }
         return new CollectionKey(dataset, model, layer, p);
     }

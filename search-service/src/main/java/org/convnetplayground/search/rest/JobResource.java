@@ -10,7 +10,8 @@ import jakarta.ws.rs.core.MediaType;
 import java.util.List;
 import org.convnetplayground.jobs.Job;
 import org.convnetplayground.problem.Problem;
-import org.convnetplayground.problem.ProblemException;
+import org.convnetplayground.errors.DomainException;
+import org.convnetplayground.errors.UnknownNameException;
 import org.convnetplayground.search.background.BackgroundJobs;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
@@ -57,7 +58,7 @@ public class JobResource {
     }
 
     private Job<?> require(String id) {
-        return jobs.find(id).orElseThrow(() -> ProblemException.notFound("no job '" + id
+        return jobs.find(id).orElseThrow(() -> UnknownNameException.notFound("no job '" + DomainException.echo(id)
                 + "'; jobs are kept for an hour after they end (list them at /api/search/jobs)"));
     }
 }

@@ -1,5 +1,6 @@
 package org.convnetplayground.search.rest;
 
+import org.convnetplayground.guard.ChangesNothing;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -11,7 +12,8 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.List;
 import org.convnetplayground.problem.Problem;
-import org.convnetplayground.problem.ProblemException;
+import org.convnetplayground.errors.InvalidInputException;
+import org.convnetplayground.errors.UnknownNameException;
 import org.convnetplayground.search.config.SearchConfig;
 import org.convnetplayground.search.index.SearchMode;
 import org.convnetplayground.search.query.QueryParameters;
@@ -40,8 +42,11 @@ public class SearchResource {
             + "braycurtis. Each hit's similarity percentage is 100 * 2^(-d / m), m being the median distance between "
             + "two items of the collection under the same metric: an identical vector scores 100, a pair as far apart "
             + "as a typical pair of the collection 50, and the percentage never rises as the distance grows. Where "
-            + "SciPy's distance is undefined (NaN: cosine of a zero vector, correlation of a constant one) the hit "
-            + "ranks last with distance null and similarity 0.";
+            + "SciPy's distance is undefined or infinite (NaN: cosine of a zero vector, correlation of a constant one; "
+            + "infinity: bray-curtis of u and -u) the hit ranks last with distance null and similarity 0. Distances are "
+            + "finite for any finite float32 vectors wherever the true distance is (huge and tiny magnitudes are "
+            + "rescaled, minkowski by its largest difference where its power sum would overflow); no answer holds "
+            + "NaN or Infinity.";
 
     static final String MODE_DOC = "How to find the hits: exact (every item compared; every metric), approximate "
             + "(candidates from the collection's HNSW index, re-ranked exactly: cosine only, other metrics are answered "
@@ -71,7 +76,7 @@ public class SearchResource {
             @Schema(required = true, description = "Id of the query image in the dataset.",
                     examples = "elephant/image_0001.jpg") String queryId,
             @Schema(description = "avg (default), max or flatten.") String pooling,
-            @Schema(description = "Minkowski exponent, >= 1; 3 when absent.") Double p,
+            @Schema(description = "Minkowski exponent, 1 to 1000; 3 when absent.") Double p,
             @Schema(description = MODE_DOC, enumeration = {"exact", "approximate", "auto"}) String mode) {
     }
 
@@ -110,13 +115,14 @@ public class SearchResource {
     @APIResponse(responseCode = "404", description = "Unknown metric; the problem lists them.",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public MetricDescription metric(@Parameter(description = "Metric name") @PathParam("name") String name) {
-        Metric m = Metric.byName(name).orElseThrow(() -> ProblemException.unknown("metric", name, null, Metric.names(),
+        Metric m = Metric.byName(name).orElseThrow(() -> UnknownNameException.unknown("metric", name, null, Metric.names(),
                 "/api/search/metrics"));
         return new MetricDescription(m.id(), m.formula(), Similarity.rule(m),
-                m == Metric.MINKOWSKI ? List.of("p: exponent >= 1, default 3") : List.of());
+                m == Metric.MINKOWSKI ? List.of("p: exponent from 1 to 1000, default 3") : List.of());
     }
 
     @POST
+    @ChangesNothing
     @Path("query")
     @Consumes(MediaType.APPLICATION_JSON)
     @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON,
@@ -139,13 +145,14 @@ public class SearchResource {
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public Response query(QueryRequest r) {
         if (r == null) {
-            throw ProblemException.missing("body", "a JSON object {dataset, model, layer, metric, k, queryId}");
+            throw InvalidInputException.missing("body", "a JSON object {dataset, model, layer, metric, k, queryId}");
         }
         QueryParameters q = QueryParameters.of(r.dataset(), r.model(), r.layer(), r.pooling(), r.metric(), r.p(), r.k(), config);
         return respond(queries.byItem(q, r.queryId(), mode(r.mode())));
     }
 
     @POST
+    @ChangesNothing
     @Path("query-image")
     @Consumes(MediaType.MULTIPART_FORM_DATA)
     @Operation(summary = "Find the images most similar to an uploaded image",
@@ -174,13 +181,14 @@ public class SearchResource {
                                @RestForm("mode") @Schema(description = MODE_DOC) String mode) {
         QueryParameters q = QueryParameters.of(dataset, model, layer, pooling, metric, number("p", p), integer("k", k), config);
         if (image == null) {
-            throw ProblemException.missing("image", "a multipart file field 'image' holding an image");
+            throw InvalidInputException.missing("image", "a multipart file field 'image' holding an image");
         }
         String name = image.fileName() == null || image.fileName().isBlank() ? "upload" : image.fileName();
         return respond(queries.byUpload(q, image.uploadedFile(), name, mode(mode)));
     }
 
     @POST
+    @ChangesNothing
     @Path("query-vector")
     @Consumes(MediaType.APPLICATION_JSON)
     @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON,
@@ -200,7 +208,7 @@ public class SearchResource {
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public Response queryVector(VectorQueryRequest r) {
         if (r == null) {
-            throw ProblemException.missing("body", "a JSON object {dataset, model, layer, metric, k, vector}");
+            throw InvalidInputException.missing("body", "a JSON object {dataset, model, layer, metric, k, vector}");
         }
         QueryParameters q = QueryParameters.of(r.dataset(), r.model(), r.layer(), r.pooling(), r.metric(), r.p(), r.k(), config);
         return respond(queries.byVector(q, r.vector(), mode(r.mode())));
@@ -217,7 +225,7 @@ public class SearchResource {
         if (value == null || value.isBlank()) {
             return SearchMode.AUTO;
         }
-        return SearchMode.byName(value).orElseThrow(() -> ProblemException.invalid("mode", value,
+        return SearchMode.byName(value).orElseThrow(() -> InvalidInputException.invalid("mode", value,
                 "one of " + SearchMode.names()));
     }
 
@@ -228,7 +236,7 @@ public class SearchResource {
         try {
             return Integer.valueOf(value.trim());
         } catch (NumberFormatException e) {
-            throw ProblemException.invalid(name, value, "an integer");
+            throw InvalidInputException.invalid(name, value, "an integer");
         }
     }
 
@@ -239,7 +247,7 @@ public class SearchResource {
         try {
             return Double.valueOf(value.trim());
         } catch (NumberFormatException e) {
-            throw ProblemException.invalid(name, value, "a number");
+            throw InvalidInputException.invalid(name, value, "a number");
         }
     }
 }

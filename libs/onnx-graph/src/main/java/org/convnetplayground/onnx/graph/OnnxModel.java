@@ -4,6 +4,7 @@ import ai.onnx.proto.OnnxMl.AttributeProto;
 import ai.onnx.proto.OnnxMl.GraphProto;
 import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
+import ai.onnx.proto.OnnxMl.SparseTensorProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
 import ai.onnx.proto.OnnxMl.TensorShapeProto;
 import ai.onnx.proto.OnnxMl.TypeProto;
@@ -31,6 +32,15 @@ import java.util.Set;
  * outputs, so one forward pass yields every requested layer.
  */
 public final class OnnxModel {
+
+    /** ModelProto field 25: {@code repeated FunctionProto functions}, added to ONNX after this protobuf's version. */
+    private static final int MODEL_FUNCTIONS = 25;
+    /** FunctionProto field 7: {@code repeated NodeProto node}. */
+    private static final int FUNCTION_NODES = 7;
+    /** FunctionProto field 11: {@code repeated AttributeProto attribute_proto} (attribute defaults). */
+    private static final int FUNCTION_ATTRIBUTE_DEFAULTS = 11;
+    /** FunctionProto field 1: {@code string name}. */
+    private static final int FUNCTION_NAME = 1;
 
     private final ModelProto proto;
     private final OnnxGraph graph;
@@ -133,35 +143,132 @@ public final class OnnxModel {
     }
 
     /**
-     * Tensors of the main graph (initializers, and tensor attributes of its nodes such as Constant values) whose
-     * values are not in the model but in files beside it (ONNX external data), by name. A model received from
-     * elsewhere must not have any: their locations are paths the runtime would read.
+     * The names of the tensors whose values are not in the model but in files beside it (ONNX external data),
+     * wherever they are; see {@link #externalData()}. A model received from elsewhere must not have any: their
+     * locations are paths ONNX Runtime would read.
      */
     public List<String> externalDataTensors() {
-        List<String> out = new ArrayList<>();
-        GraphProto g = proto.getGraph();
-        for (TensorProto t : g.getInitializerList()) {
-            if (isExternal(t)) {
-                out.add(t.getName());
-            }
+        return externalData().stream().map(ExternalData::tensor).toList();
+    }
+
+    /**
+     * A tensor whose values the model keeps in a file (ONNX external data).
+     *
+     * @param tensor   the tensor's name (for an unnamed tensor attribute, the attribute's name)
+     * @param where    where it is in the model, e.g. "an initializer of the subgraph 'then_branch' of node 'if' (If)
+     *                 in the main graph"
+     * @param location the file its {@code location} entry names ("" when it names none)
+     */
+    public record ExternalData(String tensor, String where, String location) {
+    }
+
+    /**
+     * Every tensor that refers to external data, in the order met: the initializers and sparse initializers of the
+     * main graph and of every subgraph at any depth (the bodies and branches of If, Loop, Scan or any other node's
+     * graph attributes), every tensor attribute (Constant values, lists of tensors, sparse tensors), the graphs of
+     * the model's training info, and the nodes and attribute defaults of the model's local functions (which this
+     * protobuf version does not know, so they are read from its unknown field 25, as ONNX Runtime reads them).
+     */
+    public List<ExternalData> externalData() {
+        List<ExternalData> out = new ArrayList<>();
+        inGraph(proto.getGraph(), "the main graph", out);
+        for (int i = 0; i < proto.getTrainingInfoCount(); i++) {
+            ai.onnx.proto.OnnxMl.TrainingInfoProto info = proto.getTrainingInfo(i);
+            inGraph(info.getInitialization(), "the initialization graph of training info " + i, out);
+            inGraph(info.getAlgorithm(), "the algorithm graph of training info " + i, out);
         }
-        for (NodeProto n : g.getNodeList()) {
-            for (AttributeProto a : n.getAttributeList()) {
-                if (a.hasT() && isExternal(a.getT())) {
-                    out.add(n.getName().isEmpty() ? a.getName() : n.getName() + "." + a.getName());
-                }
-                for (TensorProto t : a.getTensorsList()) {
-                    if (isExternal(t)) {
-                        out.add(n.getName().isEmpty() ? a.getName() : n.getName() + "." + a.getName());
-                    }
-                }
-            }
-        }
+        inFunctions(proto.getUnknownFields(), out);
         return List.copyOf(out);
     }
 
-    private static boolean isExternal(TensorProto t) {
-        return t.getDataLocation() == TensorProto.DataLocation.EXTERNAL || t.getExternalDataCount() > 0;
+    private static void inFunctions(shade.com.google.protobuf.UnknownFieldSet fields, List<ExternalData> out) {
+        if (!fields.hasField(MODEL_FUNCTIONS)) {
+            return;
+        }
+        int index = 0;
+        for (shade.com.google.protobuf.ByteString bytes : fields.getField(MODEL_FUNCTIONS).getLengthDelimitedList()) {
+            try {
+                shade.com.google.protobuf.UnknownFieldSet function =
+                        shade.com.google.protobuf.UnknownFieldSet.parseFrom(bytes);
+                String name = function.hasField(FUNCTION_NAME)
+                        && !function.getField(FUNCTION_NAME).getLengthDelimitedList().isEmpty()
+                        ? function.getField(FUNCTION_NAME).getLengthDelimitedList().get(0).toStringUtf8() : "#" + index;
+                String where = "the local function '" + name + "'";
+                if (function.hasField(FUNCTION_NODES)) {
+                    for (shade.com.google.protobuf.ByteString node : function.getField(FUNCTION_NODES).getLengthDelimitedList()) {
+                        inNode(NodeProto.parseFrom(node), where, out);
+                    }
+                }
+                if (function.hasField(FUNCTION_ATTRIBUTE_DEFAULTS)) {
+                    for (shade.com.google.protobuf.ByteString a
+                            : function.getField(FUNCTION_ATTRIBUTE_DEFAULTS).getLengthDelimitedList()) {
+                        AttributeProto attribute = AttributeProto.parseFrom(a);
+                        inAttribute(attribute, "the default of attribute '" + attribute.getName() + "' of " + where,
+                                attribute.getName(), out);
+                    }
+                }
+            } catch (shade.com.google.protobuf.InvalidProtocolBufferException e) {
+                // ONNX Runtime cannot read it either; say so rather than let an unreadable function through
+                out.add(new ExternalData("local function #" + index, "an unreadable local function of the model", ""));
+            }
+            index++;
+        }
+    }
+
+    private static void inGraph(GraphProto g, String where, List<ExternalData> out) {
+        for (TensorProto t : g.getInitializerList()) {
+            check(t, t.getName(), "an initializer of " + where, out);
+        }
+        for (SparseTensorProto s : g.getSparseInitializerList()) {
+            checkSparse(s, s.getValues().getName(), "a sparse initializer of " + where, out);
+        }
+        for (NodeProto n : g.getNodeList()) {
+            inNode(n, where, out);
+        }
+    }
+
+    private static void inNode(NodeProto n, String where, List<ExternalData> out) {
+        String node = "node " + (n.getName().isEmpty() ? "#" : "'" + n.getName() + "'") + " (" + n.getOpType() + ")";
+        for (AttributeProto a : n.getAttributeList()) {
+            inAttribute(a, "attribute '" + a.getName() + "' of " + node + " in " + where,
+                    n.getName().isEmpty() ? a.getName() : n.getName() + "." + a.getName(), out);
+            String subgraph = "the subgraph '" + a.getName() + "' of " + node + " in " + where;
+            if (a.hasG()) {
+                inGraph(a.getG(), subgraph, out);
+            }
+            for (int i = 0; i < a.getGraphsCount(); i++) {
+                inGraph(a.getGraphs(i), subgraph + " [" + i + "]", out);
+            }
+        }
+    }
+
+    /** The tensor values an attribute holds itself (its subgraphs are walked by {@link #inNode}). */
+    private static void inAttribute(AttributeProto a, String where, String name, List<ExternalData> out) {
+        if (a.hasT()) {
+            check(a.getT(), name, where, out);
+        }
+        for (TensorProto t : a.getTensorsList()) {
+            check(t, name, where, out);
+        }
+        if (a.hasSparseTensor()) {
+            checkSparse(a.getSparseTensor(), name, where, out);
+        }
+        for (SparseTensorProto s : a.getSparseTensorsList()) {
+            checkSparse(s, name, where, out);
+        }
+    }
+
+    private static void checkSparse(SparseTensorProto s, String name, String where, List<ExternalData> out) {
+        check(s.getValues(), name, where + " (its values)", out);
+        check(s.getIndices(), name, where + " (its indices)", out);
+    }
+
+    private static void check(TensorProto t, String name, String where, List<ExternalData> out) {
+        if (t.getDataLocation() == TensorProto.DataLocation.EXTERNAL || t.getExternalDataCount() > 0) {
+            String location = t.getExternalDataList().stream().filter(e -> e.getKey().equals("location"))
+                    .map(ai.onnx.proto.OnnxMl.StringStringEntryProto::getValue).findFirst().orElse("");
+            out.add(new ExternalData(name, where, location));
+        }
     }
 
     /** Dimensions of an initializer, if there is one by this name. */
