@@ -28,6 +28,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 import org.convnetplayground.testing.SolrClusterProcess;
 import org.convnetplayground.vectors.Metric;
@@ -121,68 +126,91 @@ class SolrBackendTest {
         VectorImportTest.imported("solr-failover", data, n, D);
         awaitApproximate("solr-failover", row(data, 3));
         SolrClusterProcess cluster = SolrClusterProcess.shared();
-        int answered = 0;
-        int unavailable = 0;
-        cluster.stopNode(1);
+        int[] counts = new int[2];
+        // queries keep coming while node 1 goes down (in flight when its port closes), then 30 more with it down
+        AtomicBoolean nodeDown = new AtomicBoolean();
+        ExecutorService during = Executors.newSingleThreadExecutor();
         try {
-            for (int i = 0; i < 30; i++) {
-                float[] q = Npy.clustered(1, D, 2000 + i);
-                long t0 = System.nanoTime();
-                HttpResponse<String> r = post(VectorImportTest.vectorQuery("solr-failover", q, "cosine",
-                        "approximate"));
-                double seconds = (System.nanoTime() - t0) / 1e9;
-                // the query timeout is 5 s: never a hang
-                assertTrue(seconds < 15, "a query took " + seconds + " s");
-                if (r.statusCode() == 200) {
-                    answered++;
-                    JsonNode hits = JSON.readTree(r.body()).path("hits");
-                    assertEquals(10, hits.size());
-                    // never a wrong answer: each hit carries its exact distance, nearest first
-                    double last = -1;
-                    for (JsonNode h : hits) {
-                        int row = Integer.parseInt(h.path("id").asText().substring("item-".length()));
-                        double d = Metric.COSINE.distance(q, row(data, row), 3);
-                        assertEquals(d, h.path("distance").asDouble(), 1e-12);
-                        assertTrue(d >= last);
-                        last = d;
-                    }
-                } else {
+            Future<int[]> concurrent = during.submit(() -> {
+                int[] c = new int[2];
+                for (int i = 0; !nodeDown.get() || i < 5; i++) {
+                    checkedQuery(data, Npy.clustered(1, D, 3000 + i), c);
+                }
+                return c;
+            });
+            cluster.stopNode(1);
+            nodeDown.set(true);
+            try {
+                int[] c = concurrent.get(5, TimeUnit.MINUTES);
+                counts[0] += c[0];
+                counts[1] += c[1];
+                for (int i = 0; i < 30; i++) {
+                    checkedQuery(data, Npy.clustered(1, D, 2000 + i), counts);
+                }
+                // the whole cluster down: approximate queries fail fast with 503, exact ones still answer
+                cluster.stopNode(0);
+                for (int i = 0; i < 3; i++) {
+                    long t0 = System.nanoTime();
+                    HttpResponse<String> r = post(VectorImportTest.vectorQuery("solr-failover", row(data, i),
+                            "cosine", "approximate"));
+                    assertTrue((System.nanoTime() - t0) / 1e9 < 15, "a query hung");
                     assertEquals(503, r.statusCode(), r.body());
                     assertEquals("application/problem+json", r.headers().firstValue("Content-Type").orElse("")
                             .split(";")[0]);
-                    assertTrue(JSON.readTree(r.body()).path("detail").asText().contains("Solr"), r.body());
-                    unavailable++;
+                    assertTrue(JSON.readTree(r.body()).path("detail").asText().contains("Solr cluster"), r.body());
+                    HttpResponse<String> exact = post(VectorImportTest.vectorQuery("solr-failover", row(data, i),
+                            "cosine", "exact"));
+                    assertEquals(200, exact.statusCode(), exact.body());
+                    assertEquals("item-" + i, JSON.readTree(exact.body()).path("hits").path(0).path("id").asText());
                 }
-            }
-            // the whole cluster down: approximate queries fail fast with 503, exact ones still answer
-            cluster.stopNode(0);
-            for (int i = 0; i < 3; i++) {
-                long t0 = System.nanoTime();
-                HttpResponse<String> r = post(VectorImportTest.vectorQuery("solr-failover", row(data, i), "cosine",
-                        "approximate"));
-                assertTrue((System.nanoTime() - t0) / 1e9 < 15, "a query hung");
-                assertEquals(503, r.statusCode(), r.body());
-                assertEquals("application/problem+json", r.headers().firstValue("Content-Type").orElse("")
-                        .split(";")[0]);
-                assertTrue(JSON.readTree(r.body()).path("detail").asText().contains("Solr cluster"), r.body());
-                HttpResponse<String> exact = post(VectorImportTest.vectorQuery("solr-failover", row(data, i),
-                        "cosine", "exact"));
-                assertEquals(200, exact.statusCode(), exact.body());
-                assertEquals("item-" + i, JSON.readTree(exact.body()).path("hits").path(0).path("id").asText());
+            } finally {
+                cluster.startNode(0);
+                cluster.startNode(1);
             }
         } finally {
-            cluster.startNode(0);
-            cluster.startNode(1);
+            nodeDown.set(true);
+            during.shutdownNow();
         }
         // back: approximate answers again (the next query looks at the cluster afresh)
         awaitApproximate("solr-failover", row(data, 3));
-        System.out.printf("with one of two Solr nodes down: %d of 30 queries answered, %d got 503%n", answered,
-                unavailable);
+        System.out.printf("while one of two Solr nodes went down and stayed down: %d queries answered, %d got 503%n",
+                counts[0], counts[1]);
         // two replicas of every shard: the live node holds all of them
-        assertTrue(answered > 0, answered + " answered, " + unavailable + " unavailable");
+        assertTrue(counts[0] > 0, counts[0] + " answered, " + counts[1] + " unavailable");
         // exact queries never need Solr
         JsonPath exact = vectorQuery("solr-failover", row(data, 3), "cosine", "exact");
         assertEquals("item-3", exact.getString("hits[0].id"));
+    }
+
+    /**
+     * One approximate query with a node down or going down: the right answer (every hit with its exact distance,
+     * nearest first) counted in {@code counts[0]}, or a 503 problem naming Solr in {@code counts[1]}; never a hang.
+     */
+    static void checkedQuery(float[] data, float[] q, int[] counts) throws IOException, InterruptedException {
+        long t0 = System.nanoTime();
+        HttpResponse<String> r = post(VectorImportTest.vectorQuery("solr-failover", q, "cosine", "approximate"));
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        // the query timeout is 5 s: never a hang
+        assertTrue(seconds < 15, "a query took " + seconds + " s");
+        if (r.statusCode() == 200) {
+            counts[0]++;
+            JsonNode hits = JSON.readTree(r.body()).path("hits");
+            assertEquals(10, hits.size());
+            double last = -1;
+            for (JsonNode h : hits) {
+                int row = Integer.parseInt(h.path("id").asText().substring("item-".length()));
+                double d = Metric.COSINE.distance(q, row(data, row), 3);
+                assertEquals(d, h.path("distance").asDouble(), 1e-12);
+                assertTrue(d >= last);
+                last = d;
+            }
+        } else {
+            assertEquals(503, r.statusCode(), r.body());
+            assertEquals("application/problem+json", r.headers().firstValue("Content-Type").orElse("")
+                    .split(";")[0]);
+            assertTrue(JSON.readTree(r.body()).path("detail").asText().contains("Solr"), r.body());
+            counts[1]++;
+        }
     }
 
     /** A query-vector request with a 30 s client timeout (a hang fails the test instead of stalling it). */

@@ -66,6 +66,8 @@ public final class SolrClusterProcess implements AutoCloseable {
             if (line.startsWith("node ")) {
                 urls.add(line.split(" ")[2]);
             } else if (line.startsWith("ready")) {
+                // "ready in 23.4 s": said in the test output, so the cost of the cluster is visible
+                System.out.println("Solr cluster of " + urls.size() + " nodes " + line + ": " + urls);
                 break;
             }
         }
