@@ -1,6 +1,7 @@
 package org.convnetplayground.search.config;
 
 import io.smallrye.config.ConfigMapping;
+import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.WithDefault;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -16,6 +17,14 @@ public interface SearchConfig {
     /** Most bytes of vectors kept in memory; least recently used collections are dropped beyond it. */
     @WithDefault("2000000000")
     long cacheMaxBytes();
+
+    /**
+     * The largest JSON request body, checked from its Content-Length and while it streams, before it is parsed
+     * (uploads are multipart and have their own limits). The largest JSON bodies are query vectors: 16 MB holds a
+     * flattened vector of about a million numbers.
+     */
+    @WithDefault("16M")
+    MemorySize maxJsonBodySize();
 
     /** Hits to return when a query does not say. */
     @WithDefault("50")
