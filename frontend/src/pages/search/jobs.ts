@@ -10,7 +10,13 @@ export const POLL_INTERVAL_MS = 400;
 /** A long-poll answered sooner than this with nothing new was not held by the service (a proxy dropped ?wait=). */
 const NOT_HELD_MS = 50;
 
-export function isFinished(job: Job): boolean {
+/** What polling needs of a job of any service: the URL to poll and its state. */
+export type PolledJob = Pick<Job, 'job' | 'state'>;
+
+/** What a long-poll reads of a job, when the job has it: where to wait for its next change, and its progress. */
+type LongPolled = PolledJob & Partial<Pick<Job, 'poll' | 'done' | 'total' | 'progress' | 'message'>>;
+
+export function isFinished(job: Pick<Job, 'state'>): boolean {
   return job.state === 'succeeded' || job.state === 'failed' || job.state === 'cancelled';
 }
 
@@ -28,20 +34,20 @@ export function jobIdFromUrl(url: string | undefined, idOf: JobIdOf = searchJobI
 }
 
 /** How long the service offers to hold a request for the job's next change (its `poll` URL's wait); undefined: none. */
-export function longPollWait(job: Job): number | undefined {
+export function longPollWait(job: LongPolled): number | undefined {
   if (!job.poll || isFinished(job)) return undefined;
   const wait = Number(new URL(job.poll, 'http://localhost/').searchParams.get('wait'));
   return Number.isFinite(wait) && wait > 0 ? wait : undefined;
 }
 
-function sameProgress(a: Job, b: Job): boolean {
+function sameProgress(a: LongPolled, b: LongPolled): boolean {
   return a.state === b.state && a.done === b.done && a.total === b.total && a.progress === b.progress && a.message === b.message;
 }
 
-export interface WaitOptions {
+export interface WaitOptions<J extends PolledJob = Job> {
   /** Fetches the job; with waitMs, asks the service to answer once the job changes (at the latest after waitMs). */
-  poll(id: string, signal: AbortSignal, waitMs?: number): Promise<Job>;
-  onProgress(job: Job): void;
+  poll(id: string, signal: AbortSignal, waitMs?: number): Promise<J>;
+  onProgress(job: J): void;
   signal: AbortSignal;
   intervalMs?: number;
   /** How to read the job id from its URL (the search-service's by default), and the service, for messages. */
@@ -54,7 +60,7 @@ export interface WaitOptions {
  * state: asks again as soon as each answer arrives when the service offers to hold the request until the job
  * changes (a `poll` URL), else every intervalMs.
  */
-export async function waitForJob(job: Job, options: WaitOptions): Promise<Job> {
+export async function waitForJob<J extends PolledJob = Job>(job: J, options: WaitOptions<J>): Promise<J> {
   const interval = options.intervalMs ?? POLL_INTERVAL_MS;
   const id = jobIdFromUrl(job.job, options.jobIdOf, options.service);
   let current = job;
