@@ -1,4 +1,4 @@
-package org.convnetplayground.features.onnx;
+package org.convnetplayground.inference.onnx;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -29,9 +29,11 @@ class DeviceChoiceTest {
     private static final List<String> PROVIDERS =
             OrtEnvironment.getAvailableProviders().stream().map(OrtProvider::getName).toList();
     private static final NvidiaHost HOST = NvidiaHost.detect();
+    /** The feature-service's setting, as its messages name it. */
+    private static final String SETTING = "cnp.features.inference.device";
 
     private static InferenceDevice choose(String requested, NvidiaHost host) {
-        return DeviceChoice.choose(requested, PROVIDERS, host, new OrtCuda(ENV), ENV.getVersion());
+        return DeviceChoice.choose(SETTING, requested, PROVIDERS, host, new OrtCuda(ENV), ENV.getVersion());
     }
 
     @Test
@@ -105,8 +107,8 @@ class DeviceChoiceTest {
     @Test
     void autoWithTheCudaProviderButNoGpuSaysSo(@TempDir Path dir) {
         NvidiaHost none = NvidiaHost.detect(dir.resolve("version"), dir);
-        InferenceDevice d = DeviceChoice.choose("auto", List.of("CUDAExecutionProvider", "CPUExecutionProvider"), none,
-                new OrtCuda(ENV), ENV.getVersion());
+        InferenceDevice d = DeviceChoice.choose(SETTING, "auto", List.of("CUDAExecutionProvider", "CPUExecutionProvider"),
+                none, new OrtCuda(ENV), ENV.getVersion());
         assertEquals("cpu", d.id());
         assertTrue(d.reason().startsWith("auto: the CUDA execution provider is there but no NVIDIA GPU: an NVIDIA driver: "),
                 d.reason());

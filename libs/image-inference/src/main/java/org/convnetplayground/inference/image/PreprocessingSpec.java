@@ -1,10 +1,13 @@
-package org.convnetplayground.features.image;
+package org.convnetplayground.inference.image;
 
+import java.io.Serializable;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * How to turn an image into a model's input: the catalog's preprocessing, as data.
- * {@code x = (pixel - mean) / std} per channel, pixel in 0..255, after resizing.
+ * {@code x = (pixel - mean) / std} per channel, pixel in 0..255, after resizing. Serializable, so that a batch job can
+ * send it to the machines that decode.
  *
  * @param height        input height
  * @param width         input width
@@ -26,7 +29,24 @@ public record PreprocessingSpec(
         List<Double> std,
         boolean stretch,
         double cropFraction,
-        String interpolation) {
+        String interpolation) implements Serializable {
+
+    /**
+     * The spec of a model's preprocessing as the model-catalog-service states it (its {@code preprocessing} object,
+     * which it reads from {@code model.json}).
+     *
+     * @param inputSize    [height, width]
+     * @param layout       "NCHW" or "NHWC"
+     * @param channelOrder "RGB" or "BGR"
+     * @param resize       "shorter-side-crop" or "stretch"
+     */
+    public static PreprocessingSpec of(List<Integer> inputSize, String layout, String channelOrder, List<Double> mean,
+                                       List<Double> std, String resize, double cropFraction, String interpolation) {
+        boolean channelsLast = "NHWC".equalsIgnoreCase(layout);
+        boolean bgr = "BGR".equalsIgnoreCase(channelOrder);
+        return new PreprocessingSpec(inputSize.get(0), inputSize.get(1), channelsLast, bgr, mean, std,
+                "stretch".equals(resize), cropFraction, interpolation.toLowerCase(Locale.ROOT));
+    }
 
     /** Floats one image occupies in the input tensor. */
     public int floatsPerImage() {

@@ -1,4 +1,4 @@
-package org.convnetplayground.features.onnx;
+package org.convnetplayground.inference.onnx;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -16,7 +16,6 @@ public final class DeviceChoice {
 
     /** The execution provider name ONNX Runtime gives CUDA. */
     public static final String CUDA_PROVIDER = "CUDAExecutionProvider";
-    static final String KEY = "cnp.features.inference.device";
     private static final Pattern CUDA = Pattern.compile("cuda(?::(\\d{1,4}))?");
 
     /** Tries ONNX Runtime's CUDA execution provider on a device. */
@@ -32,6 +31,8 @@ public final class DeviceChoice {
     }
 
     /**
+     * @param setting     the name of the setting that holds the device, for messages
+     *                    ("cnp.features.inference.device")
      * @param requested   the configured device
      * @param providers   the execution providers of this ONNX Runtime build
      * @param host        the NVIDIA driver and devices of this machine
@@ -39,11 +40,11 @@ public final class DeviceChoice {
      * @param ortVersion  the ONNX Runtime version, reported with the choice
      * @throws InferenceDeviceException when the requested device is not a device or cannot be used
      */
-    public static InferenceDevice choose(String requested, List<String> providers, NvidiaHost host, CudaCheck cuda,
-                                         String ortVersion) {
+    public static InferenceDevice choose(String setting, String requested, List<String> providers, NvidiaHost host,
+                                         CudaCheck cuda, String ortVersion) {
         String asked = requested == null ? "" : requested.trim().toLowerCase(Locale.ROOT);
         if (asked.equals(InferenceDevice.CPU)) {
-            return new InferenceDevice(asked, InferenceDevice.CPU, -1, "configured: " + KEY + "=cpu", providers,
+            return new InferenceDevice(asked, InferenceDevice.CPU, -1, "configured: " + setting + "=cpu", providers,
                     ortVersion);
         }
         if (asked.equals("auto")) {
@@ -51,7 +52,7 @@ public final class DeviceChoice {
         }
         Matcher m = CUDA.matcher(asked);
         if (!m.matches()) {
-            throw new InferenceDeviceException("invalid " + KEY + ": '" + requested
+            throw new InferenceDeviceException("invalid " + setting + ": '" + requested
                     + "'; expected one of cpu, cuda, cuda:N (N = the GPU's index, from 0) or auto");
         }
         int index = m.group(1) == null ? 0 : Integer.parseInt(m.group(1));
@@ -77,10 +78,10 @@ public final class DeviceChoice {
             }
         }
         if (!missing.isEmpty()) {
-            throw new InferenceDeviceException(KEY + "=" + asked + " cannot be used on this machine; missing: "
-                    + String.join("; ", missing) + ". Set " + KEY + "=cpu (or auto) to run on the CPU.");
+            throw new InferenceDeviceException(setting + "=" + asked + " cannot be used on this machine; missing: "
+                    + String.join("; ", missing) + ". Set " + setting + "=cpu (or auto) to run on the CPU.");
         }
-        return new InferenceDevice(asked, id, index, "configured: " + KEY + "=" + asked + "; " + describe(host),
+        return new InferenceDevice(asked, id, index, "configured: " + setting + "=" + asked + "; " + describe(host),
                 providers, ortVersion);
     }
 

@@ -1,4 +1,4 @@
-package org.convnetplayground.features.extraction;
+package org.convnetplayground.inference;
 
 import com.fasterxml.jackson.annotation.JsonValue;
 import java.nio.FloatBuffer;

@@ -1,4 +1,4 @@
-package org.convnetplayground.features.onnx;
+package org.convnetplayground.inference.onnx;
 
 /**
  * The configured inference device cannot be used (or is not a device at all); thrown at start-up, so the service

@@ -1,4 +1,4 @@
-package org.convnetplayground.features.image;
+package org.convnetplayground.inference.image;
 
 import org.convnetplayground.errors.TooLargeException;
 

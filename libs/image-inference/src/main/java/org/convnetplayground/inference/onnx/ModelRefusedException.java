@@ -1,4 +1,4 @@
-package org.convnetplayground.features.onnx;
+package org.convnetplayground.inference.onnx;
 
 import org.convnetplayground.errors.VerificationFailedException;
 

@@ -1,4 +1,4 @@
-package org.convnetplayground.features.onnx;
+package org.convnetplayground.inference.onnx;
 
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OnnxValue;
@@ -6,16 +6,10 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtProvider;
 import ai.onnxruntime.OrtSession;
-import io.quarkus.runtime.ShutdownEvent;
-import io.quarkus.runtime.StartupEvent;
-import jakarta.annotation.Priority;
-import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
-import jakarta.inject.Inject;
-import jakarta.interceptor.Interceptor;
 import java.io.IOException;
 import java.nio.FloatBuffer;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Iterator;
@@ -28,7 +22,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
-import org.convnetplayground.features.config.FeatureConfig;
 import org.convnetplayground.onnx.graph.OnnxModel;
 import org.convnetplayground.errors.InvalidInputException;
 import org.convnetplayground.errors.UnavailableException;
@@ -40,18 +33,17 @@ import org.jboss.logging.Logger;
  * shutdown. A session's outputs are exactly the requested layers (added to the graph as outputs), so one forward
  * pass yields all of them and the runtime skips whatever they do not depend on.
  *
- * <p>The device models run on is chosen once, when the service starts ({@link DeviceChoice}): a GPU that was asked
- * for but cannot be used stops the start with a message naming what is missing.
+ * <p>The device models run on is chosen once, when the engine is built ({@link DeviceChoice}): a GPU that was asked
+ * for but cannot be used stops the build with a message naming what is missing.
  *
- * <p>Every session creation and forward pass holds a shared lock; shutdown takes it exclusively (bounded) before it
- * closes the sessions, because closing a session while a pass runs in it crashes the JVM inside ONNX Runtime.
+ * <p>Every session creation and forward pass holds a shared lock; {@link #close()} takes it exclusively (bounded)
+ * before it closes the sessions, because closing a session while a pass runs in it crashes the JVM inside ONNX Runtime.
+ *
+ * <p>Plain Java: made with {@link #builder()} from values; the host (a service, a Spark executor) closes it once.
  */
-@ApplicationScoped
-public class InferenceEngine {
+public class InferenceEngine implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(InferenceEngine.class);
-    /** Shutdown order: after the work that uses sessions has been stopped. */
-    public static final int SHUTDOWN_ORDER = Interceptor.Priority.APPLICATION + 1000;
 
     private final OrtEnvironment env = OrtEnvironment.getEnvironment();
     private final InferenceDevice device;
@@ -61,34 +53,107 @@ public class InferenceEngine {
     private final boolean allowSpinning;
     private final LinkedHashMap<String, Entry> sessions = new LinkedHashMap<>(16, 0.75f, true);
     private final ReentrantReadWriteLock inUse = new ReentrantReadWriteLock();
-    private final java.time.Duration shutdownTimeout;
+    private final Duration shutdownTimeout;
+    private final String owner;
     private volatile boolean closing;
 
-    @Inject
-    public InferenceEngine(FeatureConfig config) {
-        int configured = config.inference().threads();
-        this.threads = configured > 0 ? configured : Runtime.getRuntime().availableProcessors();
-        this.capacity = Math.max(1, config.inference().sessionCacheSize());
-        this.allowSpinning = config.inference().allowSpinning();
-        this.shutdownTimeout = config.shutdownTimeout();
+    private InferenceEngine(Builder b) {
+        this.threads = b.threads > 0 ? b.threads : Runtime.getRuntime().availableProcessors();
+        this.capacity = Math.max(1, b.sessionCacheSize);
+        this.allowSpinning = b.allowSpinning;
+        this.shutdownTimeout = b.shutdownTimeout;
+        this.owner = b.owner;
         List<String> providers = OrtEnvironment.getAvailableProviders().stream().map(OrtProvider::getName).toList();
         try {
-            this.device = DeviceChoice.choose(config.inference().device(), providers, NvidiaHost.detect(),
+            this.device = DeviceChoice.choose(b.deviceSetting, b.device, providers, NvidiaHost.detect(),
                     new OrtCuda(env), env.getVersion());
         } catch (InferenceDeviceException e) {
             LOG.error(e.getMessage());
             throw e;
         }
-        this.batchSize = Math.max(1, device.gpu() ? config.inference().gpuBatchSize() : config.inference().batchSize());
+        this.batchSize = Math.max(1, device.gpu() ? b.gpuBatchSize : b.batchSize);
         boolean fellBack = !device.gpu() && providers.contains(DeviceChoice.CUDA_PROVIDER);
         LOG.logf(fellBack ? Logger.Level.WARN : Logger.Level.INFO,
                 "inference on %s (%s); ONNX Runtime %s with %s; batch %d, %d intra-op threads",
                 device.id(), device.reason(), device.onnxRuntimeVersion(), providers, batchSize, threads);
     }
 
-    /** Chooses the device as the service starts, so that one that cannot be used stops the start. */
-    void onStart(@Observes StartupEvent event) {
-        LOG.debugf("inference device %s", device.id());
+    /** Settings with the feature-service's defaults: the CPU, every core, batches of 16 (64 on a GPU). */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The settings of an engine; every one has a default. */
+    public static final class Builder {
+        private String device = InferenceDevice.CPU;
+        private String deviceSetting = "device";
+        private int threads;
+        private int batchSize = 16;
+        private int gpuBatchSize = 64;
+        private int sessionCacheSize = 6;
+        private boolean allowSpinning;
+        private Duration shutdownTimeout = Duration.ofSeconds(5);
+        private String owner = "inference";
+
+        private Builder() {
+        }
+
+        /**
+         * Where models run: {@code cpu}, {@code cuda}, {@code cuda:N} or {@code auto} (see {@link DeviceChoice}).
+         *
+         * @param setting the name of the setting it came from, named in messages about it
+         */
+        public Builder optDevice(String device, String setting) {
+            this.device = device;
+            this.deviceSetting = setting;
+            return this;
+        }
+
+        /** ONNX Runtime intra-op threads per session; 0 means one per available core. */
+        public Builder optThreads(int threads) {
+            this.threads = threads;
+            return this;
+        }
+
+        /** Images per forward pass for batched work on the CPU, and on a GPU. */
+        public Builder optBatchSizes(int cpu, int gpu) {
+            this.batchSize = cpu;
+            this.gpuBatchSize = gpu;
+            return this;
+        }
+
+        /** How many (model, layer set) sessions stay loaded. */
+        public Builder optSessionCacheSize(int sessions) {
+            this.sessionCacheSize = sessions;
+            return this;
+        }
+
+        /** Whether ONNX Runtime's worker threads spin while waiting for work (they burn cores decoders need). */
+        public Builder optAllowSpinning(boolean allowSpinning) {
+            this.allowSpinning = allowSpinning;
+            return this;
+        }
+
+        /** How long {@link InferenceEngine#close()} waits for forward passes still running. */
+        public Builder optShutdownTimeout(Duration timeout) {
+            this.shutdownTimeout = timeout;
+            return this;
+        }
+
+        /** Who runs the engine, for the failure callers get once it closes ("the feature-service"). */
+        public Builder optOwner(String owner) {
+            this.owner = owner;
+            return this;
+        }
+
+        /**
+         * Chooses the device now.
+         *
+         * @throws InferenceDeviceException when the device asked for is not a device or cannot be used
+         */
+        public InferenceEngine build() {
+            return new InferenceEngine(this);
+        }
     }
 
     /** Where models run, and why there. */
@@ -205,8 +270,8 @@ public class InferenceEngine {
         return lock;
     }
 
-    private static UnavailableException shuttingDown() {
-        return UnavailableException.of("the feature-service is shutting down; try again once it is back");
+    private UnavailableException shuttingDown() {
+        return UnavailableException.of(owner + " is shutting down; try again once it is back");
     }
 
     private void release(Entry entry) {
@@ -236,10 +301,11 @@ public class InferenceEngine {
 
     /**
      * Refuses new work, waits (bounded) for session creations and forward passes to return, then closes every
-     * session. Sessions still in use after the wait are left to the end of the process: closing them under a running
+     * session. Call once, when the host shuts down. Sessions still in use after the wait are left to the end of the process: closing them under a running
      * pass would crash the JVM.
      */
-    void onShutdown(@Observes @Priority(SHUTDOWN_ORDER) ShutdownEvent event) {
+    @Override
+    public void close() {
         closing = true;
         boolean idle;
         try {

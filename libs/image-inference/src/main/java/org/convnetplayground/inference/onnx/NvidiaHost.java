@@ -1,4 +1,4 @@
-package org.convnetplayground.features.onnx;
+package org.convnetplayground.inference.onnx;
 
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,4 +1,4 @@
-package org.convnetplayground.features.image;
+package org.convnetplayground.inference.image;
 
 import static org.bytedeco.opencv.global.opencv_imgcodecs.IMREAD_COLOR;
 import static org.bytedeco.opencv.global.opencv_imgcodecs.IMWRITE_JPEG_QUALITY;
@@ -11,8 +11,6 @@ import static org.bytedeco.opencv.global.opencv_imgproc.INTER_LINEAR;
 import static org.bytedeco.opencv.global.opencv_imgproc.INTER_NEAREST;
 import static org.bytedeco.opencv.global.opencv_imgproc.resize;
 
-import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
 import java.nio.FloatBuffer;
 import java.util.List;
 import org.bytedeco.javacpp.BytePointer;
@@ -22,14 +20,12 @@ import org.bytedeco.opencv.opencv_core.Rect;
 import org.bytedeco.opencv.opencv_core.Scalar;
 import org.bytedeco.opencv.opencv_core.Size;
 import org.bytedeco.javacpp.IntPointer;
-import org.convnetplayground.features.config.FeatureConfig;
 
 /**
  * Decodes images with OpenCV and turns them into model input or thumbnails. The only class that touches OpenCV:
  * every native matrix it makes is released before a method returns. Input is distrusted: the format and declared
- * size are checked from the header before any decoding.
+ * size are checked from the header before any decoding. Thread-safe: one instance serves every decoding thread.
  */
-@ApplicationScoped
 public class ImageCodec {
 
     static {
@@ -40,11 +36,10 @@ public class ImageCodec {
     private final long maxBytes;
     private final long maxPixels;
 
-    @Inject
-    public ImageCodec(FeatureConfig config) {
-        this(config.images().maxBytes(), config.images().maxPixels());
-    }
-
+    /**
+     * @param maxBytes  the largest encoded image accepted
+     * @param maxPixels the most pixels (width x height) an image may declare or decode to
+     */
     public ImageCodec(long maxBytes, long maxPixels) {
         this.maxBytes = maxBytes;
         this.maxPixels = maxPixels;
