@@ -1,5 +1,5 @@
 # ConvNet Playground. The two set-up commands are `make run` and `make test`.
-.PHONY: run test build bench bench-gradients bench-spark extract-spark contracts clean
+.PHONY: run test build bench bench-scale bench-gradients bench-spark extract-spark contracts clean
 
 # Build and start everything (three services + web UI on http://localhost:8080), in the foreground.
 run:
@@ -17,6 +17,11 @@ build:
 # Benchmark figures: extraction throughput vs raw ONNX Runtime, query latency.
 bench: build
 	./scripts/bench.sh
+
+# A large collection imported through the API, searched exactly and approximately (one JSON line per mode).
+# VECTORS=path.npy QUERIES=path.npy (float32 [n, d]); otherwise ROWS x DIM (1000000 x 1280) generated vectors.
+bench-scale:
+	./scripts/bench-scale.sh
 
 # Gradient figures: gradient vs forward time per model and layer, one MobileNet v2 feature visualisation, and the
 # check that visualisations excite their channel more than any dataset image. Takes about 15 minutes.

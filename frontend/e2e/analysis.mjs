@@ -9,7 +9,7 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { BASE, SHOTS, CHROMIUM, UI_MS, CheckFailed, check, until, getJson, launchBrowser } from './lib.mjs';
+import { BASE, SHOTS, CHROMIUM, UI_MS, CheckFailed, check, until, getJson, launchBrowser, expectedAbsence, expectedAbsenceLogged } from './lib.mjs';
 
 
 const BUILD_MS = 180_000; // a collection that needs building first
@@ -39,7 +39,7 @@ function untilValue(what, read, ok, timeoutMs = UI_MS) {
 
 function watch(page) {
   page.on('console', (msg) => {
-    if (msg.type() === 'error') consoleErrors.push(`console error: ${msg.text()} ${msg.location()?.url ?? ''}`.trim());
+    if (msg.type() === 'error' && !expectedAbsenceLogged(msg)) consoleErrors.push(`console error: ${msg.text()} ${msg.location()?.url ?? ''}`.trim());
   });
   page.on('pageerror', (err) => consoleErrors.push(`page error: ${err.message}`));
   page.on('requestfailed', (req) => {
@@ -48,7 +48,7 @@ function watch(page) {
     else failedRequests.push(`${req.method()} ${req.url()}: ${reason}`);
   });
   page.on('response', (res) => {
-    if (res.status() >= 400) failedResponses.push(`${res.request().method()} ${res.url()} -> ${res.status()}`);
+    if (res.status() >= 400 && !expectedAbsence(res.url(), res.status())) failedResponses.push(`${res.request().method()} ${res.url()} -> ${res.status()}`);
   });
 }
 

@@ -11,7 +11,7 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { BASE, SHOTS, SHARED, CHROMIUM, CheckFailed, check, until, getJson, launchBrowser } from './lib.mjs';
+import { BASE, SHOTS, SHARED, CHROMIUM, CheckFailed, check, until, getJson, launchBrowser, expectedAbsence, expectedAbsenceLogged } from './lib.mjs';
 
 const UPLOAD = path.join(SHARED, 'datasets/caltech101-iconic200/elephant/image_0001.jpg');
 
@@ -36,7 +36,7 @@ const abortedRequests = [];
 
 function watch(page) {
   page.on('console', (msg) => {
-    if (msg.type() === 'error') consoleErrors.push(`console error: ${msg.text()} ${msg.location()?.url ?? ''}`.trim());
+    if (msg.type() === 'error' && !expectedAbsenceLogged(msg)) consoleErrors.push(`console error: ${msg.text()} ${msg.location()?.url ?? ''}`.trim());
   });
   page.on('pageerror', (err) => consoleErrors.push(`page error: ${err.message}`));
   page.on('requestfailed', (req) => {
@@ -45,7 +45,7 @@ function watch(page) {
     else failedRequests.push(`${req.method()} ${req.url()}: ${reason}`);
   });
   page.on('response', (res) => {
-    if (res.status() >= 400) failedResponses.push(`${res.request().method()} ${res.url()} -> ${res.status()}`);
+    if (res.status() >= 400 && !expectedAbsence(res.url(), res.status())) failedResponses.push(`${res.request().method()} ${res.url()} -> ${res.status()}`);
   });
 }
 

@@ -59,3 +59,20 @@ export async function getJson(request, url) {
   check(res.ok(), `GET ${url} answered ${res.status()}: ${(await res.text()).slice(0, 300)}`);
   return res.json();
 }
+
+/**
+ * An error answer the UI asks for knowing it may come: the footer asks the feature-service how it runs the
+ * models (GET /api/features/info) and shows nothing when it answers 404 (a feature-service without it).
+ */
+export function expectedAbsence(url, status) {
+  try {
+    return status === 404 && new URL(url).pathname === '/api/features/info';
+  } catch {
+    return false;
+  }
+}
+
+/** Chromium's console error for such an answer ("Failed to load resource: … status of 404"). */
+export function expectedAbsenceLogged(msg) {
+  return /status of 404/.test(msg.text()) && expectedAbsence(msg.location()?.url ?? '', 404);
+}

@@ -19,7 +19,7 @@
 import { mkdir, readFile, readdir } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { BASE, SHOTS, SHARED, CHROMIUM, CheckFailed, check, until, getJson, launchBrowser } from './lib.mjs';
+import { BASE, SHOTS, SHARED, CHROMIUM, CheckFailed, check, until, getJson, launchBrowser, expectedAbsence, expectedAbsenceLogged } from './lib.mjs';
 
 
 const SOURCE = path.join(SHARED, 'datasets/caltech101-iconic200');
@@ -49,7 +49,7 @@ const isExpected = (method, url, status) =>
 
 function watch(page) {
   page.on('console', (msg) => {
-    if (msg.type() !== 'error') return;
+    if (msg.type() !== 'error' || expectedAbsenceLogged(msg)) return;
     const at = msg.location()?.url ?? '';
     // Chromium logs every error answer as "Failed to load resource"; the expected ones are allowed.
     const status = Number(/status of (\d+)/.exec(msg.text())?.[1]);
@@ -62,7 +62,7 @@ function watch(page) {
     if (!reason.includes('ERR_ABORTED')) failedRequests.push(`${req.method()} ${req.url()}: ${reason}`);
   });
   page.on('response', (res) => {
-    if (res.status() < 400) return;
+    if (res.status() < 400 || expectedAbsence(res.url(), res.status())) return;
     const line = `${res.request().method()} ${res.url()} -> ${res.status()}`;
     if (isExpected(res.request().method(), res.url(), res.status())) expectedSeen.push(line);
     else failedResponses.push(line);

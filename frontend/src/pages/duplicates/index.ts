@@ -1,5 +1,6 @@
 // The Duplicates page: groups of near-identical images in a collection, side by side for review, with
 // a distance threshold to tune and JSON/CSV exports.
+import './duplicates.css';
 import { thumbnailUrl } from '../../api/features';
 import { errorMessage, isAbort } from '../../api/problem';
 import { searchApi, type Duplicates } from '../../api/search';

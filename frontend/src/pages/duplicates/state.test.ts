@@ -73,7 +73,7 @@ describe('what the scan found', () => {
 
   it('links the CSV export and names both exports', () => {
     expect(csvUrl(c, undefined)).toBe('/api/search/duplicates?dataset=caltech101-iconic200&model=mobilenet_v2_1.0_224&layer=global_pool&metric=cosine&pooling=avg&format=csv');
-    expect(csvUrl({ ...c, dataset: 'my data' }, 0.2)).toContain('dataset=my+data&');
+    expect(csvUrl({ ...c, dataset: 'my data' }, 0.2)).toContain('dataset=my%20data&');
     expect(csvUrl(c, 0.2)).toContain('&threshold=0.2&format=csv');
     expect(exportFileName(c, 0.10373655283869553, 'json')).toBe('duplicates_caltech101-iconic200_mobilenet_v2_1.0_224_global_pool_cosine_t0.1037.json');
     expect(exportFileName({ ...c, pooling: 'max' }, 0.5, 'csv')).toBe('duplicates_caltech101-iconic200_mobilenet_v2_1.0_224_global_pool_cosine_max_t0.5.csv');

@@ -1,5 +1,5 @@
 // What the duplicate scan found, arranged for review (pure).
-import type { Duplicates } from '../../api/search';
+import { searchUrls, type Duplicates } from '../../api/search';
 import { exportName, thresholdPart } from '../../lib/download';
 import { formatInt } from '../../lib/format';
 import type { CollectionChoice } from '../search/controls';
@@ -48,9 +48,7 @@ export function duplicatesQuery(c: CollectionChoice, threshold: number | undefin
 
 /** The CSV export's URL: the same request with format=csv. */
 export function csvUrl(c: CollectionChoice, threshold: number | undefined): string {
-  const q = new URLSearchParams();
-  for (const [k, v] of Object.entries(duplicatesQuery(c, threshold, 'csv'))) q.set(k, String(v));
-  return `/api/search/duplicates?${q.toString()}`;
+  return searchUrls.url('get', '/api/search/duplicates', { query: duplicatesQuery(c, threshold, 'csv') });
 }
 
 /** File names of the exports: duplicates_<dataset>_<model>_<layer>_<metric>[_<pooling>]_t<threshold>.<ext> */

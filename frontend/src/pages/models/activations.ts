@@ -1,6 +1,7 @@
 // Activation maps: the layer's strongest channels for the chosen image, as the feature-service's PNG
 // grid with each cell labelled by its channel and mean (from the JSON answer, same order). Clicking a
 // cell chooses that channel.
+import './activations.css';
 import { featuresApi, type Activations, type ImageInput } from '../../api/features';
 import { errorMessage, isAbort, unwrap } from '../../api/problem';
 import { formData } from '../../api/search';

@@ -2,6 +2,7 @@
 // with the box of its strongest response. The first request for a dataset and layer indexes every
 // channel (a feature-service job, with progress); after that any channel answers at once, so changing
 // the channel then asks again by itself.
+import './examples.css';
 import { featuresApi, thumbnailUrl, type ChannelExample, type ChannelExamples, type Dataset } from '../../api/features';
 import { errorMessage, isAbort } from '../../api/problem';
 import { h } from '../../lib/dom';

@@ -1,6 +1,7 @@
 // The Models page: the model list, one model's page (layer table and graph) and one layer's view, all
 // under #/models. Following a link between them adds a history entry; changing a filter or an image
 // only rewrites the current one.
+import './models.css';
 import type { Model } from '../../api/catalog';
 import { catalogApi } from '../../api/catalog';
 import { errorMessage, unwrap } from '../../api/problem';

@@ -1,6 +1,7 @@
 // One layer of a model: its numbers and neighbours, the filters of its convolution, and for an image
 // (from a dataset or uploaded) its activation maps and the model's predictions; then, for one of its
 // channels, the dataset images that excite it most.
+import './layer-view.css';
 import { catalogApi, type Layer, type Model } from '../../api/catalog';
 import { type Dataset, type ImageInput } from '../../api/features';
 import { errorMessage, unwrap } from '../../api/problem';

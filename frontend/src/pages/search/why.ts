@@ -1,6 +1,7 @@
 // "Why similar?": the query and a hit side by side, the hit overlaid with the feature-service's
 // occlusion map for the current model, layer and metric — coloured where covering the region would
 // pull the two apart.
+import './why.css';
 import { featuresApi, thumbnailUrl } from '../../api/features';
 import { errorMessage, isAbort, unwrap } from '../../api/problem';
 import { formData, type Hit } from '../../api/search';

@@ -14,6 +14,9 @@ public interface ModelCatalog {
     /** Where the catalog is configured to be, for messages and readiness. */
     String url();
 
+    /** The ids of every model the catalog serves, in its order. */
+    List<String> modelIds();
+
     /** The model as the catalog describes it now. */
     CatalogModel model(String id);
 

@@ -58,6 +58,10 @@ public class ModelRegistry {
      * What depends only on the file - its layers' shapes - is kept by checksum.
      */
     public ModelInfo require(String id) {
+        if (!plausibleId(id)) {
+            // never sent to the catalog as a path: it could only be refused there, in the catalog's own terms
+            throw UnknownNameException.unknown("model", id, null, catalog.modelIds(), "/api/catalog/models");
+        }
         ModelCatalog.CatalogModel m = catalog.model(id);
         Map<String, List<Long>> shapes = layerShapes.get(m.sha256());
         if (shapes == null) {
@@ -70,6 +74,12 @@ public class ModelRegistry {
         }
         return new ModelInfo(m.id(), m.sha256(), m.sizeBytes(), m.inputName(), spec(m.preprocessing()),
                 m.hasClassifier(), m.numClasses(), m.outputLayer(), m.featureLayers(), m.embeddingLayer(), shapes);
+    }
+
+    /** A model id is one plain path segment: no slash, backslash or percent sign, and not '.' or '..'. */
+    static boolean plausibleId(String id) {
+        return id != null && !id.isBlank() && !id.equals(".") && !id.equals("..")
+                && id.chars().noneMatch(c -> c == '/' || c == '\\' || c == '%' || c < 0x20);
     }
 
     /** Checks each layer exists; the failure offers the feature layers and points at the full list. */

@@ -416,7 +416,7 @@ public final class ExactSearch {
      * {@link #compare} so the worst kept candidate is at the root and most rows are rejected with
      * one comparison.
      */
-    private static final class CandidateHeap {
+    static final class CandidateHeap {
         private final double[] scores;
         private final int[] rows;
         private int size;

@@ -32,7 +32,7 @@ public interface CatalogConfig {
     int featureLayers();
 
     /**
-     * The largest JSON request body (a download request with its model.json), refused with 413 before it is
+     * The largest JSON request body (a download request with its model.json); a larger one is refused before it is
      * parsed.
      */
     @WithDefault("1M")

@@ -2,8 +2,10 @@ package org.convnetplayground.search.build;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import java.io.ByteArrayInputStream;
+import java.io.BufferedOutputStream;
 import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.time.Instant;
@@ -63,6 +65,10 @@ public class CollectionUpdater {
 
     /** As {@link #refreshIfStale(VectorCollection)}; {@code recheck} asks the feature-service even if it was asked just now. */
     public Optional<Job<?>> refreshIfStale(VectorCollection c, boolean recheck) {
+        if (c.meta().isImported()) {
+            // imported vectors follow no dataset of the feature-service
+            return Optional.empty();
+        }
         String dataset = c.key().dataset();
         if (recheck) {
             versions.forget(dataset);
@@ -93,45 +99,42 @@ public class CollectionUpdater {
         List<String> added = now.stream().map(FeatureServiceApi.Item::id).filter(id -> !had.contains(id)).toList();
         int dim = old.meta().dimension();
 
+        // rows are streamed into the new version in bounded pieces: kept rows from the mapped old file, then the
+        // new images' rows as the feature-service sends them (memory does not grow with the collection)
         List<CollectionMeta.Item> items = new ArrayList<>();
-        List<float[]> rows = new ArrayList<>();
-        for (int r = 0; r < old.meta().size(); r++) {
-            CollectionMeta.Item item = old.item(r);
-            if (present.contains(item.id())) {
-                items.add(item);
-                rows.add(old.vectors().row(r));
-            }
-        }
-        int removed = old.meta().size() - items.size();
-        if (!added.isEmpty()) {
-            ctx.message("extracting " + added.size() + " new images");
-            FeatureServiceApi.ExtractionJob extraction = features.startExtraction(key.dataset(), key.model(),
-                    List.of(key.layer()), key.pooling(), added);
-            FeatureServiceApi.ExtractionResult result = CollectionBuilder.await(features, extraction.id(), ctx,
-                    config.pollInterval());
-            float[] fresh;
-            try (InputStream in = features.vectors(extraction.id(), key.layer())) {
-                byte[] bytes = in.readAllBytes();
-                fresh = new float[bytes.length / Float.BYTES];
-                ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(fresh);
-            }
-            for (int i = 0; i < result.items().size(); i++) {
-                FeatureServiceApi.Item item = result.items().get(i);
-                items.add(new CollectionMeta.Item(item.id(), item.label()));
-                float[] row = new float[dim];
-                System.arraycopy(fresh, i * dim, row, 0, dim);
-                rows.add(row);
-            }
-            CollectionBuilder.forget(features, extraction.id());
-        }
-        ByteBuffer packed = ByteBuffer.allocate(rows.size() * dim * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
-        for (float[] r : rows) {
-            for (float v : r) {
-                packed.putFloat(v);
-            }
-        }
+        int removed;
         try (CollectionStore.Staging staging = store.stage(key)) {
-            staging.writeVectors(new ByteArrayInputStream(packed.array()));
+            try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(staging.vectorsFile()), 1 << 20)) {
+                ByteBuffer row = ByteBuffer.allocate(dim * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+                for (int r = 0; r < old.meta().size(); r++) {
+                    CollectionMeta.Item item = old.item(r);
+                    if (present.contains(item.id())) {
+                        items.add(item);
+                        row.clear();
+                        row.asFloatBuffer().put(old.vectors().row(r));
+                        out.write(row.array());
+                    }
+                }
+                removed = old.meta().size() - items.size();
+                if (!added.isEmpty()) {
+                    ctx.message("extracting " + added.size() + " new images");
+                    FeatureServiceApi.ExtractionJob extraction = features.startExtraction(key.dataset(), key.model(),
+                            List.of(key.layer()), key.pooling(), added);
+                    FeatureServiceApi.ExtractionResult result = CollectionBuilder.await(features, extraction.id(), ctx,
+                            config.pollInterval());
+                    try (InputStream in = features.vectors(extraction.id(), key.layer())) {
+                        for (FeatureServiceApi.Item item : result.items()) {
+                            byte[] bytes = in.readNBytes(dim * Float.BYTES);
+                            if (bytes.length != dim * Float.BYTES) {
+                                throw new java.io.EOFException("the feature-service sent fewer vectors than images");
+                            }
+                            out.write(bytes);
+                            items.add(new CollectionMeta.Item(item.id(), item.label()));
+                        }
+                    }
+                    CollectionBuilder.forget(features, extraction.id());
+                }
+            }
             staging.commit(new CollectionMeta(key, dim, version, old.meta().modelSha256(), Instant.now(), items));
         }
         versions.put(key.dataset(), version);

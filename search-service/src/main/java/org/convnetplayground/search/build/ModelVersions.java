@@ -47,7 +47,8 @@ public class ModelVersions {
      */
     public Optional<VectorCollection> current(CollectionKey key) {
         Optional<VectorCollection> found = store.find(key);
-        if (found.isEmpty()) {
+        if (found.isEmpty() || found.get().meta().isImported()) {
+            // imported vectors were not computed by a model of the catalog
             return found;
         }
         String sha = currentSha(key.model());

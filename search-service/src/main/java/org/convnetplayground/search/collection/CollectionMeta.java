@@ -25,7 +25,19 @@ public record CollectionMeta(
     public record Item(String id, String label) {
     }
 
+    /** The {@link #datasetVersion} of a collection imported from a vectors file rather than built from a dataset. */
+    public static final String IMPORTED_PREFIX = "import:";
+
     public int size() {
         return items.size();
+    }
+
+    /**
+     * Whether the vectors were imported (an .npy file) rather than extracted from a dataset of the feature-service:
+     * such a collection is not kept in step with a dataset or a model of the catalog, which need not exist.
+     */
+    @com.fasterxml.jackson.annotation.JsonIgnore
+    public boolean isImported() {
+        return datasetVersion != null && datasetVersion.startsWith(IMPORTED_PREFIX);
     }
 }

@@ -10,12 +10,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Iterator;
@@ -28,14 +24,17 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 import org.convnetplayground.files.FileTrees;
 import org.convnetplayground.search.config.SearchConfig;
-import org.convnetplayground.vectors.VectorMatrix;
+import org.convnetplayground.files.Durable;
+import org.convnetplayground.vectors.MappedVectors;
 import org.jboss.logging.Logger;
 
 /**
  * Collections on disk under the data directory, one folder each ({@code meta.json} + {@code vectors.f32}, float32
- * little-endian rows), loaded into memory on first use within a byte budget. A collection is written into a
- * staging folder and renamed into place in one step, so a crash or a failed build never leaves a half-written
- * collection, and a rebuild replaces the old one only once the new one is complete.
+ * little-endian rows), memory-mapped on first use (never copied into the heap; any size the disk holds), at most a
+ * byte budget of them kept open. A collection is written into a staging folder, forced to disk and swapped into
+ * place by {@link Durable#replaceDirectory}, so a crash or a failed build never leaves a half-written collection, a
+ * rebuild replaces the old one only once the new one is complete, and start-up recovers whichever version a crash
+ * left whole.
  */
 @ApplicationScoped
 public class CollectionStore {
@@ -50,6 +49,7 @@ public class CollectionStore {
     private final LinkedHashMap<CollectionKey, VectorCollection> loaded = new LinkedHashMap<>(16, 0.75f, true);
     private long loadedBytes;
     private final CollectionMetrics metrics;
+    private final List<java.util.function.Consumer<CollectionKey>> replaced = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     @Inject
     public CollectionStore(SearchConfig config, ObjectMapper json, MeterRegistry registry) {
@@ -69,10 +69,14 @@ public class CollectionStore {
 
     void onStart(@Observes StartupEvent event) throws IOException {
         Files.createDirectories(root);
+        Durable.recover(root);
         try (Stream<Path> dirs = Files.list(root)) {
             for (Path dir : dirs.toList()) {
                 if (dir.getFileName().toString().startsWith(STAGING_PREFIX)) {
                     FileTrees.deleteTree(dir);
+                    continue;
+                }
+                if (dir.getFileName().toString().startsWith(".")) {
                     continue;
                 }
                 Path meta = dir.resolve("meta.json");
@@ -92,6 +96,16 @@ public class CollectionStore {
 
     public Path root() {
         return root;
+    }
+
+    /** Tells {@code listener} the key of every collection deleted or replaced by a new version (to release its files). */
+    public void onReplaced(java.util.function.Consumer<CollectionKey> listener) {
+        replaced.add(listener);
+    }
+
+    /** The folder of a stored collection (its indexes live inside it, next to its vectors). */
+    public Path folder(CollectionKey key) {
+        return dir(key);
     }
 
     /** Every stored collection, sorted by dataset, model, layer, pooling. */
@@ -142,6 +156,7 @@ public class CollectionStore {
         }
         FileTrees.deleteTree(dir(key));
         metrics.update(list());
+        replaced.forEach(l -> l.accept(key));
         return removed != null;
     }
 
@@ -154,6 +169,16 @@ public class CollectionStore {
         private Staging(CollectionKey key, Path dir) {
             this.key = key;
             this.dir = dir;
+        }
+
+        /** The staging folder. */
+        public Path path() {
+            return dir;
+        }
+
+        /** The vectors file being written: float32 little-endian rows. */
+        public Path vectorsFile() {
+            return dir.resolve("vectors.f32");
         }
 
         /** Copies float32 little-endian rows from {@code in}; returns the number of bytes written. */
@@ -173,15 +198,11 @@ public class CollectionStore {
             if (!meta.key().equals(key)) {
                 throw new IllegalArgumentException("staged " + key + " but committing " + meta.key());
             }
-            VectorCollection collection = new VectorCollection(meta, readVectors(dir, meta));
+            requireFinite(readVectors(dir, meta), meta);
             json.writeValue(dir.resolve("meta.json").toFile(), meta);
             Path target = dir(key);
-            Path old = root.resolve(STAGING_PREFIX + "old-" + UUID.randomUUID());
             synchronized (CollectionStore.this) {
-                if (Files.exists(target)) {
-                    Files.move(target, old, StandardCopyOption.ATOMIC_MOVE);
-                }
-                Files.move(dir, target, StandardCopyOption.ATOMIC_MOVE);
+                Durable.replaceDirectory(dir, target);
                 index.put(key, meta);
                 synchronized (loaded) {
                     VectorCollection previous = loaded.remove(key);
@@ -191,8 +212,9 @@ public class CollectionStore {
                 }
             }
             committed = true;
-            FileTrees.deleteTree(old);
+            VectorCollection collection = new VectorCollection(meta, readVectors(target, meta));
             metrics.update(list());
+            replaced.forEach(l -> l.accept(key));
             remember(collection);
             return collection;
         }
@@ -210,28 +232,32 @@ public class CollectionStore {
         return root.resolve(key.folderName());
     }
 
-    private static VectorMatrix readVectors(Path dir, CollectionMeta meta) {
+    private static MappedVectors readVectors(Path dir, CollectionMeta meta) {
         Path file = dir.resolve("vectors.f32");
         long expected = (long) meta.size() * meta.dimension() * Float.BYTES;
-        try (FileChannel channel = FileChannel.open(file)) {
-            if (channel.size() != expected) {
-                throw new IllegalArgumentException("collection " + meta.key() + ": vectors file has " + channel.size()
+        try {
+            long size = Files.size(file);
+            if (size != expected) {
+                throw new IllegalArgumentException("collection " + meta.key() + ": vectors file has " + size
                         + " bytes, expected " + meta.size() + " x " + meta.dimension() + " floats = " + expected);
             }
-            if (expected > Integer.MAX_VALUE - 8) {
-                throw new IllegalArgumentException("collection " + meta.key() + " is too large to rank in memory ("
-                        + expected + " bytes)");
-            }
-            ByteBuffer bytes = ByteBuffer.allocate((int) expected).order(ByteOrder.LITTLE_ENDIAN);
-            while (bytes.hasRemaining() && channel.read(bytes) >= 0) {
-                // keep reading
-            }
-            bytes.flip();
-            float[] values = new float[meta.size() * meta.dimension()];
-            bytes.asFloatBuffer().get(values);
-            return VectorMatrix.of(values, meta.dimension());
+            return MappedVectors.open(file, meta.dimension());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the vectors of " + meta.key(), e);
+        }
+    }
+
+    /** Every value finite, checked once before a collection is made visible (queries then need not check). */
+    private static void requireFinite(MappedVectors vectors, CollectionMeta meta) {
+        float[] row = new float[vectors.dim()];
+        for (int i = 0; i < vectors.size(); i++) {
+            vectors.copyRow(i, row, 0);
+            for (int j = 0; j < row.length; j++) {
+                if (!Float.isFinite(row[j])) {
+                    throw new IllegalArgumentException("collection " + meta.key() + ": value at row " + i + ", col "
+                            + j + " is " + row[j] + "; only finite values are allowed");
+                }
+            }
         }
     }
 

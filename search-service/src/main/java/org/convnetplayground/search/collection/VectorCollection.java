@@ -3,30 +3,47 @@ package org.convnetplayground.search.collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalInt;
-import org.convnetplayground.vectors.ExactSearch;
+import org.convnetplayground.vectors.MappedVectors;
 import org.convnetplayground.vectors.VectorMatrix;
 
-/** A collection loaded for ranking: metadata, vectors, an id index and the exact-search engine over them. */
+/**
+ * A collection opened for ranking: metadata, its rows (memory-mapped from disk for stored collections, never copied
+ * whole into the heap), an id index and the exact search over them.
+ */
 public final class VectorCollection {
 
     private final CollectionMeta meta;
-    private final VectorMatrix vectors;
-    private final ExactSearch search;
+    private final CollectionVectors vectors;
     private final Map<String, Integer> rows = new HashMap<>();
 
+    /** A collection whose rows are on the heap (small ones, in tests). */
     public VectorCollection(CollectionMeta meta, VectorMatrix vectors) {
+        this(meta, CollectionVectors.onHeap(vectors));
+    }
+
+    /** A stored collection, its rows mapped from its file. */
+    public VectorCollection(CollectionMeta meta, MappedVectors vectors) {
+        this(meta, CollectionVectors.mapped(vectors));
+    }
+
+    private VectorCollection(CollectionMeta meta, CollectionVectors vectors) {
         if (vectors.size() != meta.size() || vectors.dim() != meta.dimension()) {
             throw new IllegalArgumentException("collection " + meta.key() + " holds " + vectors.size() + "x"
                     + vectors.dim() + " vectors for " + meta.size() + " items of dimension " + meta.dimension());
         }
         this.meta = meta;
         this.vectors = vectors;
-        this.search = new ExactSearch(vectors);
         List<CollectionMeta.Item> items = meta.items();
         for (int i = 0; i < items.size(); i++) {
             rows.put(items.get(i).id(), i);
         }
+    }
+
+    /** The same collection with its nearest-neighbour queries answered by {@code search} (an approximate index). */
+    public VectorCollection withSearch(CollectionVectors search) {
+        return new VectorCollection(meta, search);
     }
 
     public CollectionMeta meta() {
@@ -37,12 +54,18 @@ public final class VectorCollection {
         return meta.key();
     }
 
-    public VectorMatrix vectors() {
+    public CollectionVectors vectors() {
         return vectors;
     }
 
-    public ExactSearch search() {
-        return search;
+    /** The exact search over the rows (the same object as {@link #vectors()}). */
+    public CollectionVectors search() {
+        return vectors;
+    }
+
+    /** The mapped rows of a stored collection, for its indexes; empty for a collection on the heap. */
+    public Optional<CollectionVectors.Mapped> mapped() {
+        return vectors instanceof CollectionVectors.Mapped m ? Optional.of(m) : Optional.empty();
     }
 
     public OptionalInt row(String id) {
@@ -54,7 +77,7 @@ public final class VectorCollection {
         return meta.items().get(row);
     }
 
-    /** Bytes of vector data, for the memory budget. */
+    /** Bytes of vector data, for the budget of collections kept open. */
     public long bytes() {
         return (long) vectors.size() * vectors.dim() * Float.BYTES;
     }

@@ -84,4 +84,69 @@ public interface SearchConfig {
     /** How often a build polls its extraction job on the feature-service. */
     @WithDefault("PT0.2S")
     Duration pollInterval();
+
+    /**
+     * Collections with more labelled images than this are evaluated on a fixed random sample of
+     * {@link #evaluationSample()} queries (stated in the answer with a confidence interval) instead of all of them.
+     */
+    @WithDefault("10000")
+    int evaluationSampleAbove();
+
+    /** Queries an evaluation samples above {@link #evaluationSampleAbove()}. */
+    @WithDefault("2000")
+    int evaluationSample();
+
+    /** Approximate search (HNSW) and the crossover between exact and approximate answers. */
+    Index index();
+
+    /** Imports of vectors computed elsewhere (.npy + ids). */
+    Imports imports();
+
+    /** Keys {@code cnp.search.index.*}. */
+    interface Index {
+
+        /**
+         * Collections with at least this many items get an HNSW index (built in the background; answered exactly
+         * meanwhile), and {@code mode=auto} answers them approximately: below it an exact scan is as fast (measured
+         * by make bench-scale: exact 0.63 us a row at 1,280 dimensions, approximate 4 ms at 100,000 rows).
+         */
+        @WithDefault("10000")
+        int approximateFrom();
+
+        /** HNSW neighbours per node (Lucene's M). */
+        @WithDefault("16")
+        int maxConn();
+
+        /** HNSW candidates considered while inserting (efConstruction). */
+        @WithDefault("100")
+        int beamWidth();
+
+        /** Keep int8 scalar-quantized vectors for the graph search (a quarter of the float bytes in memory). */
+        @WithDefault("true")
+        boolean quantized();
+
+        /** Candidates taken from the graph per hit wanted, then re-ranked exactly. */
+        @WithDefault("3")
+        double oversample();
+
+        /** The fewest candidates taken from the graph (its search beam, efSearch). */
+        @WithDefault("150")
+        int minCandidates();
+
+        /** Heap buffering vectors while an index is built, in MB (the build's memory does not grow beyond it). */
+        @WithDefault("256")
+        int ramBufferMb();
+
+        /** Threads building an index's graph while merging segments. */
+        @WithDefault("2")
+        int buildThreads();
+    }
+
+    /** Keys {@code cnp.search.imports.*}. */
+    interface Imports {
+
+        /** The largest import upload (vectors, ids and form fields together), in bytes. */
+        @WithDefault("68719476736")
+        long maxBytes();
+    }
 }

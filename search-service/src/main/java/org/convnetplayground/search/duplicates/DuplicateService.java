@@ -13,6 +13,7 @@ import org.convnetplayground.search.build.CollectionBuilder;
 import org.convnetplayground.search.build.ModelVersions;
 import org.convnetplayground.search.collection.VectorCollection;
 import org.convnetplayground.search.config.SearchConfig;
+import org.convnetplayground.search.index.IndexService;
 import org.convnetplayground.search.query.QueryParameters;
 import org.convnetplayground.search.ranking.SimilarityScales;
 
@@ -31,6 +32,8 @@ public class DuplicateService {
     private final SearchConfig config;
     private final SimilarityScales scales;
     private final CachedOrJob<String, Duplicates> results;
+    @Inject
+    IndexService indexes;
 
     @Inject
     public DuplicateService(ModelVersions collections, CollectionBuilder builder, BackgroundJobs jobs, SearchConfig config,
@@ -76,7 +79,9 @@ public class DuplicateService {
                 return DuplicateFinder.find(c, q.metric(), q.p(), threshold, typical, cap, null);
             }
             ctx.message("scanning " + n + " images for near-duplicates");
-            return DuplicateFinder.find(c, q.metric(), q.p(), threshold, typical, cap, done -> {
+            // large collections: each item's neighbours from the approximate index instead of all pairs
+            return DuplicateFinder.find(indexes.forNeighbourScans(c, q.metric()), q.metric(), q.p(), threshold, typical,
+                    cap, done -> {
                 ctx.progress(done, n);
                 ctx.throwIfCancelled();
             });

@@ -15,6 +15,8 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
  *                       hit counts 20 times as much as the 20th): the original playground's per-layer score
  * @param perClass       the same per query class
  * @param seconds        time to compute it
+ * @param sample         for large collections, the queries were a sample: of how many, and the 95% confidence
+ *                       interval of the mAP; null when every labelled image was a query
  */
 @Schema(name = "Evaluation")
 public record Evaluation(
@@ -24,7 +26,25 @@ public record Evaluation(
         Map<String, Double> recallAt,
         double weightedShare,
         Map<String, ClassScores> perClass,
-        double seconds) {
+        double seconds,
+        Sample sample) {
+
+    /** Every labelled image a query. */
+    public Evaluation(int queries, double map, Map<String, Double> precisionAt, Map<String, Double> recallAt,
+                      double weightedShare, Map<String, ClassScores> perClass, double seconds) {
+        this(queries, map, precisionAt, recallAt, weightedShare, perClass, seconds, null);
+    }
+
+    /**
+     * A fixed pseudo-random sample of the queries stood for all of them.
+     *
+     * @param of         queries there would have been
+     * @param mapLow     the 95% confidence interval of the mAP over all of them: low end
+     * @param mapHigh    and high end (normal approximation, finite-population corrected)
+     */
+    @Schema(name = "EvaluationSample")
+    public record Sample(int of, double mapLow, double mapHigh) {
+    }
 
     /**
      * @param queries      images of this class used as queries

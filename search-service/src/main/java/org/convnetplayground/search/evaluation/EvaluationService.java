@@ -62,15 +62,16 @@ public class EvaluationService {
         return results.getNow(cacheKey(c, metric, p), ctx, context -> compute(c, metric, p, context));
     }
 
-    private static Evaluation compute(VectorCollection c, Metric metric, double p, JobContext ctx)
+    private Evaluation compute(VectorCollection c, Metric metric, double p, JobContext ctx)
             throws InterruptedException {
         int n = c.meta().size();
+        int queries = Math.min(n, config.evaluationSample());
         return RetrievalEvaluator.evaluate(c, metric, p, Runtime.getRuntime().availableProcessors(), done -> {
             if (ctx != null) {
-                ctx.progress(done, n);
+                ctx.progress(done, n > config.evaluationSampleAbove() ? queries : n);
                 ctx.throwIfCancelled();
             }
-        });
+        }, config.evaluationSampleAbove(), config.evaluationSample());
     }
 
     /** Estimated heap bytes of an evaluation: its maps of scores, one entry per cutoff and per class. */

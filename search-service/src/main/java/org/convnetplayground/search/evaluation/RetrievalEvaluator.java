@@ -14,7 +14,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntConsumer;
 import org.convnetplayground.search.collection.CollectionMeta;
 import org.convnetplayground.search.collection.VectorCollection;
-import org.convnetplayground.vectors.ExactSearch;
 import org.convnetplayground.vectors.Metric;
 
 /**
@@ -36,6 +35,17 @@ public final class RetrievalEvaluator {
      */
     public static Evaluation evaluate(VectorCollection c, Metric metric, double p, int threads, IntConsumer progress)
             throws InterruptedException {
+        return evaluate(c, metric, p, threads, progress, Integer.MAX_VALUE, Integer.MAX_VALUE);
+    }
+
+    /**
+     * As {@link #evaluate(VectorCollection, Metric, double, int, IntConsumer)}, but when there are more than
+     * {@code sampleAbove} queries a fixed pseudo-random sample of {@code sampleSize} of them is run, and the answer
+     * states it with a confidence interval of the mAP (a collection of a million would otherwise rank a million times
+     * a million distances).
+     */
+    public static Evaluation evaluate(VectorCollection c, Metric metric, double p, int threads, IntConsumer progress,
+                                      int sampleAbove, int sampleSize) throws InterruptedException {
         long start = System.nanoTime();
         List<CollectionMeta.Item> items = c.meta().items();
         int n = items.size();
@@ -59,8 +69,14 @@ public final class RetrievalEvaluator {
                 queries.add(i);
             }
         }
+        int allQueries = queries.size();
+        if (allQueries > sampleAbove && sampleSize < allQueries) {
+            java.util.Collections.shuffle(queries, new java.util.Random(11));
+            queries = new ArrayList<>(queries.subList(0, sampleSize));
+            java.util.Collections.sort(queries);
+        }
         QueryScores[] scores = new QueryScores[n];
-        ExactSearch search = c.search();
+        var search = c.search();
         AtomicInteger done = new AtomicInteger();
         ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, threads));
         try {
@@ -87,7 +103,29 @@ public final class RetrievalEvaluator {
         } finally {
             pool.shutdownNow();
         }
-        return summarise(queries, scores, items, (System.nanoTime() - start) / 1e9);
+        Evaluation e = summarise(queries, scores, items, (System.nanoTime() - start) / 1e9);
+        return queries.size() == allQueries ? e : withInterval(e, queries, scores, allQueries);
+    }
+
+    /** The sample's mAP with its 95% interval (normal approximation, finite-population correction). */
+    private static Evaluation withInterval(Evaluation e, List<Integer> queries, QueryScores[] scores, int population) {
+        double n = 0;
+        double sum = 0;
+        double squares = 0;
+        for (int q : queries) {
+            if (scores[q] != null) {
+                double ap = scores[q].averagePrecision();
+                n++;
+                sum += ap;
+                squares += ap * ap;
+            }
+        }
+        double mean = n == 0 ? 0 : sum / n;
+        double variance = n < 2 ? 0 : (squares - n * mean * mean) / (n - 1);
+        double half = n < 2 ? 0 : 1.96 * Math.sqrt(Math.max(0, variance) / n)
+                * Math.sqrt(Math.max(0, (population - n) / Math.max(1, population - 1)));
+        return new Evaluation(e.queries(), e.map(), e.precisionAt(), e.recallAt(), e.weightedShare(), e.perClass(),
+                e.seconds(), new Evaluation.Sample(population, Math.max(0, mean - half), Math.min(1, mean + half)));
     }
 
     /**

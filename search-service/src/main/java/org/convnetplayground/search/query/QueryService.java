@@ -5,6 +5,8 @@ import jakarta.inject.Inject;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+
 import org.convnetplayground.errors.InvalidInputException;
 import org.convnetplayground.errors.UnknownNameException;
 import org.convnetplayground.jobs.Job;
@@ -14,6 +16,11 @@ import org.convnetplayground.search.build.ModelVersions;
 import org.convnetplayground.search.collection.CollectionMeta;
 import org.convnetplayground.search.collection.VectorCollection;
 import org.convnetplayground.search.features.FeatureService;
+import org.convnetplayground.search.index.IndexAnswer;
+import org.convnetplayground.search.index.IndexQuery;
+import org.convnetplayground.search.index.IndexService;
+import org.convnetplayground.search.index.SearchMode;
+import org.convnetplayground.search.index.VectorIndex;
 import org.convnetplayground.search.ranking.Hit;
 import org.convnetplayground.search.ranking.Ranker;
 
@@ -29,10 +36,12 @@ public class QueryService {
     private final Ranker ranker;
     private final CollectionUpdater updater;
     private final ModelVersions models;
+    private final IndexService indexes;
 
     @Inject
     public QueryService(CollectionBuilder builder, FeatureService features, Ranker ranker,
-                        CollectionUpdater updater, ModelVersions models) {
+                        CollectionUpdater updater, ModelVersions models, IndexService indexes) {
+        this.indexes = indexes;
         this.models = models;
         this.builder = builder;
         this.features = features;
@@ -49,9 +58,11 @@ public class QueryService {
      * @param query      the query item (id and label), or the upload's name with no label
      * @param hits       nearest first
      * @param tookMs     time spent ranking
+     * @param mode       how the hits were found: exact or approximate
+     * @param modeNote   why that differs from the mode asked for, or null
      */
     public record Results(CollectionMeta collection, QueryParameters parameters, Query query, List<Hit> hits,
-                          double tookMs, Job<?> updating) implements Outcome {
+                          double tookMs, Job<?> updating, SearchMode mode, String modeNote) implements Outcome {
     }
 
     public record Building(Job<?> job) implements Outcome {
@@ -64,6 +75,11 @@ public class QueryService {
 
     /** Nearest items to item {@code queryId} of the collection, the item itself left out. */
     public Outcome byItem(QueryParameters q, String queryId) {
+        return byItem(q, queryId, SearchMode.AUTO);
+    }
+
+    /** As {@link #byItem(QueryParameters, String)}, found as {@code mode} says. */
+    public Outcome byItem(QueryParameters q, String queryId, SearchMode mode) {
         if (queryId == null || queryId.isBlank()) {
             throw InvalidInputException.missing("queryId", "the id of an image of the dataset (its path, e.g. 'elephant/image_0001.jpg')");
         }
@@ -84,22 +100,33 @@ public class QueryService {
                 "in collection " + q.key(), c.meta().items().stream().limit(10).map(CollectionMeta.Item::id).toList(),
                 "/api/features/datasets/" + q.key().dataset() + "/images"));
         CollectionMeta.Item item = c.item(row);
-        return rank(c, q, c.vectors().row(row), row, new Query(item.id(), item.label(), null), updating.orElse(null));
+        return rank(c, q, c.vectors().row(row), item.id(), new Query(item.id(), item.label(), null),
+                updating.orElse(null), mode);
     }
 
     /** Nearest items to an uploaded image, embedded by the feature-service with the collection's model and layer. */
     public Outcome byUpload(QueryParameters q, Path image, String fileName) {
+        return byUpload(q, image, fileName, SearchMode.AUTO);
+    }
+
+    /** As {@link #byUpload(QueryParameters, Path, String)}, found as {@code mode} says. */
+    public Outcome byUpload(QueryParameters q, Path image, String fileName, SearchMode mode) {
         Optional<VectorCollection> found = models.current(q.key());
         if (found.isEmpty()) {
             return new Building(build(q));
         }
         Optional<Job<?>> updating = updater.refreshIfStale(found.get());
         float[] vector = features.embed(image, fileName, q.key().model(), q.key().layer(), q.key().pooling());
-        return rank(found.get(), q, vector, -1, new Query(null, null, fileName), updating.orElse(null));
+        return rank(found.get(), q, vector, null, new Query(null, null, fileName), updating.orElse(null), mode);
     }
 
     /** Nearest items to a vector given by the caller. */
     public Outcome byVector(QueryParameters q, float[] vector) {
+        return byVector(q, vector, SearchMode.AUTO);
+    }
+
+    /** As {@link #byVector(QueryParameters, float[])}, found as {@code mode} says. */
+    public Outcome byVector(QueryParameters q, float[] vector, SearchMode mode) {
         if (vector == null || vector.length == 0) {
             throw InvalidInputException.missing("vector", "an array of numbers");
         }
@@ -119,15 +146,19 @@ public class QueryService {
                         + "at most " + Float.MAX_VALUE + " (value at index " + i + ")");
             }
         }
-        return rank(c, q, vector, -1, new Query(null, null, null), updater.refreshIfStale(c).orElse(null));
+        return rank(c, q, vector, null, new Query(null, null, null), updater.refreshIfStale(c).orElse(null), mode);
     }
 
-    private Results rank(VectorCollection c, QueryParameters q, float[] vector, int exclude, Query query,
-                         Job<?> updating) {
+    /** Asks the collection's index (exact scan, or HNSW for large collections) and makes hits of its answer. */
+    private Results rank(VectorCollection c, QueryParameters q, float[] vector, String excludeId, Query query,
+                         Job<?> updating, SearchMode mode) {
         long t0 = System.nanoTime();
-        List<Hit> hits = ranker.rank(c, vector, q.metric(), q.p(), q.k(), exclude);
+        VectorIndex index = indexes.index(c);
+        IndexAnswer answer = index.search(new IndexQuery(vector, q.metric(), q.p(), q.k(),
+                excludeId == null ? Set.of() : Set.of(excludeId), mode));
+        List<Hit> hits = ranker.hits(c, answer.neighbours(), q.metric(), q.p(), System.nanoTime() - t0);
         double ms = (System.nanoTime() - t0) / 1e6;
-        return new Results(c.meta(), q, query, hits, ms, updating);
+        return new Results(c.meta(), q, query, hits, ms, updating, answer.mode(), answer.note());
     }
 
     private Job<?> build(QueryParameters q) {

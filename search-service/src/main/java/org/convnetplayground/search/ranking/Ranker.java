@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.function.IntPredicate;
 import org.convnetplayground.search.collection.CollectionMeta;
 import org.convnetplayground.search.collection.VectorCollection;
+import org.convnetplayground.search.index.Neighbour;
 import org.convnetplayground.vectors.Metric;
 import org.convnetplayground.vectors.ScoredRow;
 
@@ -50,6 +51,23 @@ public class Ranker {
             double d = r.distance();
             // NaN (undefined) and infinity (bray-curtis x/0) have no JSON number: null, ranked last
             hits.add(new Hit(hits.size() + 1, item.id(), item.label(), Double.isFinite(d) ? d : null,
+                    Similarity.percent(d, typical)));
+        }
+        return hits;
+    }
+    /**
+     * The hits of neighbours an index found (exact distances, nearest first), with similarity percentages; the time
+     * the index took is recorded like {@link #rank}'s.
+     */
+    public List<Hit> hits(VectorCollection c, List<Neighbour> neighbours, Metric metric, double p, long searchNanos) {
+        timer.record(searchNanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+        double typical = scales.typical(c, metric, p);
+        List<Hit> hits = new ArrayList<>(neighbours.size());
+        for (Neighbour n : neighbours) {
+            String label = c.row(n.id()).isPresent() ? c.item(c.row(n.id()).getAsInt()).label() : null;
+            double d = n.distance();
+            // NaN (undefined) and infinity (bray-curtis x/0) have no JSON number: null, ranked last
+            hits.add(new Hit(hits.size() + 1, n.id(), label, Double.isFinite(d) ? d : null,
                     Similarity.percent(d, typical)));
         }
         return hits;

@@ -79,7 +79,10 @@ public class AnalysisResource {
             @Schema(description = "Share of same-class images among the first 20 hits, hit r weighted 21 - r: the "
                     + "original playground's per-layer score.") double weightedShare,
             @Schema(description = "The same per query class.") Map<String, Evaluation.ClassScores> perClass,
-            @Schema(description = "Seconds it took to compute.") double seconds) {
+            @Schema(description = "Seconds it took to compute.") double seconds,
+            @Schema(description = "Present when the collection is large (cnp.search.evaluation-sample-above) and the "
+                    + "queries were a fixed random sample of it: how many queries there would have been, and the 95% "
+                    + "confidence interval of the mAP over all of them.") Evaluation.Sample sample) {
     }
 
     @GET
@@ -108,7 +111,7 @@ public class AnalysisResource {
             Evaluation e = r.evaluation();
             return Response.ok(new EvaluationView(CollectionView.of(r.collection()), q.metric().id(),
                     q.metric() == Metric.MINKOWSKI ? q.p() : null, e.queries(), e.map(), e.precisionAt(), e.recallAt(),
-                    e.weightedShare(), e.perClass(), e.seconds())).build();
+                    e.weightedShare(), e.perClass(), e.seconds(), e.sample())).build();
         });
     }
 

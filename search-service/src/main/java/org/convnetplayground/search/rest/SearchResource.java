@@ -1,5 +1,6 @@
 package org.convnetplayground.search.rest;
 
+import org.convnetplayground.guard.ChangesNothing;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -14,6 +15,7 @@ import org.convnetplayground.problem.Problem;
 import org.convnetplayground.errors.InvalidInputException;
 import org.convnetplayground.errors.UnknownNameException;
 import org.convnetplayground.search.config.SearchConfig;
+import org.convnetplayground.search.index.SearchMode;
 import org.convnetplayground.search.query.QueryParameters;
 import org.convnetplayground.search.query.QueryService;
 import org.convnetplayground.search.ranking.Similarity;
@@ -46,6 +48,13 @@ public class SearchResource {
             + "rescaled, minkowski by its largest difference where its power sum would overflow); no answer holds "
             + "NaN or Infinity.";
 
+    static final String MODE_DOC = "How to find the hits: exact (every item compared; every metric), approximate "
+            + "(candidates from the collection's HNSW index, re-ranked exactly: cosine only, other metrics are answered "
+            + "exactly and the answer says so in modeNote) or auto (the default: exact below the collection size where "
+            + "the approximate index becomes faster, cnp.search.index.approximate-from, approximate above). Collections "
+            + "smaller than that have no approximate index and always answer exactly. The answer's mode says which way "
+            + "it was answered.";
+
     private static final String BUILDING = "The collection does not exist yet: it is being built (features are "
             + "extracted by the feature-service). The body is the job; poll its `job` URL until it succeeds, then "
             + "repeat the query.";
@@ -67,7 +76,8 @@ public class SearchResource {
             @Schema(required = true, description = "Id of the query image in the dataset.",
                     examples = "elephant/image_0001.jpg") String queryId,
             @Schema(description = "avg (default), max or flatten.") String pooling,
-            @Schema(description = "Minkowski exponent, 1 to 1000; 3 when absent.") Double p) {
+            @Schema(description = "Minkowski exponent, 1 to 1000; 3 when absent.") Double p,
+            @Schema(description = MODE_DOC, enumeration = {"exact", "approximate", "auto"}) String mode) {
     }
 
     /** A query by a raw vector. */
@@ -81,7 +91,8 @@ public class SearchResource {
             String pooling,
             Double p,
             @Schema(required = true, description = "The query vector; its length must equal the collection's dimension.")
-            float[] vector) {
+            float[] vector,
+            @Schema(description = MODE_DOC, enumeration = {"exact", "approximate", "auto"}) String mode) {
     }
 
     /** One metric, described. */
@@ -111,6 +122,7 @@ public class SearchResource {
     }
 
     @POST
+    @ChangesNothing
     @Path("query")
     @Consumes(MediaType.APPLICATION_JSON)
     @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON,
@@ -136,10 +148,11 @@ public class SearchResource {
             throw InvalidInputException.missing("body", "a JSON object {dataset, model, layer, metric, k, queryId}");
         }
         QueryParameters q = QueryParameters.of(r.dataset(), r.model(), r.layer(), r.pooling(), r.metric(), r.p(), r.k(), config);
-        return respond(queries.byItem(q, r.queryId()));
+        return respond(queries.byItem(q, r.queryId(), mode(r.mode())));
     }
 
     @POST
+    @ChangesNothing
     @Path("query-image")
     @Consumes(MediaType.MULTIPART_FORM_DATA)
     @Operation(summary = "Find the images most similar to an uploaded image",
@@ -164,16 +177,18 @@ public class SearchResource {
                                @RestForm("metric") String metric,
                                @RestForm("k") String k,
                                @RestForm("pooling") String pooling,
-                               @RestForm("p") String p) {
+                               @RestForm("p") String p,
+                               @RestForm("mode") @Schema(description = MODE_DOC) String mode) {
         QueryParameters q = QueryParameters.of(dataset, model, layer, pooling, metric, number("p", p), integer("k", k), config);
         if (image == null) {
             throw InvalidInputException.missing("image", "a multipart file field 'image' holding an image");
         }
         String name = image.fileName() == null || image.fileName().isBlank() ? "upload" : image.fileName();
-        return respond(queries.byUpload(q, image.uploadedFile(), name));
+        return respond(queries.byUpload(q, image.uploadedFile(), name, mode(mode)));
     }
 
     @POST
+    @ChangesNothing
     @Path("query-vector")
     @Consumes(MediaType.APPLICATION_JSON)
     @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON,
@@ -196,7 +211,7 @@ public class SearchResource {
             throw InvalidInputException.missing("body", "a JSON object {dataset, model, layer, metric, k, vector}");
         }
         QueryParameters q = QueryParameters.of(r.dataset(), r.model(), r.layer(), r.pooling(), r.metric(), r.p(), r.k(), config);
-        return respond(queries.byVector(q, r.vector()));
+        return respond(queries.byVector(q, r.vector(), mode(r.mode())));
     }
 
     private static Response respond(QueryService.Outcome outcome) {
@@ -204,6 +219,14 @@ public class SearchResource {
             return Response.ok(SearchResponse.of(results)).build();
         }
         return JobView.accepted(((QueryService.Building) outcome).job());
+    }
+
+    private static SearchMode mode(String value) {
+        if (value == null || value.isBlank()) {
+            return SearchMode.AUTO;
+        }
+        return SearchMode.byName(value).orElseThrow(() -> InvalidInputException.invalid("mode", value,
+                "one of " + SearchMode.names()));
     }
 
     private static Integer integer(String name, String value) {

@@ -45,6 +45,11 @@ public class CatalogClient implements ModelCatalog {
     }
 
     @Override
+    public List<String> modelIds() {
+        return upstream.call(api::list).stream().map(CatalogModel::id).toList();
+    }
+
+    @Override
     public CatalogModel model(String id) {
         return upstream.call(() -> api.get(id));
     }

@@ -1,0 +1,250 @@
+package org.convnetplayground.search.index;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Stream;
+import org.convnetplayground.files.Durable;
+import org.convnetplayground.files.FileTrees;
+import org.convnetplayground.jobs.Job;
+import org.convnetplayground.jobs.JobContext;
+import org.convnetplayground.search.background.BackgroundJobs;
+import org.convnetplayground.search.collection.CollectionKey;
+import org.convnetplayground.search.collection.CollectionStore;
+import org.convnetplayground.search.collection.CollectionVectors;
+import org.convnetplayground.search.collection.VectorCollection;
+import org.convnetplayground.search.config.SearchConfig;
+import org.convnetplayground.vectors.MappedVectors;
+import org.jboss.logging.Logger;
+
+/**
+ * The index of each stored collection: an exact scan for small ones; for collections of
+ * {@code cnp.search.index.approximate-from} items or more, an HNSW index kept in the collection's folder
+ * ({@code hnsw/}), built in the background the first time it is wanted (answered exactly meanwhile, and the answer
+ * says so) and opened from disk afterwards. A new version of a collection gets a new index.
+ */
+@ApplicationScoped
+public class IndexService {
+
+    private static final Logger LOG = Logger.getLogger(IndexService.class);
+    public static final String KIND = "index-build";
+    static final String HNSW_FOLDER = "hnsw";
+    static final String READY_FILE = "ready.json";
+    private static final String STAGING_PREFIX = ".hnsw-staging-";
+
+    private final CollectionStore store;
+    private final BackgroundJobs jobs;
+    private final SearchConfig.Index config;
+    private final HnswParams params;
+    private final Map<CollectionKey, Opened> open = new ConcurrentHashMap<>();
+    private static final java.util.concurrent.ScheduledExecutorService CLOSER =
+            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "index-closer");
+                t.setDaemon(true);
+                return t;
+            });
+
+    /** An index opened for one version of a collection. */
+    private record Opened(Instant version, VectorIndex index, Job<?> building) {
+    }
+
+    @Inject
+    public IndexService(CollectionStore store, BackgroundJobs jobs, SearchConfig config) {
+        this.store = store;
+        this.jobs = jobs;
+        this.config = config.index();
+        // the index of a deleted or replaced collection is closed (its files freed) once queries in flight are done
+        store.onReplaced(key -> {
+            Opened gone = open.remove(key);
+            if (gone != null) {
+                CLOSER.schedule(gone.index()::close, 30, java.util.concurrent.TimeUnit.SECONDS);
+            }
+        });
+        this.params = new HnswParams(this.config.maxConn(), this.config.beamWidth(), this.config.quantized(),
+                this.config.oversample(), this.config.minCandidates(), this.config.ramBufferMb(),
+                this.config.buildThreads());
+    }
+
+    /** The approximate index's parameters. */
+    public HnswParams params() {
+        return params;
+    }
+
+    /** The size from which collections are searched approximately in {@code auto} mode. */
+    public int crossover() {
+        return config.approximateFrom();
+    }
+
+    /** Whether a collection gets an approximate index. */
+    public boolean wantsApproximate(VectorCollection c) {
+        return c.meta().size() >= config.approximateFrom() && c.meta().dimension() <= WideVectorsCodec.MAX_DIMENSIONS
+                && c.mapped().isPresent();
+    }
+
+    /** The build job of a collection's approximate index while it runs. */
+    public Optional<Job<?>> building(VectorCollection c) {
+        Opened o = open.get(c.key());
+        return o == null || o.building() == null || o.building().state().isFinal() ? Optional.empty()
+                : Optional.of(o.building());
+    }
+
+    /** The best index of {@code c} available now (its exact scan while its approximate index is being built). */
+    public VectorIndex index(VectorCollection c) {
+        Instant version = c.meta().createdAt();
+        Opened o = open.get(c.key());
+        // a build that failed or was cancelled is not retried until the service restarts (its job tells why)
+        if (o != null && o.version().equals(version)
+                && (o.index().approximateReady() || !wantsApproximate(c) || (o.building() != null
+                        && o.building().state() != org.convnetplayground.jobs.JobState.SUCCEEDED))) {
+            return o.index();
+        }
+        synchronized (this) {
+            o = open.get(c.key());
+            if (o != null && o.version().equals(version) && o.index().approximateReady()) {
+                return o.index();
+            }
+            if (o != null && !o.version().equals(version)) {
+                CLOSER.schedule(o.index()::close, 30, java.util.concurrent.TimeUnit.SECONDS);
+            }
+            Opened fresh = openIndex(c);
+            open.put(c.key(), fresh);
+            return fresh.index();
+        }
+    }
+
+    private Opened openIndex(VectorCollection c) {
+        CollectionVectors.Mapped mapped = c.mapped().orElseThrow(() -> new IllegalStateException(
+                "collection " + c.key() + " is not stored"));
+        ExactIndex exact = new ExactIndex(mapped.scan(), row -> c.item(row).id(), id -> c.row(id).orElse(-1));
+        if (!wantsApproximate(c)) {
+            return new Opened(c.meta().createdAt(), exact, null);
+        }
+        Path folder = store.folder(c.key());
+        Path hnsw = folder.resolve(HNSW_FOLDER);
+        if (isBuilt(hnsw, c)) {
+            try {
+                return new Opened(c.meta().createdAt(), HnswIndex.open(exact, hnsw, params, config.approximateFrom()),
+                        null);
+            } catch (IOException | RuntimeException e) {
+                LOG.warnf("the HNSW index of %s cannot be opened (%s); building it again", c.key(), e.getMessage());
+            }
+        }
+        Job<?> job = jobs.submit(KIND, c.key() + "|" + c.meta().createdAt(), ctx -> build(c, mapped.scan().vectors(),
+                folder, ctx));
+        return new Opened(c.meta().createdAt(),
+                exact.saying("the approximate index of this collection is being built; answered exactly meanwhile"), job);
+    }
+
+    private boolean isBuilt(Path hnsw, VectorCollection c) {
+        try {
+            Path ready = hnsw.resolve(READY_FILE);
+            return Files.isRegularFile(ready) && Files.readString(ready).trim().equals(c.meta().createdAt().toString());
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private Object build(VectorCollection c, MappedVectors vectors, Path folder, JobContext ctx) throws IOException {
+        long start = System.nanoTime();
+        try (Stream<Path> old = Files.list(folder)) {
+            old.filter(p -> p.getFileName().toString().startsWith(STAGING_PREFIX)).forEach(FileTrees::deleteTree);
+        }
+        Path staging = folder.resolve(STAGING_PREFIX + UUID.randomUUID());
+        Files.createDirectories(staging);
+        try {
+            ctx.message("adding " + vectors.size() + " vectors to an HNSW graph (M " + params.maxConn() + ", beam "
+                    + params.beamWidth() + (params.quantized() ? ", int8" : "") + ")");
+            HnswIndex.build(staging, vectors, params, done -> ctx.progress(done, vectors.size()), ctx::isCancelled);
+            Files.writeString(staging.resolve(READY_FILE), c.meta().createdAt().toString());
+            synchronized (store) {
+                if (store.meta(c.key()).map(m -> !m.createdAt().equals(c.meta().createdAt())).orElse(true)) {
+                    ctx.message("the collection changed while its index was built; discarded");
+                    return null;
+                }
+                Durable.replaceDirectory(staging, folder.resolve(HNSW_FOLDER));
+            }
+        } catch (IOException | RuntimeException e) {
+            if (ctx.isCancelled()) {
+                ctx.throwIfCancelled();
+            }
+            throw e;
+        } finally {
+            FileTrees.deleteTree(staging);
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        ctx.message(String.format(java.util.Locale.ROOT, "built the HNSW index of %d vectors in %.1f s",
+                vectors.size(), seconds));
+        LOG.infof("HNSW index of %s (%d x %d) built in %.1f s", c.key(), vectors.size(), vectors.dim(), seconds);
+        return null;
+    }
+
+    /**
+     * {@code c} with its nearest-neighbour queries ({@code topK}) answered by its approximate index when it has one
+     * for {@code metric}, waiting for the index while it is built: what scans that ask every item's neighbours
+     * (near-duplicates) need on large collections, where exact scans would compare every pair. Distances stay exact.
+     */
+    public VectorCollection forNeighbourScans(VectorCollection c, org.convnetplayground.vectors.Metric metric)
+            throws InterruptedException {
+        if (!wantsApproximate(c)) {
+            return c;
+        }
+        VectorIndex index = index(c);
+        Optional<Job<?>> build = building(c);
+        if (build.isPresent()) {
+            try {
+                build.get().completion().get();
+            } catch (java.util.concurrent.ExecutionException e) {
+                return c;
+            }
+            index = index(c);
+        }
+        if (!index.approximateReady() || !index.approximates(metric)) {
+            return c;
+        }
+        VectorIndex approximate = index;
+        CollectionVectors rows = c.vectors();
+        return c.withSearch(new CollectionVectors() {
+            @Override
+            public int size() {
+                return rows.size();
+            }
+
+            @Override
+            public int dim() {
+                return rows.dim();
+            }
+
+            @Override
+            public float[] row(int i) {
+                return rows.row(i);
+            }
+
+            @Override
+            public java.util.List<org.convnetplayground.vectors.ScoredRow> topK(float[] query,
+                    org.convnetplayground.vectors.Metric m, double p, int k, java.util.function.IntPredicate exclude) {
+                IndexAnswer a = approximate.search(new IndexQuery(query, m, p, k + 1, null, SearchMode.APPROXIMATE));
+                java.util.List<org.convnetplayground.vectors.ScoredRow> out = new java.util.ArrayList<>();
+                for (Neighbour n : a.neighbours()) {
+                    int row = c.row(n.id()).orElse(-1);
+                    if (row >= 0 && (exclude == null || !exclude.test(row)) && out.size() < k) {
+                        out.add(new org.convnetplayground.vectors.ScoredRow(row, n.distance()));
+                    }
+                }
+                return out;
+            }
+
+            @Override
+            public double[] distances(float[] query, org.convnetplayground.vectors.Metric m, double p) {
+                return rows.distances(query, m, p);
+            }
+        });
+    }
+}
