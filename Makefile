@@ -35,7 +35,8 @@ extract-spark:
 	./scripts/extract-spark.sh
 
 # Spark job images/s in local[2] side by side with the feature-service's extraction job, and the Spark vectors
-# checked against the feature-service's on every image of caltech101-iconic200. Takes about 5 minutes.
+# checked against the feature-service's on every image of caltech101-iconic200. Takes about 5 minutes; a smaller run:
+# DATASET=caltech101-iconic200 (the timed dataset, tinyimagenet-val4000 by default) ROUNDS=1 (2 by default).
 bench-spark:
 	./scripts/bench-spark.sh
 

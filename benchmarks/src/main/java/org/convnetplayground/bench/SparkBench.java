@@ -1,12 +1,10 @@
 package org.convnetplayground.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
@@ -15,7 +13,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -38,13 +35,18 @@ public final class SparkBench {
     static final String MODEL = "mobilenet_v2_1.0_224";
     static final String LAYER = "global_pool";
     static final String CHECKED = "caltech101-iconic200";
-    static final String TIMED = "tinyimagenet-val4000";
-    static final int ROUNDS = 2;
-    static final ObjectMapper JSON = new ObjectMapper();
-    static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    /** The timed dataset (DATASET=, a folder of ../shared/datasets); tinyimagenet-val4000 by default. */
+    static final String TIMED = env("DATASET", "tinyimagenet-val4000");
+    /** Timed rounds of each job (ROUNDS=); 2 by default. */
+    static final int ROUNDS = Integer.parseInt(env("ROUNDS", "2"));
     private static final Pattern FIGURE = Pattern.compile("in ([0-9.]+) s = ([0-9.]+) images/s");
 
     private SparkBench() {
+    }
+
+    private static String env(String name, String otherwise) {
+        String v = System.getenv(name);
+        return v == null || v.isBlank() ? otherwise : v;
     }
 
     public static void main(String[] args) throws Exception {
@@ -58,7 +60,7 @@ public final class SparkBench {
                      "cnp.features.datasets-dir", Repo.datasets().toString(),
                      "cnp.features.data-dir", data.resolve("features").toString(),
                      "quarkus.rest-client.catalog.url", catalog.url()))) {
-            JsonNode info = get(features.url() + "/api/features/info");
+            JsonNode info = Bench.get(features.url() + "/api/features/info");
             System.out.printf("feature-service (its defaults): %s, batch %d, %d decode threads, %d ONNX Runtime "
                             + "threads; Spark: local[2], batch 16, 1 ONNX Runtime thread per task%n",
                     info.path("device").asText(), info.path("batchSize").asInt(), info.path("decodeThreads").asInt(),
@@ -144,33 +146,14 @@ public final class SparkBench {
 
     /** Runs the feature-service's extraction job over a dataset and waits for it. */
     static JsonNode featureJob(String url, String dataset) throws Exception {
-        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(url + "/api/features/extractions"))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(
-                        Map.of("dataset", dataset, "model", MODEL, "layers", List.of(LAYER))))).build(),
-                HttpResponse.BodyHandlers.ofString());
-        if (r.statusCode() != 202) {
-            throw new IllegalStateException("extraction answered " + r.statusCode() + ": " + r.body());
-        }
-        String job = url + JSON.readTree(r.body()).path("job").asText();
-        Instant deadline = Instant.now().plus(Duration.ofMinutes(30));
-        while (Instant.now().isBefore(deadline)) {
-            JsonNode status = get(job);
-            String state = status.path("state").asText();
-            if (state.equals("succeeded")) {
-                return status;
-            }
-            if (!state.equals("queued") && !state.equals("running")) {
-                throw new IllegalStateException("extraction ended " + state + ": " + status);
-            }
-            Thread.sleep(250);
-        }
-        throw new IllegalStateException("the extraction did not finish in 30 minutes");
+        JsonNode job = Bench.post(url + "/api/features/extractions",
+                Map.of("dataset", dataset, "model", MODEL, "layers", List.of(LAYER)));
+        return Bench.await(url + job.path("job").asText());
     }
 
     /** The feature-service's vectors of a finished job, by image id. */
     static Map<String, float[]> featureVectors(String url, JsonNode job) throws Exception {
-        HttpResponse<byte[]> r = HTTP.send(HttpRequest.newBuilder(URI.create(url + job.path("job").asText()
+        HttpResponse<byte[]> r = Bench.HTTP.send(HttpRequest.newBuilder(URI.create(url + job.path("job").asText()
                 + "/vectors?layer=" + LAYER)).build(), HttpResponse.BodyHandlers.ofByteArray());
         int dim = Integer.parseInt(r.headers().firstValue("X-Vector-Dimension").orElseThrow());
         ByteBuffer b = ByteBuffer.wrap(r.body()).order(ByteOrder.LITTLE_ENDIAN);
@@ -228,9 +211,4 @@ public final class SparkBench {
         return new Agreement(ids.size(), lowest, lowestId, below);
     }
 
-    private static JsonNode get(String url) throws Exception {
-        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(url)).build(),
-                HttpResponse.BodyHandlers.ofString());
-        return JSON.readTree(r.body());
-    }
 }

@@ -9,6 +9,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
@@ -23,6 +27,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.convnetplayground.inference.Pooling;
@@ -30,6 +36,7 @@ import org.convnetplayground.inference.image.ImageCodec;
 import org.convnetplayground.inference.image.PreprocessingSpec;
 import org.convnetplayground.inference.onnx.InferenceEngine;
 import org.convnetplayground.inference.onnx.LayerOutput;
+import org.convnetplayground.testing.ServiceProcess;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -39,7 +46,8 @@ import org.junit.jupiter.api.io.TempDir;
  * The Spark job in local[2] on the real caltech101-iconic200 images and the tiny MobileNet v1 of ../shared: its
  * vectors are the feature-service's (computed here with the same library, one image per forward pass, as the
  * feature-service's embedding endpoint does), unusable files are listed and not fatal, and the output files have the
- * format the search-service imports.
+ * format the search-service imports: the job imports them into the packaged search-service, which then answers
+ * queries on the collection.
  */
 class SparkExtractTest {
 
@@ -77,9 +85,18 @@ class SparkExtractTest {
     }
 
     @Test
-    void everyImageGetsTheFeatureServicesVector(@TempDir Path out) throws Exception {
-        SparkExtract.Result result = run("--images", CALTECH.toString(), "--model-dir", TINY_MODEL.toString(),
-                "--layer", LAYER, "--out", out.toString());
+    void everyImageGetsTheFeatureServicesVector(@TempDir Path out, @TempDir Path searchData) throws Exception {
+        SparkExtract.Result result;
+        JsonNode hits;
+        // the search-service alone: an imported collection needs no feature-service to be searched
+        try (ServiceProcess search = ServiceProcess.start("search-service", Map.of(
+                "cnp.search.data-dir", searchData.toString(),
+                "cnp.search.warm-up", "",
+                "quarkus.rest-client.features.url", "http://127.0.0.1:" + ServiceProcess.freePort()))) {
+            result = run("--images", CALTECH.toString(), "--model-dir", TINY_MODEL.toString(), "--layer", LAYER,
+                    "--out", out.toString(), "--search-url", search.url(), "--dataset", "caltech-by-spark");
+            hits = query(search.url(), "caltech-by-spark", TINY_MODEL.getFileName().toString(), "elephant/image_0001.jpg");
+        }
         Map<String, String> expectedLabels = imagesOf(CALTECH);
         assertEquals(expectedLabels.size(), result.images(), "every image of the dataset became a vector");
         assertEquals(0, result.failed());
@@ -120,6 +137,17 @@ class SparkExtractTest {
         }
         assertTrue(worst >= 0.9999, "every image's cosine similarity to the feature-service's vector >= 0.9999; "
                 + "lowest " + worst + " for " + worstId);
+
+        // the imported collection answers queries: an elephant's nearest images, ranked by the Spark vectors
+        JsonNode results = hits.path("hits");
+        assertEquals(10, results.size(), hits.toString());
+        int elephants = 0;
+        for (JsonNode hit : results) {
+            assertTrue(expectedLabels.containsKey(hit.path("id").asText()), "a hit is an image of the dataset: " + hit);
+            assertTrue(!hit.path("id").asText().equals("elephant/image_0001.jpg"), "the query itself is left out");
+            elephants += "elephant".equals(hit.path("label").asText()) ? 1 : 0;
+        }
+        assertTrue(elephants >= 3, "an elephant's nearest images are mostly elephants: " + results);
 
         // the Parquet rows are the same vectors, ids and labels
         List<Row> rows = spark.read().parquet(out.resolve("parquet").toString()).orderBy("id").collectAsList();
@@ -218,6 +246,18 @@ class SparkExtractTest {
         String dict = new String(header, 10, header.length - 10, StandardCharsets.US_ASCII);
         assertTrue(dict.startsWith("{'descr': '<f4', 'fortran_order': False, 'shape': (200, 1280), }"), dict);
         assertTrue(dict.endsWith("\n"), dict);
+    }
+
+    /** The 10 images nearest to {@code queryId} (cosine) in the search-service's collection. */
+    private static JsonNode query(String url, String dataset, String model, String queryId) throws Exception {
+        ObjectMapper json = new ObjectMapper();
+        String body = json.writeValueAsString(Map.of("dataset", dataset, "model", model, "layer", LAYER,
+                "metric", "cosine", "k", 10, "queryId", queryId));
+        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                        URI.create(url + "/api/search/query")).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, r.statusCode(), r.body());
+        return json.readTree(r.body());
     }
 
     /** Image ids of a dataset folder with their labels, in id order, as the feature-service lists them. */
