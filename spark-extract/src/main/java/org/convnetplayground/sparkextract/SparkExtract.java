@@ -182,8 +182,12 @@ public final class SparkExtract {
         double seconds = (System.nanoTime() - started) / 1e9;
         progress.print();
 
-        // sorted once and kept: the Parquet files and the .npy + ids pair are written from the same ordered rows
-        Dataset<Row> vectors = results.filter(col("failure").isNull()).select("id", "label", "vector").orderBy("id")
+        // sorted once and kept: the Parquet files and the .npy + ids pair are written from the same ordered rows.
+        // Ranges of ids in as many partitions as the extraction had, not spark.sql.shuffle.partitions (200 by
+        // default): the .npy is written a partition at a time, one Spark job each.
+        Dataset<Row> vectors = results.filter(col("failure").isNull()).select("id", "label", "vector")
+                .repartitionByRange(Math.max(1, results.rdd().getNumPartitions()), col("id"))
+                .sortWithinPartitions("id")
                 .persist(StorageLevel.MEMORY_AND_DISK());
         try {
             OutputFiles output = new OutputFiles(o.out(), hadoop);
