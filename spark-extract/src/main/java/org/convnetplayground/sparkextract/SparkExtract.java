@@ -169,6 +169,7 @@ public final class SparkExtract {
         out.printf(Locale.ROOT, "spark-extract: %d images in %d partitions, %s; batches of %d, %d ONNX Runtime "
                         + "thread%s per forward pass%n", total, results.rdd().getNumPartitions(),
                 spark.sparkContext().master(), o.batchSize(), o.threads(), o.threads() == 1 ? "" : "s");
+        warmUp(root, listed.get(0), model.preprocessing(), o, hadoop);
         long started = System.nanoTime();
         Progress progress = new Progress(out, total, done, failed, started, o.progressEvery());
         progress.start();
@@ -301,6 +302,31 @@ public final class SparkExtract {
             return (int) dim;
         } catch (DomainException e) {
             throw new JobFailure(e.getMessage());
+        }
+    }
+
+    /**
+     * Puts the first image through the codec before the clock starts, so that this JVM has loaded OpenCV's natives
+     * (the executors' JVM in local mode), as the feature-service has when its job starts. An image that cannot be used
+     * is left for the job to list.
+     */
+    private static void warmUp(String root, String id, PreprocessingSpec spec, JobOptions o, Configuration hadoop)
+            throws IOException {
+        Path file = new Path(root + "/" + id);
+        FileSystem fs = file.getFileSystem(hadoop);
+        if (fs.getFileStatus(file).getLen() > o.maxBytes()) {
+            return;
+        }
+        byte[] bytes;
+        try (var in = fs.open(file)) {
+            bytes = in.readAllBytes();
+        }
+        FloatBuffer input = ByteBuffer.allocateDirect(spec.floatsPerImage() * Float.BYTES)
+                .order(ByteOrder.nativeOrder()).asFloatBuffer();
+        try {
+            new ImageCodec(o.maxBytes(), o.maxPixels()).preprocess(bytes, id, spec, input, 0);
+        } catch (DomainException unusable) {
+            // listed by the job like any other
         }
     }
 
