@@ -1,9 +1,14 @@
 # ConvNet Playground. The two set-up commands are `make run` and `make test`.
-.PHONY: run test build bench bench-scale bench-gradients bench-spark extract-spark contracts clean
+.PHONY: run run-cluster test build bench bench-scale bench-gradients bench-spark extract-spark contracts clean
 
 # Build and start everything (three services + web UI on http://localhost:8080), in the foreground.
 run:
 	./scripts/run.sh
+
+# As `make run`, with a real local 2-node SolrCloud (embedded ZooKeeper) behind the search-service's approximate
+# queries; prints each Solr node's base URL. SOLR_NODES=N for another number of nodes.
+run-cluster:
+	./scripts/run-cluster.sh
 
 # Every test: unit, service, contract, end-to-end and browser tests.
 test:
@@ -20,6 +25,7 @@ bench: build
 
 # A large collection imported through the API, searched exactly and approximately (one JSON line per mode).
 # VECTORS=path.npy QUERIES=path.npy (float32 [n, d]); otherwise ROWS x DIM (1000000 x 1280) generated vectors.
+# BACKENDS=embedded,solr (the default) measures the embedded HNSW and a local 2-node SolrCloud side by side.
 bench-scale:
 	./scripts/bench-scale.sh
 

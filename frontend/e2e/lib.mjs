@@ -51,6 +51,75 @@ export async function until(what, fn, timeoutMs = UI_MS, intervalMs = 100) {
   }
 }
 
+/**
+ * Watches pages for what a browser test must not see: console errors, page errors, failed requests and error
+ * answers (expectedAbsence ones aside). `expected(method, url, status)` allows answers the test provokes on
+ * purpose (method undefined for the console line Chromium logs for one); they are kept in `expectedSeen`, to be
+ * checked on their own. Requests the page aborts (stale fetches, images no longer shown) are only counted.
+ */
+export function pageWatcher(expected = () => false) {
+  const w = { consoleErrors: [], failedRequests: [], failedResponses: [], abortedRequests: [], expectedSeen: [] };
+  w.watch = (page) => {
+    page.on('console', (msg) => {
+      if (msg.type() !== 'error' || expectedAbsenceLogged(msg)) return;
+      const at = msg.location()?.url ?? '';
+      const status = Number(/status of (\d+)/.exec(msg.text())?.[1]);
+      if (at && status && expected(undefined, at, status)) return;
+      w.consoleErrors.push(`console error: ${msg.text()} ${at}`.trim());
+    });
+    page.on('pageerror', (err) => w.consoleErrors.push(`page error: ${err.message}`));
+    page.on('requestfailed', (req) => {
+      const reason = req.failure()?.errorText ?? 'failed';
+      if (reason.includes('ERR_ABORTED')) w.abortedRequests.push(req.url());
+      else w.failedRequests.push(`${req.method()} ${req.url()}: ${reason}`);
+    });
+    page.on('response', (res) => {
+      if (res.status() < 400 || expectedAbsence(res.url(), res.status())) return;
+      const line = `${res.request().method()} ${res.url()} -> ${res.status()}`;
+      (expected(res.request().method(), res.url(), res.status()) ? w.expectedSeen : w.failedResponses).push(line);
+    });
+  };
+  /** Fails on any console error, failed request or unexpected error answer seen so far. */
+  w.checkClean = () => {
+    check(w.consoleErrors.length === 0, `console errors:\n  ${w.consoleErrors.join('\n  ')}`);
+    check(w.failedRequests.length === 0, `failed requests:\n  ${w.failedRequests.join('\n  ')}`);
+    check(w.failedResponses.length === 0, `error responses:\n  ${w.failedResponses.join('\n  ')}`);
+  };
+  return w;
+}
+
+/** screenshot(page, name, options?) into SHOTS, each one noted in `seen` (the lines a script prints at its end). */
+export function screenshots(seen) {
+  return async (page, name, options = {}) => {
+    const file = path.join(SHOTS, name);
+    await page.screenshot({ path: file, ...options });
+    seen.push(`screenshot ${path.relative(process.cwd(), file) || file}`);
+  };
+}
+
+/** Fails when the page is wider than the window (a phone would scroll sideways). */
+export async function noSidewaysScroll(page, what) {
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  check(overflow <= 0, `${what} scrolls sideways by ${overflow}px`);
+}
+
+/** An init script (context.addInitScript) that adds up layout shifts not caused by input, from page load on. */
+export function trackLayoutShifts() {
+  window.__shift = 0;
+  new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) if (!e.hadRecentInput) window.__shift += e.value;
+  }).observe({ type: 'layout-shift', buffered: true });
+}
+
+/** The layout shift added up since the last call (or page load), with trackLayoutShifts installed; starts again at 0. */
+export function takeLayoutShift(page) {
+  return page.evaluate(() => {
+    const s = window.__shift ?? 0;
+    window.__shift = 0;
+    return s;
+  });
+}
+
 /** GET url from the frontend as JSON; a clear failure when it is not running or refuses. */
 export async function getJson(request, url) {
   const res = await request.get(`${BASE}${url}`).catch((e) => {

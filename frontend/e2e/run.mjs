@@ -10,7 +10,7 @@
 import { mkdir } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { BASE, SHOTS, SHARED, CHROMIUM, CheckFailed, check, until, getJson, launchBrowser, expectedAbsence, expectedAbsenceLogged } from './lib.mjs';
+import { BASE, SHOTS, SHARED, CHROMIUM, CheckFailed, check, until, getJson, launchBrowser, expectedAbsence, expectedAbsenceLogged, screenshots } from './lib.mjs';
 
 const UPLOAD = path.join(SHARED, 'datasets/caltech101-iconic200/elephant/image_0001.jpg');
 
@@ -20,6 +20,7 @@ const K = 50;
 
 const log = (line) => console.log(line);
 const seen = []; // summary lines
+const screenshot = screenshots(seen);
 const consoleErrors = [];
 const failedResponses = [];
 const failedRequests = [];
@@ -130,12 +131,6 @@ async function visibleImagesLoaded(page) {
       return { ok: visible.length > 0 && pending.length === 0, visible: visible.length, pending };
     }),
   );
-}
-
-async function screenshot(page, name) {
-  const file = path.join(SHOTS, name);
-  await page.screenshot({ path: file });
-  seen.push(`screenshot ${path.relative(process.cwd(), file) || file}`);
 }
 
 async function main() {

@@ -1,9 +1,9 @@
 // End-to-end check of the access token in headless Chromium, against the system started with CNP_API_TOKEN
-// (the services and `node server.mjs` in front of them): reading needs no token; the first request that
-// sends something asks for it in an accessible dialog that says why; a wrong token is asked for again with
-// the services' reason; the right one is kept in localStorage, sent with every such request (fetch and the
-// XMLHttpRequest uploads), never with a GET, and the refused request goes through; declining leaves the
-// services' message on the page.
+// (the services and `node server.mjs` in front of them): reading and searching need no token (queries change
+// nothing); the first request that changes data (here an upload of images, an XMLHttpRequest) asks for it in an
+// accessible dialog over the upload dialog that says why; a wrong token is asked for again with the services'
+// reason; the right one is kept in localStorage, sent with every such request (the upload, a deletion by fetch),
+// never with a GET, and the refused request goes through; declining leaves the services' message in the dialog.
 //
 //   CNP_BASE_URL     the frontend (default http://localhost:8080)
 //   CNP_API_TOKEN    the token the services were started with (required)
@@ -16,7 +16,7 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { BASE, SHOTS, SHARED, CHROMIUM, CheckFailed, check, until, getJson, launchBrowser, expectedAbsence } from './lib.mjs';
+import { BASE, SHOTS, SHARED, CHROMIUM, CheckFailed, check, until, launchBrowser, expectedAbsence, screenshots, noSidewaysScroll } from './lib.mjs';
 
 const TOKEN = process.env.CNP_API_TOKEN ?? '';
 const TOKEN_REQUIRED = 'https://convnet-playground/problems/token-required';
@@ -29,6 +29,7 @@ const DATASET = `token-check-${Date.now().toString(36)}`;
 const SEARCH_MS = 180_000; // a collection may be built first
 
 const seen = [];
+const screenshot = screenshots(seen);
 const problems = [];
 
 /** Records every API request (method, path, the token it carried) and flags answers that should not be. */
@@ -73,17 +74,25 @@ function tokenDialog(page) {
   });
 }
 
-async function screenshot(page, name) {
-  const file = path.join(SHOTS, name);
-  await page.screenshot({ path: file });
-  seen.push(`screenshot ${path.relative(process.cwd(), file) || file}`);
-}
-
 async function results(page, timeoutMs = SEARCH_MS) {
   return until('50 results', () => page.evaluate(() => {
     const root = document.querySelector('[data-testid="results"]');
     return { state: root?.dataset.state, dataset: root?.dataset.dataset, cards: document.querySelectorAll('[data-testid="result"]').length, ok: root?.dataset.state === 'ready' && document.querySelectorAll('[data-testid="result"]').length > 0 };
   }), timeoutMs, 200);
+}
+
+/** Opens "Add your images" on the search page and sends two photos as a new dataset `name`. */
+async function startUpload(page, name) {
+  await page.click('[data-testid="add-images"]');
+  await until('the "Add your images" dialog', () => page.$eval('[data-testid="add-images-dialog"]', (d) => d.offsetParent !== null).catch(() => false));
+  await page.setInputFiles('[data-testid="own-files"]', await Promise.all(IMAGES.map(async (f) => ({ name: path.basename(path.dirname(f)) + '-' + path.basename(f), mimeType: 'image/jpeg', buffer: await readFile(f) }))));
+  await page.fill('[data-testid="own-name"]', name);
+  await page.click('[data-testid="own-submit"]');
+}
+
+/** The number of images the upload dialog says were imported, once it says so. */
+function uploaded(page) {
+  return until('the upload to go through', () => page.$eval('[data-testid="own-result"]', (b) => !b.hidden && b.dataset.imported).catch(() => null), 60_000);
 }
 
 async function main() {
@@ -94,42 +103,46 @@ async function main() {
 
   const browser = await launchBrowser();
   try {
-    // 0. The services do require the token (else this test would prove nothing).
+    // 0. The services do require the token for what changes data (else this test would prove nothing), and
+    //    not for a query.
     const probe = await browser.newContext();
-    const metrics = await getJson(probe.request, '/api/search/metrics');
-    check(Array.isArray(metrics) || typeof metrics === 'object', 'GET /api/search/metrics answered nothing');
     const body = { dataset: CALTECH, model: V2, layer: 'global_pool', metric: 'cosine', k: 5, queryId: 'elephant/image_0001.jpg' };
-    const bare = await probe.request.post(`${BASE}/api/search/query`, { data: body });
+    const query = await probe.request.post(`${BASE}/api/search/query`, { data: body });
+    check([200, 202].includes(query.status()), `POST /api/search/query without a token answered ${query.status()}: queries change nothing and need none`);
+    const bare = await probe.request.delete(`${BASE}/api/features/datasets/${DATASET}`);
     const bareProblem = await bare.json().catch(() => ({}));
-    check(bare.status() === 401 && bareProblem.type === TOKEN_REQUIRED, `POST /api/search/query without a token answered ${bare.status()} ${JSON.stringify(bareProblem).slice(0, 200)}: were the services started with CNP_API_TOKEN?`);
-    const withToken = await probe.request.post(`${BASE}/api/search/query`, { data: body, headers: { Authorization: `Bearer ${TOKEN}` } });
-    check([200, 202].includes(withToken.status()), `POST /api/search/query with CNP_API_TOKEN answered ${withToken.status()}: is it the token the services were started with?`);
-    seen.push(`the services refuse a POST without the token (401 '${bareProblem.title}') and take it with the token (${withToken.status()})`);
+    check(bare.status() === 401 && bareProblem.type === TOKEN_REQUIRED, `DELETE /api/features/datasets/${DATASET} without a token answered ${bare.status()} ${JSON.stringify(bareProblem).slice(0, 200)}: were the services started with CNP_API_TOKEN?`);
+    const withToken = await probe.request.delete(`${BASE}/api/features/datasets/${DATASET}`, { headers: { Authorization: `Bearer ${TOKEN}` } });
+    check(withToken.status() === 404, `DELETE of the dataset ${DATASET} (not there yet) with CNP_API_TOKEN answered ${withToken.status()}: is it the token the services were started with?`);
+    seen.push(`the services answer a query without the token (${query.status()}), refuse a deletion without it (401 '${bareProblem.title}') and take it with the token (404: no such dataset yet)`);
     await probe.close();
 
-    // 1. Reading needs no token: the model list loads without a question and no request carries one.
+    // 1. Reading and searching need no token: the model list and a search, without a question, no request carrying one.
     const context = await browser.newContext({ viewport: { width: 1366, height: 768 } });
     const page = await context.newPage();
     const requests = [];
     watch(page, requests);
     await page.goto(`${BASE}/#/models`);
     await until('the model list', () => page.$$eval('[data-testid="model-card"]', (c) => c.length > 0));
-    check((await tokenDialog(page)) === null, 'the token is asked for on a page that only reads');
-    check(requests.length > 0 && requests.every((r) => r.method === 'GET' && r.authorization === null), `reading sent ${JSON.stringify(requests.filter((r) => r.method !== 'GET' || r.authorization))}`);
-    seen.push(`the Models page read ${requests.length} answers without a token and without a question`);
-
-    // 2. The search page sends a query (POST): refused, so the token is asked for, with why.
     await page.goto(`${BASE}/${SEARCH}`);
+    const searched = await results(page);
+    check((await tokenDialog(page)) === null, 'the token is asked for on pages that only read and search');
+    check(requests.some((r) => r.method === 'POST' && r.path === '/api/search/query') && requests.every((r) => r.authorization === null), `reading and searching sent ${JSON.stringify(requests.filter((r) => r.authorization))}`);
+    seen.push(`the Models page and a search (${searched.cards} results) sent ${requests.length} requests, POST /api/search/query too, without a token and without a question`);
+
+    // 2. An upload (POST, XMLHttpRequest) is refused: the token is asked for over the upload dialog, with why.
+    await startUpload(page, DATASET);
     const first = await until('the token dialog', () => tokenDialog(page));
     check(first.role === 'dialog' && first.modal === 'true' && first.appInert, `the token dialog is not an accessible modal: ${JSON.stringify(first)}`);
     check(/access token/i.test(first.title ?? '') && /access token/i.test(first.why ?? ''), `the dialog does not say what it asks for and why: ${JSON.stringify(first)}`);
     check(first.inputLabel === 'Access token' && first.inputType === 'password' && first.focused, `the token field is not labelled, hidden and focused: ${JSON.stringify(first)}`);
     check(first.refused === null, `the first question shows a refusal: ${first.refused}`);
+    check(await page.evaluate(() => document.querySelector('[data-testid="add-images-dialog"]').closest('.dialog-backdrop').inert), 'the upload dialog under the question is not inert');
     for (let i = 0; i < 5; i++) await page.keyboard.press('Tab');
     check(await page.evaluate(() => document.querySelector('[data-testid="token-dialog"]').contains(document.activeElement)), 'Tab left the token dialog');
     await page.focus('[data-testid="token-input"]');
     await screenshot(page, 'token-dialog-1366x768.png');
-    seen.push(`POST /api/search/query was refused; the dialog "${first.title}" explains: "${first.why}"`);
+    seen.push(`POST /api/features/datasets (the upload) was refused; the dialog "${first.title}" over the upload explains: "${first.why}"`);
 
     // 3. A wrong token: asked again, with the services' reason.
     await page.fill('[data-testid="token-input"]', `wrong-${TOKEN}`);
@@ -144,60 +157,53 @@ async function main() {
     await screenshot(page, 'token-refused-1366x768.png');
     seen.push(`a wrong token was refused and asked for again: "${again.refused}"`);
 
-    // 4. The right token: the query goes through, the token is kept and sent with what changes things only.
+    // 4. The right token: the upload goes through, the token is kept and sent with what changes things only.
     await page.fill('[data-testid="token-input"]', TOKEN);
     await page.keyboard.press('Enter');
-    const found = await results(page);
+    const imported = await uploaded(page);
+    check(imported === '2', `the upload imported ${imported} images`);
     check((await tokenDialog(page)) === null, 'the dialog is still open');
     check(await page.evaluate((k) => localStorage.getItem(k), KEY) === TOKEN, `localStorage['${KEY}'] does not hold the token`);
-    const posts = requests.filter((r) => r.method !== 'GET');
-    check(posts.map((r) => r.authorization).join() === [null, `Bearer wrong-${TOKEN}`, `Bearer ${TOKEN}`].join(), `the query was sent with ${JSON.stringify(posts.map((r) => r.authorization))}`);
+    const uploads = requests.filter((r) => r.method === 'POST' && r.path === '/api/features/datasets');
+    check(uploads.map((r) => r.authorization).join() === [null, `Bearer wrong-${TOKEN}`, `Bearer ${TOKEN}`].join(), `the upload was sent with ${JSON.stringify(uploads.map((r) => r.authorization))}`);
     check(requests.filter((r) => r.method === 'GET').every((r) => r.authorization === null), 'a GET carried the token');
-    seen.push(`with the right token the refused query went through (${found.cards} results); it is kept in localStorage and GETs carry none`);
+    seen.push(`with the right token the refused upload went through (${imported} images into ${DATASET}); the token is kept in localStorage and GETs carry none`);
+    await page.click('[data-testid="own-submit"]'); // Done
 
-    // 5. A reload asks nothing: the kept token goes with the first query.
+    // 5. After a reload nothing is asked: the kept token goes with the next change at once (deleting the dataset).
     const before = requests.length;
     await page.reload();
     await results(page);
+    await page.click('[data-testid="add-images"]');
+    await until('the "Add your images" dialog', () => page.$eval('[data-testid="add-images-dialog"]', (d) => d.offsetParent !== null).catch(() => false));
+    await page.click('[data-testid="own-mode-tab-add"]');
+    await page.selectOption('[data-testid="own-target"]', DATASET);
+    await page.click('[data-testid="own-delete"]');
+    await until('the confirmation', () => page.$eval('.confirm', (c) => !c.hidden));
+    await page.click('[data-testid="own-delete-confirm"]');
+    await until('the deletion', () => page.$eval('[data-testid="own-result"]', (b, id) => !b.hidden && b.textContent.includes(`Deleted '${id}'`), DATASET));
     const after = requests.slice(before).filter((r) => r.method !== 'GET');
-    check(after.length > 0 && after.every((r) => r.authorization === `Bearer ${TOKEN}`), `after a reload the queries carried ${JSON.stringify(after)}`);
+    const deletes = after.filter((r) => r.method === 'DELETE');
+    check(deletes.length === 1 && after.every((r) => r.authorization === `Bearer ${TOKEN}`), `after a reload the changes carried ${JSON.stringify(after)}`);
     check((await tokenDialog(page)) === null, 'the token is asked for again after a reload');
-    seen.push(`after a reload ${after.length} POST(s) carried the kept token at once, no question`);
+    seen.push(`after a reload the deletion of ${DATASET} (DELETE, fetch) carried the kept token at once, no question`);
     await context.close();
 
-    // 6. A new browser: declining leaves the services' message; an upload (XMLHttpRequest) asks over its dialog.
+    // 6. A new browser: declining leaves the services' message in the upload dialog.
     const fresh = await browser.newContext({ viewport: { width: 1366, height: 768 } });
     const p2 = await fresh.newPage();
     const requests2 = [];
     watch(p2, requests2);
     await p2.goto(`${BASE}/${SEARCH}`);
+    await results(p2);
+    await startUpload(p2, DATASET);
     await until('the token dialog', () => tokenDialog(p2));
     await p2.keyboard.press('Escape');
-    const banner = await until('the refusal on the page', () => p2.$eval('[data-testid="error-banner"]:not([hidden]) .banner-text', (e) => e.textContent).catch(() => null));
-    check(/token/i.test(banner), `declining did not leave the services' message: ${banner}`);
+    const refusal = await until('the refusal in the upload dialog', () => p2.$eval('[data-testid="own-error"]:not([hidden])', (e) => e.textContent).catch(() => null));
+    check(/token/i.test(refusal), `declining did not leave the services' message: ${refusal}`);
     check((await tokenDialog(p2)) === null, 'the dialog did not close on Esc');
-    seen.push(`declining (Esc) left the services' message: "${banner}"`);
-    await p2.click('[data-testid="error-banner"] .banner-close');
-
-    await p2.click('[data-testid="add-images"]');
-    await until('the "Add your images" dialog', () => p2.$eval('[data-testid="add-images-dialog"]', (d) => d.offsetParent !== null).catch(() => false));
-    await p2.setInputFiles('[data-testid="own-files"]', await Promise.all(IMAGES.map(async (f) => ({ name: path.basename(path.dirname(f)) + '-' + path.basename(f), mimeType: 'image/jpeg', buffer: await readFile(f) }))));
-    await p2.fill('[data-testid="own-name"]', DATASET);
-    await p2.click('[data-testid="own-submit"]');
-    const overUpload = await until('the token dialog over the upload', () => tokenDialog(p2));
-    check(overUpload.focused, 'the token field is not focused over the upload dialog');
-    check(await p2.evaluate(() => document.querySelector('[data-testid="add-images-dialog"]').closest('.dialog-backdrop').inert), 'the upload dialog under the question is not inert');
-    await screenshot(p2, 'token-over-upload-1366x768.png');
-    await p2.fill('[data-testid="token-input"]', TOKEN);
-    await p2.click('[data-testid="token-submit"]');
-    const imported = await until('the upload to go through', () => p2.$eval('[data-testid="own-result"]', (b) => !b.hidden && b.dataset.imported).catch(() => null), 60_000);
-    check(imported === '2', `the upload imported ${imported} images`);
-    const uploads = requests2.filter((r) => r.method === 'POST' && r.path === '/api/features/datasets');
-    check(uploads.map((r) => r.authorization).join() === [null, `Bearer ${TOKEN}`].join(), `the upload was sent with ${JSON.stringify(uploads)}`);
-    seen.push(`an upload (XMLHttpRequest) was refused, the token asked for over its dialog, and sent again with it: ${imported} images imported into ${DATASET}`);
-    await p2.click('[data-testid="own-submit"]'); // Done
-    await results(p2);
-    check(requests2.filter((r) => r.method === 'GET').every((r) => r.authorization === null), 'a GET carried the token');
+    check(requests2.every((r) => r.authorization === null), 'a request carried a token nobody gave');
+    seen.push(`declining (Esc) left the services' message in the upload dialog: "${refusal}"`);
     await fresh.close();
 
     // 7. The question on a phone.
@@ -205,9 +211,10 @@ async function main() {
     const p3 = await phone.newPage();
     watch(p3, []);
     await p3.goto(`${BASE}/${SEARCH}`);
+    await results(p3);
+    await startUpload(p3, DATASET);
     await until('the token dialog on a phone', () => tokenDialog(p3));
-    const overflow = await p3.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
-    check(overflow <= 0, `the phone page scrolls sideways by ${overflow}px`);
+    await noSidewaysScroll(p3, 'the question on a phone');
     await screenshot(p3, 'token-dialog-390x844.png');
     await phone.close();
   } finally {

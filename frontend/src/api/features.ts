@@ -33,3 +33,28 @@ export type Predictions = components['schemas']['Predictions'];
  * image of a dataset by id, which the feature-service reads itself (its bytes are not sent back).
  */
 export type ImageInput = { image: File } | { dataset: string; imageId: string };
+
+export type Visualisation = components['schemas']['Visualisation'];
+export type VisualisationJob = components['schemas']['VisualisationJob'];
+export type VisualisationOverview = components['schemas']['VisualisationOverview'];
+export type VisualisationOverviewJob = components['schemas']['VisualisationOverviewJob'];
+export type VisualisationCell = components['schemas']['VisualisationCell'];
+
+/** The id of a visualisation job from its URL (GET or DELETE /api/features/visualisations/{id}). */
+export function visualisationJobId(url: string): string | undefined {
+  return featuresUrls.match('/api/features/visualisations/{id}', url)?.id;
+}
+
+/** The id of an overview job from its URL (GET or DELETE /api/features/visualisations/overview/{id}). */
+export function overviewJobId(url: string): string | undefined {
+  return featuresUrls.match('/api/features/visualisations/overview/{id}', url)?.id;
+}
+
+/**
+ * The URL to show a drawn picture from, for the `image` URL a visualisation result hands out
+ * (GET /api/features/visualisations/images/{file}); undefined when it is not one.
+ */
+export function visualisationImageUrl(url: string | undefined): string | undefined {
+  const file = url ? featuresUrls.match('/api/features/visualisations/images/{file}', url)?.file : undefined;
+  return file ? featuresUrls.url('get', '/api/features/visualisations/images/{file}', { path: { file } }) : undefined;
+}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { catalogJobId } from './catalog';
-import { featureJobId, featuresUrls, thumbnailUrl } from './features';
+import { featureJobId, featuresUrls, overviewJobId, thumbnailUrl, visualisationImageUrl, visualisationJobId } from './features';
 import { formData, isJob, searchJobId, searchUrls } from './search';
 
 describe('image URLs', () => {
@@ -59,5 +59,25 @@ describe('search answers and uploads', () => {
     expect(form.get('dataset')).toBe('d');
     expect(form.get('k')).toBe('50');
     expect(form.has('pooling')).toBe(false);
+  });
+});
+
+describe('visualisation URLs the feature-service hands out', () => {
+  it('tells a drawing job from an overview job', () => {
+    expect(visualisationJobId('/api/features/visualisations/a7d5fff0-a3ef-4a90')).toBe('a7d5fff0-a3ef-4a90');
+    expect(visualisationJobId('/api/features/visualisations/overview/decbe48e')).toBeUndefined();
+    expect(visualisationJobId('/api/features/visualisations/a7d5/preview')).toBeUndefined();
+    expect(overviewJobId('/api/features/visualisations/overview/decbe48e')).toBe('decbe48e');
+    expect(overviewJobId('/api/features/visualisations/a7d5fff0')).toBeUndefined();
+    expect(overviewJobId('http://host/prefix/api/features/visualisations/overview/x1')).toBe('x1');
+  });
+
+  it('shows a drawn picture from its contract path, and nothing else', () => {
+    expect(visualisationImageUrl('/api/features/visualisations/images/f7bbfbc28e487cef5fa11f66a4d2249f.png')).toBe('/api/features/visualisations/images/f7bbfbc28e487cef5fa11f66a4d2249f.png');
+    expect(visualisationImageUrl('http://elsewhere/api/features/visualisations/images/ab.png?x=1')).toBe('/api/features/visualisations/images/ab.png');
+    expect(visualisationImageUrl('/api/features/datasets/d/images/a.png')).toBeUndefined();
+    expect(visualisationImageUrl('javascript:alert(1)')).toBeUndefined();
+    expect(visualisationImageUrl(undefined)).toBeUndefined();
+    expect(visualisationImageUrl('')).toBeUndefined();
   });
 });

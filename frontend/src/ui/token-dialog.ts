@@ -24,7 +24,7 @@ export const askForToken: AskToken = (refused) =>
     const why = h(
       'p',
       { class: 'token-why', id: 'token-why' },
-      'Whoever runs this ConvNet Playground protects it with an access token: searching, uploading, importing and deleting need it, looking around does not. Ask them for it. This browser keeps it (in its local storage) and sends it only with such requests.',
+      'Whoever runs this ConvNet Playground protects it with an access token: uploading, importing and deleting need it; looking around and searching do not. Ask them for it. This browser keeps it (in its local storage) and sends it with the requests that send something, never with those that only read.',
     );
     const refusal = h('p', { class: 'form-error', id: 'token-refused', role: 'alert', hidden: !refused, 'data-testid': 'token-refused' }, refused ? `The token was refused: ${refused}` : '');
     const input = h('input', {

@@ -15,12 +15,20 @@ export function pairDistances(pairs: Duplicates['pairs']): (a: string, b: string
   return (a, b) => map.get(`${a}\u0000${b}`);
 }
 
-/** "5 groups, 10 images, scanned 204" */
-export function summaryText(d: Pick<Duplicates, 'groups' | 'scanned'>): string {
+/** "5 groups, 10 images, scanned 204", and "· 10,000 of 48,210 pairs shown" when only the closest pairs are listed. */
+export function summaryText(d: Pick<Duplicates, 'groups' | 'scanned' | 'pairs' | 'total' | 'truncated'>): string {
   const groups = d.groups ?? [];
   const images = groups.reduce((n, g) => n + g.length, 0);
   const plural = (n: number, one: string, many: string) => `${formatInt(n)} ${n === 1 ? one : many}`;
-  return `${plural(groups.length, 'group', 'groups')}, ${plural(images, 'image', 'images')}, scanned ${formatInt(d.scanned ?? 0)}`;
+  const text = `${plural(groups.length, 'group', 'groups')}, ${plural(images, 'image', 'images')}, scanned ${formatInt(d.scanned ?? 0)}`;
+  return d.truncated ? `${text} · ${pairsShown(d)}` : text;
+}
+
+/** "10,000 of 48,210 pairs shown" (the pairs listed, closest first, of all those below the threshold). */
+export function pairsShown(d: Pick<Duplicates, 'pairs' | 'total'>): string {
+  const listed = d.pairs?.length ?? 0;
+  const total = Math.max(d.total ?? listed, listed);
+  return `${formatInt(listed)} of ${formatInt(total)} ${total === 1 ? 'pair' : 'pairs'} shown`;
 }
 
 /** The classes of a group's images, most frequent first: "grand_piano" or "ketch, schooner". */

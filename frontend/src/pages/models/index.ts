@@ -130,6 +130,8 @@ export function mountModelsPage(banner: Banner, hash: string): Page {
     const ticket = loading.begin();
     view?.dispose();
     view = undefined;
+    // A problem of the view left (another layer's refused drawing) is no longer about what is shown.
+    banner.hide();
     el.replaceChildren(skeleton());
     window.scrollTo(0, 0);
     const lists = await loadLists();

@@ -5,7 +5,10 @@ import { delay } from '../../lib/latest';
 
 export const POLL_INTERVAL_MS = 400;
 
-export function isFinished(job: Job): boolean {
+/** What polling needs of a job of any service: the URL to poll and its state. */
+export type PolledJob = Pick<Job, 'job' | 'state'>;
+
+export function isFinished(job: Pick<Job, 'state'>): boolean {
   return job.state === 'succeeded' || job.state === 'failed' || job.state === 'cancelled';
 }
 
@@ -22,9 +25,9 @@ export function jobIdFromUrl(url: string | undefined, idOf: JobIdOf = searchJobI
   return id;
 }
 
-export interface WaitOptions {
-  poll(id: string, signal: AbortSignal): Promise<Job>;
-  onProgress(job: Job): void;
+export interface WaitOptions<J extends PolledJob = Job> {
+  poll(id: string, signal: AbortSignal): Promise<J>;
+  onProgress(job: J): void;
   signal: AbortSignal;
   intervalMs?: number;
   /** How to read the job id from its URL (the search-service's by default), and the service, for messages. */
@@ -33,7 +36,7 @@ export interface WaitOptions {
 }
 
 /** Polls the job's `job` URL until it has succeeded, failed or been cancelled; returns the final job. */
-export async function waitForJob(job: Job, options: WaitOptions): Promise<Job> {
+export async function waitForJob<J extends PolledJob = Job>(job: J, options: WaitOptions<J>): Promise<J> {
   const interval = options.intervalMs ?? POLL_INTERVAL_MS;
   const id = jobIdFromUrl(job.job, options.jobIdOf, options.service);
   let current = job;

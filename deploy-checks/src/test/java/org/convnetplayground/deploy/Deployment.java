@@ -62,6 +62,22 @@ final class Deployment {
                     Optional.empty(), Optional.empty(),
                     "Alpine: BusyBox provides wget and sh; musl, no glibc"));
 
+    /**
+     * Images compose runs as they are (no Dockerfile here): the `cluster` profile's ZooKeeper and Solr. The same rule
+     * as for base images: listed only after looking at how the image is built.
+     */
+    static final List<BaseImage> KNOWN_SERVICE_IMAGES = List.of(
+            new BaseImage(Pattern.compile("solr:9\\.10(\\.[0-9]+)?"), Set.of("wget", "sh"), Optional.empty(),
+                    Optional.empty(), "apache/solr solr/docker/templates/Dockerfile.body.template installs wget (acl "
+                            + "lsof procps wget netcat tini jattach) on eclipse-temurin:17-jre-jammy"),
+            new BaseImage(Pattern.compile("zookeeper:3\\.9(\\.[0-9]+)?"), Set.of("wget", "sh"), Optional.empty(),
+                    Optional.empty(), "docker-library zookeeper 3.9.4/Dockerfile installs wget (ca-certificates dirmngr "
+                            + "gosu gnupg netcat wget) on eclipse-temurin:17-jre-jammy; its AdminServer listens on 8080"));
+
+    static Optional<BaseImage> knownServiceImage(String reference) {
+        return KNOWN_SERVICE_IMAGES.stream().filter(b -> b.reference().matcher(reference).matches()).findFirst();
+    }
+
     static Optional<BaseImage> knownBaseImage(String reference) {
         return KNOWN_BASE_IMAGES.stream().filter(b -> b.reference().matcher(reference).matches()).findFirst();
     }
