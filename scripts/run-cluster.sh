@@ -14,7 +14,7 @@ mkdir -p "$CNP_DATA_DIR/logs"
 
 if [ "${CNP_SKIP_BUILD:-0}" != 1 ]; then
   echo "building (Maven + frontend; the first build downloads dependencies, Solr's included)..."
-  ./mvnw -B -q package -DskipTests
+  ./mvnw -B -q package -DskipTests -pl model-catalog-service,feature-service,solr-cluster,search-service,frontend -am
 fi
 export CNP_SKIP_BUILD=1
 

@@ -23,7 +23,8 @@ mkdir -p "$CNP_DATA_DIR/logs"
 
 if [ "${CNP_SKIP_BUILD:-0}" != 1 ]; then
   echo "building (Maven + frontend; the first build downloads dependencies)..."
-  ./mvnw -B -q package -DskipTests
+  # only what runs: the Spark job's and the benchmarks' jars are built by their own make targets
+  ./mvnw -B -q package -DskipTests -pl model-catalog-service,feature-service,search-service,frontend -am
 fi
 
 pids=()

@@ -360,7 +360,8 @@ public final class Bench {
         return r;
     }
 
-    private static JsonNode await(String jobUrl) throws Exception {
+    /** Polls a job of the services until it succeeds (or fails: an exception), printing its progress. */
+    static JsonNode await(String jobUrl) throws Exception {
         Instant deadline = Instant.now().plus(Duration.ofMinutes(30));
         double reported = -1;
         while (Instant.now().isBefore(deadline)) {
@@ -382,7 +383,7 @@ public final class Bench {
         throw new IllegalStateException("the job did not finish in 30 minutes");
     }
 
-    private static JsonNode get(String url) throws Exception {
+    static JsonNode get(String url) throws Exception {
         HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
         return JSON.readTree(r.body());
     }
@@ -402,7 +403,7 @@ public final class Bench {
         }
     }
 
-    private static JsonNode post(String url, Object body) throws Exception {
+    static JsonNode post(String url, Object body) throws Exception {
         HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(url))
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))).build(),

@@ -20,7 +20,7 @@ import java.util.stream.Stream;
 import org.apache.commons.compress.archivers.zip.ZipArchiveEntry;
 import org.apache.commons.compress.archivers.zip.ZipFile;
 import org.convnetplayground.features.config.FeatureConfig;
-import org.convnetplayground.features.image.ImageCodec;
+import org.convnetplayground.inference.image.ImageCodec;
 import org.convnetplayground.errors.ConflictException;
 import org.convnetplayground.errors.DomainException;
 import org.convnetplayground.errors.InvalidInputException;

@@ -11,7 +11,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import org.convnetplayground.features.config.FeatureConfig;
-import org.convnetplayground.features.image.ImageCodec;
+import org.convnetplayground.inference.image.ImageCodec;
 import org.convnetplayground.errors.InternalFailureException;
 import org.convnetplayground.errors.InvalidInputException;
 

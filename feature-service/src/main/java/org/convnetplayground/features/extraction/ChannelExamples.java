@@ -11,7 +11,7 @@ import java.util.stream.IntStream;
 import org.convnetplayground.features.dataset.Dataset;
 import org.convnetplayground.features.dataset.DatasetImage;
 import org.convnetplayground.features.model.ModelInfo;
-import org.convnetplayground.features.onnx.LayerOutput;
+import org.convnetplayground.inference.onnx.LayerOutput;
 import org.convnetplayground.jobs.Job;
 import org.convnetplayground.jobs.JobContext;
 import org.convnetplayground.errors.InvalidInputException;

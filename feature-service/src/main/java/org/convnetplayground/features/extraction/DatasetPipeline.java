@@ -15,14 +15,14 @@ import java.util.concurrent.ExecutorService;
 import java.util.function.Supplier;
 import org.convnetplayground.features.config.FeatureConfig;
 import org.convnetplayground.features.dataset.DatasetImage;
-import org.convnetplayground.features.image.ImageCodec;
-import org.convnetplayground.features.image.PreprocessingSpec;
+import org.convnetplayground.inference.image.ImageCodec;
+import org.convnetplayground.inference.image.PreprocessingSpec;
 import org.convnetplayground.features.model.ModelInfo;
-import org.convnetplayground.features.onnx.InferenceEngine;
-import org.convnetplayground.features.onnx.LayerOutput;
+import org.convnetplayground.inference.onnx.InferenceEngine;
+import org.convnetplayground.inference.onnx.LayerOutput;
 import org.convnetplayground.jobs.JobContext;
 import org.convnetplayground.errors.DomainException;
-import org.convnetplayground.features.image.ImageTooLargeException;
+import org.convnetplayground.inference.image.ImageTooLargeException;
 
 /**
  * Runs a model over a list of images in batches: a pool of decode threads prepares the next batch (decode,

@@ -33,12 +33,13 @@ import java.util.stream.Stream;
 import org.convnetplayground.features.config.FeatureConfig;
 import org.convnetplayground.features.dataset.Dataset;
 import org.convnetplayground.features.dataset.DatasetImage;
-import org.convnetplayground.features.image.ImageCodec;
-import org.convnetplayground.features.image.PreprocessingSpec;
+import org.convnetplayground.inference.image.ImageCodec;
+import org.convnetplayground.inference.image.PreprocessingSpec;
 import org.convnetplayground.features.model.ModelInfo;
 import org.convnetplayground.features.model.ModelRegistry;
-import org.convnetplayground.features.onnx.InferenceEngine;
-import org.convnetplayground.features.onnx.LayerOutput;
+import org.convnetplayground.features.onnx.InferenceEngines;
+import org.convnetplayground.inference.onnx.InferenceEngine;
+import org.convnetplayground.inference.onnx.LayerOutput;
 import org.convnetplayground.jobs.Job;
 import org.convnetplayground.jobs.JobContext;
 import org.convnetplayground.jobs.JobRegistry;
@@ -49,6 +50,7 @@ import org.convnetplayground.errors.UnavailableException;
 import org.convnetplayground.errors.UnknownNameException;
 import org.convnetplayground.files.FileTrees;
 import org.jboss.logging.Logger;
+import org.convnetplayground.inference.Pooling;
 
 /**
  * Turns images into vectors: a whole dataset as a job, or one uploaded image at once.
@@ -63,7 +65,7 @@ public class FeatureExtractor {
     private static final Logger LOG = Logger.getLogger(FeatureExtractor.class);
     static final String KIND = "extraction";
     /** Shutdown order: jobs stop (this) before the inference engine closes its sessions. */
-    static final int SHUTDOWN_ORDER = InferenceEngine.SHUTDOWN_ORDER - 100;
+    static final int SHUTDOWN_ORDER = InferenceEngines.SHUTDOWN_ORDER - 100;
 
     private final ModelRegistry models;
     private final ImageCodec codec;
@@ -103,7 +105,7 @@ public class FeatureExtractor {
 
     /**
      * Stops taking jobs, cancels the queued and running ones and waits (bounded) for them to stop, which they do after
-     * their current batch. Runs before {@link InferenceEngine} closes its sessions, and never interrupts a job thread:
+     * their current batch. Runs before {@link InferenceEngines} closes the engine's sessions, and never interrupts a job thread:
      * an interrupt cannot stop a forward pass, only break the writing of its results.
      */
     void onStop(@Observes @Priority(SHUTDOWN_ORDER) ShutdownEvent event) {

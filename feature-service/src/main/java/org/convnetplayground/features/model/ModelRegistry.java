@@ -15,13 +15,12 @@ import java.time.Instant;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.convnetplayground.errors.UnavailableException;
 import org.convnetplayground.errors.UnknownNameException;
 import org.convnetplayground.features.config.FeatureConfig;
-import org.convnetplayground.features.image.PreprocessingSpec;
+import org.convnetplayground.inference.image.PreprocessingSpec;
 
 /**
  * Models as the catalog describes them, and their ONNX files, fetched from the catalog once and kept in a local
@@ -149,10 +148,8 @@ public class ModelRegistry {
     }
 
     static PreprocessingSpec spec(ModelCatalog.CatalogPreprocessing p) {
-        boolean channelsLast = "NHWC".equalsIgnoreCase(p.layout());
-        boolean bgr = "BGR".equalsIgnoreCase(p.channelOrder());
-        return new PreprocessingSpec(p.inputSize().get(0), p.inputSize().get(1), channelsLast, bgr, p.mean(), p.std(),
-                "stretch".equals(p.resize()), p.cropFraction(), p.interpolation().toLowerCase(Locale.ROOT));
+        return PreprocessingSpec.of(p.inputSize(), p.layout(), p.channelOrder(), p.mean(), p.std(), p.resize(),
+                p.cropFraction(), p.interpolation());
     }
 
     private record Timed<T>(T value, Instant at) {

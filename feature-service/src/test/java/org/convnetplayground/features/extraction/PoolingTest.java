@@ -10,6 +10,7 @@ import java.nio.FloatBuffer;
 import java.util.List;
 import org.convnetplayground.errors.DomainException;
 import org.junit.jupiter.api.Test;
+import org.convnetplayground.inference.Pooling;
 
 /** Pooling on hand-built tensors with hand-computed results. */
 class PoolingTest {

@@ -18,6 +18,8 @@ import java.util.List;
 import org.convnetplayground.features.FeatureTesting;
 import org.convnetplayground.errors.DomainException;
 import org.junit.jupiter.api.Test;
+import org.convnetplayground.inference.image.PreprocessingSpec;
+import org.convnetplayground.inference.image.ImageCodec;
 
 /** Decoding, resizing, cropping and normalising synthetic images with known pixels, through real OpenCV. */
 class ImageCodecTest {

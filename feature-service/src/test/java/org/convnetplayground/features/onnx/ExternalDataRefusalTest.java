@@ -29,6 +29,9 @@ import org.convnetplayground.features.CatalogService;
 import org.convnetplayground.onnx.graph.OnnxModel;
 import org.convnetplayground.problem.DomainProblems;
 import org.junit.jupiter.api.Test;
+import org.convnetplayground.inference.onnx.ModelRefusedException;
+import org.convnetplayground.inference.onnx.LayerOutput;
+import org.convnetplayground.inference.onnx.InferenceEngine;
 
 /**
  * A model whose tensors keep their values in other files (ONNX external data; ONNX Runtime would open whatever path
@@ -48,7 +51,7 @@ class ExternalDataRefusalTest {
     void aModelWithItsValuesInsideRuns() throws Exception {
         Path file = write("inside", model(graph(inline("W", 10f, 20f))));
         try (InferenceEngine.Runner runner = engine.open("inside", file, "x", List.of("y"))) {
-            Map<String, org.convnetplayground.features.onnx.LayerOutput> out =
+            Map<String, org.convnetplayground.inference.onnx.LayerOutput> out =
                     runner.run(FloatBuffer.wrap(new float[] {1f, 2f, 3f, 4f}), new long[] {2, 2});
             float[] y = new float[4];
             out.get("y").data().get(0, y);
