@@ -223,6 +223,15 @@ class GpuDeploymentTest {
         assertTrue(Pattern.compile("(?s)<groupId>com.microsoft.onnxruntime</groupId>\\s*<artifactId>\\$\\{onnxruntime.artifact}"
                 + "</artifactId>\\s*<version>\\$\\{onnxruntime.version}</version>").matcher(pom).find(),
                 "the dependency does not use ${onnxruntime.artifact} at ${onnxruntime.version}");
-        assertFalse(pom.contains("<artifactId>onnxruntime</artifactId>"), "a fixed CPU dependency would ride along in -Pgpu");
+        // the shared image-inference library brings the CPU package: the service must exclude it there
+        var inference = Pattern.compile("(?s)<dependency>\\s*<groupId>org.convnetplayground</groupId>\\s*"
+                + "<artifactId>image-inference</artifactId>(.*?)</dependency>").matcher(pom);
+        assertTrue(inference.find(), "the feature-service no longer uses libs/image-inference: review this test");
+        assertTrue(Pattern.compile("(?s)<exclusion>\\s*<groupId>com.microsoft.onnxruntime</groupId>\\s*"
+                + "<artifactId>onnxruntime</artifactId>\\s*</exclusion>").matcher(inference.group(1)).find(),
+                "image-inference's CPU package is not excluded: it would ride along in -Pgpu");
+        String withoutExclusions = pom.replaceAll("(?s)<exclusions>.*?</exclusions>", "");
+        assertFalse(withoutExclusions.contains("<artifactId>onnxruntime</artifactId>"),
+                "a fixed CPU dependency would ride along in -Pgpu");
     }
 }
