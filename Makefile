@@ -1,9 +1,14 @@
 # ConvNet Playground. The two set-up commands are `make run` and `make test`.
-.PHONY: run test build bench bench-scale bench-gradients contracts clean
+.PHONY: run run-cluster test build bench bench-scale bench-gradients bench-spark extract-spark contracts clean
 
 # Build and start everything (three services + web UI on http://localhost:8080), in the foreground.
 run:
 	./scripts/run.sh
+
+# As `make run`, with a real local 2-node SolrCloud (embedded ZooKeeper) behind the search-service's approximate
+# queries; prints each Solr node's base URL. SOLR_NODES=N for another number of nodes.
+run-cluster:
+	./scripts/run-cluster.sh
 
 # Every test: unit, service, contract, end-to-end and browser tests.
 test:
@@ -20,6 +25,7 @@ bench: build
 
 # A large collection imported through the API, searched exactly and approximately (one JSON line per mode).
 # VECTORS=path.npy QUERIES=path.npy (float32 [n, d]); otherwise ROWS x DIM (1000000 x 1280) generated vectors.
+# BACKENDS=embedded,solr (the default) measures the embedded HNSW and a local 2-node SolrCloud side by side.
 bench-scale:
 	./scripts/bench-scale.sh
 
@@ -27,6 +33,18 @@ bench-scale:
 # check that visualisations excite their channel more than any dataset image. Takes about 15 minutes.
 bench-gradients:
 	./scripts/bench-gradients.sh
+
+# Bulk extraction on Apache Spark (spark-extract/): DATASET=name (of ../shared/datasets) or DATASET_DIR=folder,
+# MODEL=id (of ../shared/models), LAYER=name, OUT=dir; optional POOLING=, MASTER=local[2] (default) or
+# local-cluster[2,1,1024], CATALOG_URL=, SEARCH_URL=. Writes OUT/vectors.npy, OUT/ids.txt, OUT/parquet/, OUT/failures.tsv.
+extract-spark:
+	./scripts/extract-spark.sh
+
+# Spark job images/s in local[2] side by side with the feature-service's extraction job, and the Spark vectors
+# checked against the feature-service's on every image of caltech101-iconic200. Takes about 5 minutes; a smaller run:
+# DATASET=caltech101-iconic200 (the timed dataset, tinyimagenet-val4000 by default) ROUNDS=1 (2 by default).
+bench-spark:
+	./scripts/bench-spark.sh
 
 # Refresh the committed OpenAPI documents from the last build.
 contracts: build

@@ -23,7 +23,8 @@ mkdir -p "$CNP_DATA_DIR/logs"
 
 if [ "${CNP_SKIP_BUILD:-0}" != 1 ]; then
   echo "building (Maven + frontend; the first build downloads dependencies)..."
-  ./mvnw -B -q package -DskipTests
+  # only what runs: the Spark job's and the benchmarks' jars are built by their own make targets
+  ./mvnw -B -q package -DskipTests -pl model-catalog-service,feature-service,search-service,frontend -am
 fi
 
 pids=()
@@ -43,14 +44,16 @@ start() { # name, log, command...
 }
 
 JAVA_OPTS="${JAVA_OPTS:--Xmx4g}"
-# Loopback only; a JVM crash report goes to the logs, never into the working directory.
-JAVA_OPTS="$JAVA_OPTS -Dquarkus.http.host=127.0.0.1 -XX:ErrorFile=$CNP_DATA_DIR/logs/hs_err_pid%p.log"
+# the services listen on loopback only: the web UI's proxy is their one way in
+JAVA_OPTS="$JAVA_OPTS -Dquarkus.http.host=127.0.0.1"
+# a JVM crash report goes to the data directory's logs/, never into the working directory (the repository)
+CRASH_OPTS="-XX:ErrorFile=$CNP_DATA_DIR/logs/hs_err_pid%p.log"
 start model-catalog-service "$CNP_DATA_DIR/logs/catalog.log" \
-  java $JAVA_OPTS -jar model-catalog-service/target/quarkus-app/quarkus-run.jar
+  java $JAVA_OPTS $CRASH_OPTS -jar model-catalog-service/target/quarkus-app/quarkus-run.jar
 start feature-service "$CNP_DATA_DIR/logs/features.log" \
-  java $JAVA_OPTS -jar feature-service/target/quarkus-app/quarkus-run.jar
+  java $JAVA_OPTS $CRASH_OPTS -jar feature-service/target/quarkus-app/quarkus-run.jar
 start search-service "$CNP_DATA_DIR/logs/search.log" \
-  java $JAVA_OPTS --add-modules jdk.incubator.vector -jar search-service/target/quarkus-app/quarkus-run.jar
+  java $JAVA_OPTS $CRASH_OPTS --add-modules jdk.incubator.vector -jar search-service/target/quarkus-app/quarkus-run.jar
 start frontend "$CNP_DATA_DIR/logs/frontend.log" env PORT="$PORT" HOST="$HOST" node frontend/server.mjs
 
 for url in "$CNP_CATALOG_URL" "$CNP_FEATURES_URL" "$CNP_SEARCH_URL"; do

@@ -1,5 +1,6 @@
-// End-to-end check of the analysis pages (Evaluation with its leaderboard, Embedding map, Duplicates)
-// in headless Chromium against the running system (node server.mjs in front of the three services).
+// End-to-end check of the analysis pages (Evaluation with its leaderboard, Embedding map, Duplicates with its
+// bounded threshold and truncated pair lists) in headless Chromium against the running system (node server.mjs
+// in front of the three services).
 //
 //   CNP_BASE_URL     the frontend (default http://localhost:8080)
 //   CNP_SCREENSHOTS  where screenshots go (default ../target/screenshots, relative to frontend/)
@@ -9,7 +10,7 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { BASE, SHOTS, CHROMIUM, UI_MS, CheckFailed, check, until, getJson, launchBrowser } from './lib.mjs';
+import { BASE, SHOTS, CHROMIUM, UI_MS, CheckFailed, check, until, getJson, launchBrowser, screenshots, noSidewaysScroll, pageWatcher } from './lib.mjs';
 
 
 const BUILD_MS = 180_000; // a collection that needs building first
@@ -24,10 +25,12 @@ const PERF = { dataset: 'tinyimagenet-val4000', model: 'mobilenet_v1_0.25_128', 
 
 const log = (line) => console.log(line);
 const seen = [];
-const consoleErrors = [];
-const failedResponses = [];
-const failedRequests = [];
-const abortedRequests = [];
+const screenshot = screenshots(seen);
+/** An error answer provoked on purpose (a threshold above the maximum), whose URL holds this text. */
+let provoked;
+const { watch, checkClean, consoleErrors, abortedRequests, expectedSeen: provokedSeen } = pageWatcher(
+  (_method, url, status) => Boolean(provoked) && status === 400 && url.includes(provoked),
+);
 
 /** Polls read() until ok(reading) holds; returns that very reading. */
 function untilValue(what, read, ok, timeoutMs = UI_MS) {
@@ -37,26 +40,6 @@ function untilValue(what, read, ok, timeoutMs = UI_MS) {
   }, timeoutMs);
 }
 
-function watch(page) {
-  page.on('console', (msg) => {
-    if (msg.type() === 'error') consoleErrors.push(`console error: ${msg.text()} ${msg.location()?.url ?? ''}`.trim());
-  });
-  page.on('pageerror', (err) => consoleErrors.push(`page error: ${err.message}`));
-  page.on('requestfailed', (req) => {
-    const reason = req.failure()?.errorText ?? 'failed';
-    if (reason.includes('ERR_ABORTED')) abortedRequests.push(req.url());
-    else failedRequests.push(`${req.method()} ${req.url()}: ${reason}`);
-  });
-  page.on('response', (res) => {
-    if (res.status() >= 400) failedResponses.push(`${res.request().method()} ${res.url()} -> ${res.status()}`);
-  });
-}
-
-async function screenshot(page, name, options = {}) {
-  const file = path.join(SHOTS, name);
-  await page.screenshot({ path: file, ...options });
-  seen.push(`screenshot ${path.relative(process.cwd(), file) || file}`);
-}
 
 /** The data-* of an element and whether the error banner shows, for polling. */
 function card(page, testid) {
@@ -105,11 +88,6 @@ async function mapThumbnailsLoaded(page, timeoutMs = 60_000) {
   return until('the map thumbnails to load', () =>
     page.$eval('[data-testid="map-canvas"]', (c) => ({ mode: c.dataset.mode, pending: c.dataset.pending, ok: c.dataset.pending === '0' })),
   timeoutMs, 200);
-}
-
-async function noSidewaysScroll(page, what) {
-  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
-  check(overflow <= 0, `${what} scrolls sideways by ${overflow}px`);
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -491,9 +469,70 @@ async function duplicates(page, context) {
   await page.click('[data-testid="threshold-default"]');
   await untilValue('the default threshold again', async () => ({ t: await page.textContent('[data-testid="dup-counts"]'), url: page.url() }), (v) => v.t === counts && !v.url.includes('threshold='));
   seen.push(`threshold 0.2: "${more.t}"; Default went back to "${counts}"`);
+
+  // The threshold goes up to the collection's median pair distance (maxThreshold), never beyond: the slider
+  // ends there at most, and a larger typed value is refused in the field without asking the service.
+  const max = response.maxThreshold;
+  check(max > 0 && Math.abs(max - response.typicalDistance) < 1e-9, `the service's maxThreshold is ${max}, its typical distance ${response.typicalDistance}`);
+  const near = String(Number((max * 0.99).toPrecision(4)));
+  const scanned = page.waitForResponse((r) => r.url().includes('/api/search/duplicates') && r.url().includes(`threshold=${near}`), { timeout: BUILD_MS });
+  await page.fill('[data-testid="threshold"]', near);
+  await page.press('[data-testid="threshold"]', 'Enter');
+  await scanned;
+  await untilValue('a scan near the maximum', () => card(page, 'duplicates'), (v) => v.state === 'ready', BUILD_MS);
+  const range = await page.$eval('[data-testid="threshold-range"]', (r) => ({ max: Number(r.max), step: Number(r.step), value: Number(r.value) }));
+  check(range.max <= max && range.max >= max * 0.98, `near the maximum ${max} the slider ends at ${range.max}`);
+  let asked = 0;
+  const count = (req) => {
+    if (req.url().includes('/api/search/duplicates')) asked++;
+  };
+  page.on('request', count);
+  const tooHigh = String(Number((max * 1.5).toPrecision(3)));
+  await page.fill('[data-testid="threshold"]', tooHigh);
+  await page.press('[data-testid="threshold"]', 'Enter');
+  const refused = await untilValue('the refusal in the field', () =>
+    page.evaluate(() => ({ invalid: document.querySelector('[data-testid="threshold"]').getAttribute('aria-invalid'), help: document.querySelector('#dup-threshold-help').textContent })),
+  (v) => v.invalid === 'true');
+  check(refused.help.includes(`at most ${Number(max.toPrecision(4))}`), `the field's help does not name the maximum: '${refused.help}'`);
+  await new Promise((r) => setTimeout(r, 1000)); // the page's debounce is 300-600 ms: nothing may be asked in that time
+  page.off('request', count);
+  check(asked === 0, `a threshold above the maximum was sent to the service (${asked} requests)`);
+  seen.push(`maximum threshold ${Number(max.toPrecision(4))} (the median distance): the slider ends at ${range.max}; ${tooHigh} typed is refused in the field ('${refused.help}'), not sent`);
+
+  // A link with a threshold above it: the service's refusal, and a way back to the default.
+  provoked = `threshold=${tooHigh}`;
+  await page.goto(`${BASE}/#/duplicates?dataset=${CALTECH}&model=${V2}&layer=global_pool&metric=cosine&threshold=${tooHigh}`);
+  const failed = await untilValue('the refused link', () => card(page, 'duplicates'), (v) => v.state === 'error', BUILD_MS);
+  const reason = await page.textContent('[data-testid="duplicates"] .results-empty-text');
+  check(reason.includes(tooHigh) && reason.includes('median'), `the refusal does not name the value and the range: '${reason}'`);
+  check(provokedSeen.length === 1, `expected one refused scan, saw ${provokedSeen.length}`);
+  await page.click('[data-testid="use-default-threshold"]');
+  await untilValue('the default threshold after the refusal', async () => ({ ...(await card(page, 'duplicates')), t: await page.textContent('[data-testid="dup-counts"]'), url: page.url() }), (v) => v.state === 'ready' && v.t === counts && !v.url.includes('threshold='), BUILD_MS);
+  provoked = undefined;
+  seen.push(`a link with threshold ${tooHigh}: '${reason.slice(0, 90)}…' (banner ${failed.banner ? 'shown' : 'not shown'}), "Use the default threshold" went back to "${counts}"`);
 }
 
-async function phone(browser) {
+/** More pairs below the threshold than the service lists: the page says how many it shows. */
+async function duplicatesTruncated(page, context, datasets) {
+  if (!datasets.some((d) => d.id === PERF.dataset)) {
+    seen.push(`duplicates truncated: skipped, no dataset ${PERF.dataset}`);
+    return;
+  }
+  const query = `dataset=${PERF.dataset}&model=${PERF.model}&layer=${PERF.layer}&metric=cosine&threshold=0.25`;
+  await page.goto(`${BASE}/#/duplicates?${query}`, { waitUntil: 'domcontentloaded' });
+  const shown = await waitReady(page, 'duplicates', { dataset: PERF.dataset, model: PERF.model }, 600_000);
+  const response = await getJson(context.request, `/api/search/duplicates?${query}`);
+  check(response.truncated === true && response.total > response.pairs.length, `at 0.25 the service lists all ${response.total} pairs of ${PERF.dataset}; this check needs more than it lists`);
+  const counts = await page.textContent('[data-testid="dup-counts"]');
+  const fmt = (n) => n.toLocaleString('en-US');
+  check(counts.endsWith(` · ${fmt(response.pairs.length)} of ${fmt(response.total)} pairs shown`), `the counts say '${counts}', the service lists ${response.pairs.length} of ${response.total} pairs`);
+  check(shown.truncated === 'true', 'the duplicates card is not marked truncated');
+  await visibleImagesLoaded(page);
+  await screenshot(page, 'duplicates-truncated-1366x768.png');
+  seen.push(`duplicates of ${PERF.dataset} at 0.25: "${counts}"`);
+}
+
+async function phone(browser, datasets) {
   const phoneContext = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true });
   const p = await phoneContext.newPage();
   watch(p);
@@ -513,6 +552,16 @@ async function phone(browser) {
   await noSidewaysScroll(p, 'the Duplicates page on a phone');
   await visibleImagesLoaded(p);
   await screenshot(p, 'duplicates-390x844.png');
+  if (datasets.some((d) => d.id === PERF.dataset)) {
+    // The counts wrap on a phone: "N of TOTAL pairs shown" is read in full, never cut off.
+    await p.goto(`${BASE}/#/duplicates?dataset=${PERF.dataset}&model=${PERF.model}&layer=${PERF.layer}&metric=cosine&threshold=0.25`);
+    await waitReady(p, 'duplicates', { dataset: PERF.dataset, model: PERF.model }, 600_000);
+    const counts = await p.$eval('[data-testid="dup-counts"]', (e) => ({ text: e.textContent, cut: e.scrollWidth > e.clientWidth }));
+    check(/ of [\d,]+ pairs shown$/.test(counts.text) && !counts.cut, `on a phone the counts read '${counts.text}'${counts.cut ? ', cut off' : ''}`);
+    await noSidewaysScroll(p, 'the Duplicates page of a truncated list on a phone');
+    await visibleImagesLoaded(p);
+    await screenshot(p, 'duplicates-truncated-390x844.png');
+  }
   const nav = await p.$$eval('header nav a', (as) => as.map((a) => a.innerText));
   seen.push(`phone 390x844: no sideways scrolling on the three pages; navigation reads ${nav.join(' | ')}`);
   await phoneContext.close();
@@ -537,11 +586,10 @@ async function main() {
     await embeddingMap(page, context);
     await duplicates(page, context);
     await mapPerformance(page, context);
-    await phone(browser);
+    await duplicatesTruncated(page, context, datasets);
+    await phone(browser, datasets);
 
-    check(consoleErrors.length === 0, `console errors:\n  ${consoleErrors.join('\n  ')}`);
-    check(failedRequests.length === 0, `failed requests:\n  ${failedRequests.join('\n  ')}`);
-    check(failedResponses.length === 0, `error responses:\n  ${failedResponses.join('\n  ')}`);
+    checkClean();
     await context.close();
   } finally {
     await browser.close();

@@ -11,7 +11,7 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { BASE, SHOTS, SHARED, CHROMIUM, CheckFailed, check, until, getJson, launchBrowser } from './lib.mjs';
+import { BASE, SHOTS, SHARED, CHROMIUM, CheckFailed, check, until, getJson, launchBrowser, screenshots, noSidewaysScroll, trackLayoutShifts, takeLayoutShift, pageWatcher } from './lib.mjs';
 
 const UPLOAD = path.join(SHARED, 'datasets/caltech101-iconic200/elephant/image_0001.jpg');
 
@@ -28,49 +28,16 @@ const ELEPHANT_CLASSES = ['tusker', 'African elephant', 'Indian elephant'];
 const MAX_SHIFT = 0.1; // cumulative layout shift per view ("good" by the Web Vitals threshold)
 
 const seen = [];
+const screenshot = screenshots(seen);
 const shifts = [];
-const consoleErrors = [];
-const failedResponses = [];
-const failedRequests = [];
-const abortedRequests = [];
+const { watch, checkClean, consoleErrors, abortedRequests } = pageWatcher();
 
-function watch(page) {
-  page.on('console', (msg) => {
-    if (msg.type() === 'error') consoleErrors.push(`console error: ${msg.text()} ${msg.location()?.url ?? ''}`.trim());
-  });
-  page.on('pageerror', (err) => consoleErrors.push(`page error: ${err.message}`));
-  page.on('requestfailed', (req) => {
-    const reason = req.failure()?.errorText ?? 'failed';
-    if (reason.includes('ERR_ABORTED')) abortedRequests.push(req.url());
-    else failedRequests.push(`${req.method()} ${req.url()}: ${reason}`);
-  });
-  page.on('response', (res) => {
-    if (res.status() >= 400) failedResponses.push(`${res.request().method()} ${res.url()} -> ${res.status()}`);
-  });
-}
 
-/** Counts layout shifts not caused by input, from page load on (read and reset with layoutShift()). */
-function trackLayoutShifts() {
-  window.__shift = 0;
-  new PerformanceObserver((list) => {
-    for (const e of list.getEntries()) if (!e.hadRecentInput) window.__shift += e.value;
-  }).observe({ type: 'layout-shift', buffered: true });
-}
 async function layoutShift(page, what) {
-  const shift = await page.evaluate(() => {
-    const s = window.__shift ?? 0;
-    window.__shift = 0;
-    return s;
-  });
+  const shift = await takeLayoutShift(page);
   check(shift <= MAX_SHIFT, `${what}: the layout shifted by ${shift.toFixed(3)} (more than ${MAX_SHIFT})`);
   shifts.push(`${what} ${shift.toFixed(3)}`);
   return shift;
-}
-
-async function screenshot(page, name, options = {}) {
-  const file = path.join(SHOTS, name);
-  await page.screenshot({ path: file, ...options });
-  seen.push(`screenshot ${path.relative(process.cwd(), file) || file}`);
 }
 
 /** Every image inside the element (a selector) has loaded. */
@@ -82,11 +49,6 @@ function imagesLoaded(page, selector, what) {
       return { ok: imgs.length > 0 && pending.length === 0, images: imgs.length, pending };
     }, selector),
   );
-}
-
-async function noSidewaysScroll(page, what) {
-  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
-  check(overflow <= 0, `${what} scrolls sideways by ${overflow}px`);
 }
 
 async function tableRows(page) {
@@ -458,9 +420,7 @@ async function main() {
     await until('the dialog to close', () => page.$eval('.dialog-backdrop', (e) => e.hidden));
     seen.push(`"Why similar?" for an upload: hit 1 (${fromUpload.hitId}) explained against the uploaded file`);
 
-    check(consoleErrors.length === 0, `console errors:\n  ${consoleErrors.join('\n  ')}`);
-    check(failedRequests.length === 0, `failed requests:\n  ${failedRequests.join('\n  ')}`);
-    check(failedResponses.length === 0, `error responses:\n  ${failedResponses.join('\n  ')}`);
+    checkClean();
     await context.close();
   } finally {
     await browser.close();

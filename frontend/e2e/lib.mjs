@@ -51,6 +51,75 @@ export async function until(what, fn, timeoutMs = UI_MS, intervalMs = 100) {
   }
 }
 
+/**
+ * Watches pages for what a browser test must not see: console errors, page errors, failed requests and error
+ * answers (expectedAbsence ones aside). `expected(method, url, status)` allows answers the test provokes on
+ * purpose (method undefined for the console line Chromium logs for one); they are kept in `expectedSeen`, to be
+ * checked on their own. Requests the page aborts (stale fetches, images no longer shown) are only counted.
+ */
+export function pageWatcher(expected = () => false) {
+  const w = { consoleErrors: [], failedRequests: [], failedResponses: [], abortedRequests: [], expectedSeen: [] };
+  w.watch = (page) => {
+    page.on('console', (msg) => {
+      if (msg.type() !== 'error' || expectedAbsenceLogged(msg)) return;
+      const at = msg.location()?.url ?? '';
+      const status = Number(/status of (\d+)/.exec(msg.text())?.[1]);
+      if (at && status && expected(undefined, at, status)) return;
+      w.consoleErrors.push(`console error: ${msg.text()} ${at}`.trim());
+    });
+    page.on('pageerror', (err) => w.consoleErrors.push(`page error: ${err.message}`));
+    page.on('requestfailed', (req) => {
+      const reason = req.failure()?.errorText ?? 'failed';
+      if (reason.includes('ERR_ABORTED')) w.abortedRequests.push(req.url());
+      else w.failedRequests.push(`${req.method()} ${req.url()}: ${reason}`);
+    });
+    page.on('response', (res) => {
+      if (res.status() < 400 || expectedAbsence(res.url(), res.status())) return;
+      const line = `${res.request().method()} ${res.url()} -> ${res.status()}`;
+      (expected(res.request().method(), res.url(), res.status()) ? w.expectedSeen : w.failedResponses).push(line);
+    });
+  };
+  /** Fails on any console error, failed request or unexpected error answer seen so far. */
+  w.checkClean = () => {
+    check(w.consoleErrors.length === 0, `console errors:\n  ${w.consoleErrors.join('\n  ')}`);
+    check(w.failedRequests.length === 0, `failed requests:\n  ${w.failedRequests.join('\n  ')}`);
+    check(w.failedResponses.length === 0, `error responses:\n  ${w.failedResponses.join('\n  ')}`);
+  };
+  return w;
+}
+
+/** screenshot(page, name, options?) into SHOTS, each one noted in `seen` (the lines a script prints at its end). */
+export function screenshots(seen) {
+  return async (page, name, options = {}) => {
+    const file = path.join(SHOTS, name);
+    await page.screenshot({ path: file, ...options });
+    seen.push(`screenshot ${path.relative(process.cwd(), file) || file}`);
+  };
+}
+
+/** Fails when the page is wider than the window (a phone would scroll sideways). */
+export async function noSidewaysScroll(page, what) {
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  check(overflow <= 0, `${what} scrolls sideways by ${overflow}px`);
+}
+
+/** An init script (context.addInitScript) that adds up layout shifts not caused by input, from page load on. */
+export function trackLayoutShifts() {
+  window.__shift = 0;
+  new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) if (!e.hadRecentInput) window.__shift += e.value;
+  }).observe({ type: 'layout-shift', buffered: true });
+}
+
+/** The layout shift added up since the last call (or page load), with trackLayoutShifts installed; starts again at 0. */
+export function takeLayoutShift(page) {
+  return page.evaluate(() => {
+    const s = window.__shift ?? 0;
+    window.__shift = 0;
+    return s;
+  });
+}
+
 /** GET url from the frontend as JSON; a clear failure when it is not running or refuses. */
 export async function getJson(request, url) {
   const res = await request.get(`${BASE}${url}`).catch((e) => {
@@ -58,4 +127,21 @@ export async function getJson(request, url) {
   });
   check(res.ok(), `GET ${url} answered ${res.status()}: ${(await res.text()).slice(0, 300)}`);
   return res.json();
+}
+
+/**
+ * An error answer the UI asks for knowing it may come: the footer asks the feature-service how it runs the
+ * models (GET /api/features/info) and shows nothing when it answers 404 (a feature-service without it).
+ */
+export function expectedAbsence(url, status) {
+  try {
+    return status === 404 && new URL(url).pathname === '/api/features/info';
+  } catch {
+    return false;
+  }
+}
+
+/** Chromium's console error for such an answer ("Failed to load resource: … status of 404"). */
+export function expectedAbsenceLogged(msg) {
+  return /status of 404/.test(msg.text()) && expectedAbsence(msg.location()?.url ?? '', 404);
 }

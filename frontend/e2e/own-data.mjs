@@ -19,7 +19,7 @@
 import { mkdir, readFile, readdir } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { BASE, SHOTS, SHARED, CHROMIUM, CheckFailed, check, until, getJson, launchBrowser } from './lib.mjs';
+import { BASE, SHOTS, SHARED, CHROMIUM, CheckFailed, check, until, getJson, launchBrowser, screenshots, noSidewaysScroll, pageWatcher } from './lib.mjs';
 
 
 const SOURCE = path.join(SHARED, 'datasets/caltech101-iconic200');
@@ -39,46 +39,11 @@ const DOWNLOAD_MS = 120_000; // a zoo download fails fast without internet; with
 const EXPECTED = [{ method: 'POST', path: '/api/catalog/models', status: 400 }];
 
 const seen = [];
-const consoleErrors = [];
-const failedResponses = [];
-const failedRequests = [];
-const expectedSeen = [];
+const screenshot = screenshots(seen);
+const { watch, checkClean, consoleErrors, expectedSeen } = pageWatcher((method, url, status) =>
+  EXPECTED.some((e) => (method === undefined || e.method === method) && new URL(url).pathname === e.path && e.status === status),
+);
 
-const isExpected = (method, url, status) =>
-  EXPECTED.some((e) => e.method === method && new URL(url).pathname === e.path && e.status === status);
-
-function watch(page) {
-  page.on('console', (msg) => {
-    if (msg.type() !== 'error') return;
-    const at = msg.location()?.url ?? '';
-    // Chromium logs every error answer as "Failed to load resource"; the expected ones are allowed.
-    const status = Number(/status of (\d+)/.exec(msg.text())?.[1]);
-    if (at && EXPECTED.some((e) => at.includes(e.path) && e.status === status)) return;
-    consoleErrors.push(`console error: ${msg.text()} ${at}`.trim());
-  });
-  page.on('pageerror', (err) => consoleErrors.push(`page error: ${err.message}`));
-  page.on('requestfailed', (req) => {
-    const reason = req.failure()?.errorText ?? 'failed';
-    if (!reason.includes('ERR_ABORTED')) failedRequests.push(`${req.method()} ${req.url()}: ${reason}`);
-  });
-  page.on('response', (res) => {
-    if (res.status() < 400) return;
-    const line = `${res.request().method()} ${res.url()} -> ${res.status()}`;
-    if (isExpected(res.request().method(), res.url(), res.status())) expectedSeen.push(line);
-    else failedResponses.push(line);
-  });
-}
-
-async function screenshot(page, name, options = {}) {
-  const file = path.join(SHOTS, name);
-  await page.screenshot({ path: file, ...options });
-  seen.push(`screenshot ${path.relative(process.cwd(), file) || file}`);
-}
-
-async function noSidewaysScroll(page, what) {
-  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
-  check(overflow <= 0, `${what} scrolls sideways by ${overflow}px`);
-}
 
 // ---------- a tiny zip writer (stored entries), as a user's archiver would make ----------
 
@@ -438,9 +403,7 @@ async function main() {
     await screenshot(phonePage, 'import-zoo-390x844.png');
     await phone.close();
 
-    check(consoleErrors.length === 0, `console errors:\n  ${consoleErrors.join('\n  ')}`);
-    check(failedRequests.length === 0, `failed requests:\n  ${failedRequests.join('\n  ')}`);
-    check(failedResponses.length === 0, `error responses:\n  ${failedResponses.join('\n  ')}`);
+    checkClean();
     check(expectedSeen.length === 1, `expected exactly one refused import, saw: ${expectedSeen}`);
     await context.close();
   } finally {

@@ -10,7 +10,7 @@
 import { mkdir } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { BASE, SHOTS, SHARED, CHROMIUM, CheckFailed, check, until, getJson, launchBrowser } from './lib.mjs';
+import { BASE, SHOTS, SHARED, CHROMIUM, CheckFailed, check, until, getJson, launchBrowser, expectedAbsence, expectedAbsenceLogged, screenshots } from './lib.mjs';
 
 const UPLOAD = path.join(SHARED, 'datasets/caltech101-iconic200/elephant/image_0001.jpg');
 
@@ -20,6 +20,7 @@ const K = 50;
 
 const log = (line) => console.log(line);
 const seen = []; // summary lines
+const screenshot = screenshots(seen);
 const consoleErrors = [];
 const failedResponses = [];
 const failedRequests = [];
@@ -29,7 +30,7 @@ const tolerated = [];
 
 function watch(page) {
   page.on('console', (msg) => {
-    if (msg.type() !== 'error') return;
+    if (msg.type() !== 'error' || expectedAbsenceLogged(msg)) return;
     const line = `console error: ${msg.text()} ${msg.location()?.url ?? ''}`.trim();
     (tolerateErrors ? tolerated : consoleErrors).push(line);
   });
@@ -41,7 +42,7 @@ function watch(page) {
     else failedRequests.push(`${req.method()} ${req.url()}: ${reason}`);
   });
   page.on('response', (res) => {
-    if (res.status() >= 400) (tolerateErrors ? tolerated : failedResponses).push(`${res.request().method()} ${res.url()} -> ${res.status()}`);
+    if (res.status() >= 400 && !expectedAbsence(res.url(), res.status())) (tolerateErrors ? tolerated : failedResponses).push(`${res.request().method()} ${res.url()} -> ${res.status()}`);
   });
 }
 
@@ -132,12 +133,6 @@ async function visibleImagesLoaded(page) {
   );
 }
 
-async function screenshot(page, name) {
-  const file = path.join(SHOTS, name);
-  await page.screenshot({ path: file });
-  seen.push(`screenshot ${path.relative(process.cwd(), file) || file}`);
-}
-
 async function main() {
   check(existsSync(CHROMIUM), `no browser at ${CHROMIUM}: apt-get install -y chromium`);
   check(existsSync(UPLOAD), `no upload image at ${UPLOAD} (set CNP_SHARED_DIR)`);
@@ -160,6 +155,7 @@ async function main() {
     const firstImage = async (ds) => (await getJson(context.request, `/api/features/datasets/${ds}/images?limit=1`)).items[0].id;
 
     // 1. The page loads with defaults.
+    const infoAnswer = page.waitForResponse((r) => new URL(r.url()).pathname === '/api/features/info', { timeout: FIRST_RESULTS_MS });
     const response = await page.goto(`${BASE}/`, { waitUntil: 'domcontentloaded' });
     check(response?.ok(), `GET / answered ${response?.status()}`);
     check((await page.textContent('header'))?.includes('ConvNet Playground'), 'the header does not name the product');
@@ -188,6 +184,31 @@ async function main() {
     await until('the picker thumbnails', () => page.$$eval('[data-testid="picker"] button.thumb', (b) => b.length === 200 && b.some((x) => x.getAttribute('aria-pressed') === 'true')));
     await visibleImagesLoaded(page);
     await screenshot(page, 'search-1366x768.png');
+
+    // The footer says how the feature-service runs the models (GET /api/features/info); a feature-service
+    // without that endpoint (404) gets no footer and no error.
+    const info = await infoAnswer;
+    const footer = () => page.$eval('[data-testid="inference-info"]', (f) => ({ shown: !f.hidden && f.offsetHeight > 0, text: f.innerText, bottom: f.getBoundingClientRect().bottom }));
+    if (info.status() === 404) {
+      const f = await footer();
+      check(!f.shown, `the footer shows '${f.text}' although GET /api/features/info answered 404`);
+      check((await page.$('[data-testid="error-banner"]:not([hidden])')) === null, 'the missing /api/features/info was reported as an error');
+      seen.push('footer: none (the feature-service has no GET /api/features/info yet), and no error');
+    } else {
+      check(info.ok(), `GET /api/features/info answered ${info.status()}`);
+      const about = await info.json();
+      const f = await until('the footer', async () => {
+        const now = await footer();
+        return now.shown ? now : null;
+      });
+      const device = about.device === 'cpu' ? 'CPU' : about.device;
+      for (const part of [device, ...about.executionProviders, `batch ${about.batchSize}`, `ONNX Runtime ${about.onnxRuntimeVersion}`]) {
+        check(f.text.includes(part), `the footer '${f.text}' does not say '${part}'`);
+      }
+      const fits = await page.evaluate(() => document.documentElement.scrollHeight <= innerHeight);
+      check(Math.abs(f.bottom - 768) <= 1 && fits, `the footer is not at the bottom of the window (${f.bottom}) or the page scrolls`);
+      seen.push(`footer: "${f.text.replace(/\s*\n\s*/g, ' | ')}"`);
+    }
 
     // 2. Change dataset, model, layer and metric, each time waiting for 50 results again.
     await choose(page, 'dataset', 'tinyimagenet200');

@@ -1,8 +1,19 @@
 // The page shell (header with product name, tagline and navigation) and the hash router.
-import './styles.css';
+// First the styles every page shares, in cascade order. Each page and widget then imports its own
+// stylesheet, kept beside its code, as its first import: a page's styles come before those of its parts.
+import './styles/base.css';
+import './ui/controls.css';
+import './ui/card.css';
+import './ui/bars.css';
+import './ui/table.css';
+import './pages/common/page.css';
+import './shell.css';
 import { h, svg } from './lib/dom';
 import { parseRoute } from './lib/hash';
 import { createBanner } from './ui/banner';
+import { askForToken } from './ui/token-dialog';
+import { createInferenceFooter } from './footer';
+import { apiToken } from './api/token';
 import type { MountPage, Page } from './pages/common/page';
 import { mountSearchPage } from './pages/search';
 import { parseHash, SEARCH_ROUTE } from './pages/search/state';
@@ -74,10 +85,14 @@ function header(): { el: HTMLElement; setActive(path: string): void; setHref(pat
 function start(): void {
   const root = document.getElementById('app');
   if (!root) return;
+  // A refusal for want of the access token (services started with CNP_API_TOKEN) asks for it.
+  apiToken.setPrompt(askForToken);
   const banner = createBanner();
   const top = header();
   const main = h('main', { class: 'app-main', id: 'main' });
-  root.replaceChildren(top.el, banner.el, main);
+  const footer = createInferenceFooter();
+  root.replaceChildren(top.el, banner.el, main, footer.el);
+  void footer.load(root);
 
   let current: { path: string; page: Page } | undefined;
 

@@ -1,8 +1,18 @@
 // Typed client of the search-service (contracts/search-service.yaml).
 import createClient from 'openapi-fetch';
-import type { components, paths } from './generated/search-service';
+import { restOfPath, type components, type paths } from './generated/search-service';
+import { apiTokenMiddleware } from './token';
+import { contractUrls } from './url';
 
 export const searchApi = createClient<paths>({ baseUrl: '' });
+searchApi.use(apiTokenMiddleware);
+/** URLs of the search-service's operations for requests openapi-fetch does not send (download links). */
+export const searchUrls = contractUrls<paths>(restOfPath);
+
+/** The id of a search-service job from the URL the service hands out to poll it (GET /api/search/jobs/{id}). */
+export function searchJobId(url: string): string | undefined {
+  return searchUrls.match('/api/search/jobs/{id}', url)?.id;
+}
 
 export type SearchResults = components['schemas']['SearchResults'];
 export type Hit = components['schemas']['Hit'];

@@ -1,6 +1,8 @@
 // Multipart uploads with upload progress. fetch (and so openapi-fetch) reports no upload progress,
-// XMLHttpRequest does; errors become ApiErrors with the problem's detail, like unwrap() does.
+// XMLHttpRequest does; errors become ApiErrors with the problem's detail, like unwrap() does, and the
+// access token is sent and asked for as the clients' middleware does.
 import { ApiError, problemMessage } from './problem';
+import { apiToken, needsToken, tokenRefusal, type TokenKeeper } from './token';
 
 export interface UploadProgress {
   /** Bytes sent so far. */
@@ -29,9 +31,16 @@ export function parseBody(text: string, contentType: string | null): unknown {
   return text;
 }
 
-/** Sends form data to url and resolves to the parsed JSON answer (undefined for 204). */
-export function sendForm<T>(method: 'POST' | 'PUT', url: string, form: FormData, options: UploadOptions = {}): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
+/** What came back from one XMLHttpRequest. */
+interface XhrAnswer {
+  status: number;
+  contentType: string | null;
+  text: string;
+}
+
+/** Sends the form once (with the token, if one is given); resolves to whatever the server answered. */
+function sendOnce(method: 'POST' | 'PUT', url: string, form: FormData, options: UploadOptions, token: string | undefined): Promise<XhrAnswer> {
+  return new Promise<XhrAnswer>((resolve, reject) => {
     const { signal } = options;
     if (signal?.aborted) {
       reject(new DOMException('the upload was cancelled', 'AbortError'));
@@ -42,13 +51,12 @@ export function sendForm<T>(method: 'POST' | 'PUT', url: string, form: FormData,
     const done = () => signal?.removeEventListener('abort', abort);
     xhr.open(method, url);
     xhr.setRequestHeader('Accept', 'application/json, application/problem+json');
+    if (token) xhr.setRequestHeader('Authorization', `Bearer ${token}`);
     xhr.upload.addEventListener('progress', (e) => options.onProgress?.({ loaded: e.loaded, total: e.lengthComputable ? e.total : 0 }));
     xhr.upload.addEventListener('load', () => options.onSent?.());
     xhr.addEventListener('load', () => {
       done();
-      const body = parseBody(xhr.responseText, xhr.getResponseHeader('Content-Type'));
-      if (xhr.status >= 200 && xhr.status < 300) resolve(body as T);
-      else reject(new ApiError(problemMessage(body, xhr.status), xhr.status));
+      resolve({ status: xhr.status, contentType: xhr.getResponseHeader('Content-Type'), text: xhr.responseText });
     });
     xhr.addEventListener('error', () => {
       done();
@@ -61,4 +69,21 @@ export function sendForm<T>(method: 'POST' | 'PUT', url: string, form: FormData,
     signal?.addEventListener('abort', abort);
     xhr.send(form);
   });
+}
+
+/**
+ * Sends form data to url and resolves to the parsed JSON answer (undefined for 204). Carries the access
+ * token (src/api/token.ts); refused for want of the right one, it asks for it and sends the form again.
+ */
+export async function sendForm<T>(method: 'POST' | 'PUT', url: string, form: FormData, options: UploadOptions = {}, keeper: TokenKeeper = apiToken): Promise<T> {
+  let token = needsToken(method) ? keeper.token() : undefined;
+  for (;;) {
+    const answer = await sendOnce(method, url, form, options, token);
+    const body = parseBody(answer.text, answer.contentType);
+    if (answer.status >= 200 && answer.status < 300) return body as T;
+    const refused = await tokenRefusal(answer.status, answer.contentType, async () => answer.text);
+    const renewed = refused ? await keeper.renew(refused, token) : undefined;
+    if (!renewed) throw new ApiError(problemMessage(body, answer.status), answer.status);
+    token = renewed;
+  }
 }

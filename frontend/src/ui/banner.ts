@@ -1,4 +1,5 @@
 // A dismissible error banner floating under the header (it never pushes the page around).
+import './banner.css';
 import { h } from '../lib/dom';
 
 export interface Banner {

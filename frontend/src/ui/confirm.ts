@@ -1,5 +1,6 @@
 // Asks before something that cannot be undone (deleting a model): a small modal dialog whose safe
 // choice has the focus, so Enter or Esc never deletes by accident.
+import './confirm.css';
 import { h } from '../lib/dom';
 import { createDialog } from './dialog';
 

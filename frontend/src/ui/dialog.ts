@@ -1,6 +1,7 @@
 // A modal dialog: the rest of the page is inert while it is open, Tab cycles inside it, Esc, the close
 // button and a click on the backdrop close it, and focus returns to what opened it. The error banner
 // stays usable above it.
+import './dialog.css';
 import { h } from '../lib/dom';
 
 export interface Dialog {
@@ -97,9 +98,11 @@ export function createDialog(options: { id: string; testid?: string; onClose?():
     open(from) {
       opener = from ?? (document.activeElement as HTMLElement | null);
       if (!isOpen()) {
-        // Everything of the app but the banner becomes inert.
+        // Everything of the app but the banner becomes inert, and so does a dialog open under this one
+        // (the access token is asked for over "Add your images", say).
         const app = document.getElementById('app');
-        inerted = [...(app?.children ?? [])].filter((c): c is HTMLElement => c instanceof HTMLElement && !c.classList.contains('banner-region') && !c.inert);
+        const under = [...document.body.children].filter((c) => c !== el && c.classList.contains('dialog-backdrop') && !(c as HTMLElement).hidden);
+        inerted = [...(app?.children ?? []), ...under].filter((c): c is HTMLElement => c instanceof HTMLElement && !c.classList.contains('banner-region') && !c.inert);
         for (const node of inerted) node.inert = true;
         document.documentElement.classList.add('has-dialog');
         document.addEventListener('keydown', onKey);

@@ -1,5 +1,6 @@
 // A drop zone with a "Choose…" button over a hidden file input: files come from either, the same way.
 // The input stays in the page (visually hidden) so that tests and assistive tools can set it directly.
+import './file-drop.css';
 import { h, svg } from '../lib/dom';
 
 export interface FileDrop {

@@ -1,5 +1,6 @@
 // Tabs (WAI-ARIA tabs pattern): a tablist whose selected tab is the one tab stop, arrow keys, Home and
 // End move between tabs, and each tab shows its panel. Styled like the model page's tabs.
+import './tabs.css';
 import { h } from '../lib/dom';
 
 export interface TabSpec<K extends string> {

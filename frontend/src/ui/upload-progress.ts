@@ -1,5 +1,6 @@
 // The progress of a multipart upload: a bar with byte counts while the body is sent, then what the server
 // does with it. Used by "Add your images" and "Import a model".
+import './upload-progress.css';
 import { h } from '../lib/dom';
 import { formatBytes } from '../lib/format';
 

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { featureJobId } from '../../api/features';
 import type { Job } from '../../api/search';
 import { progressCounts } from '../search/progress';
 import { resolveJobs, type Answer } from './resolve';
@@ -63,7 +64,7 @@ describe('feature-service jobs', () => {
       signal: new AbortController().signal,
       onJob: () => undefined,
       poll: async (id) => (polled.push(id), { job: '/api/features/jobs/c7', state: 'succeeded', done: 200, total: 200 }),
-      jobPath: '/api/features/jobs/',
+      jobIdOf: featureJobId,
       service: 'feature-service',
       intervalMs: 1,
     });
@@ -78,7 +79,7 @@ describe('feature-service jobs', () => {
       maxRounds: 1,
       intervalMs: 1,
       poll: async () => ({ job: '/api/features/jobs/e', state: 'succeeded' }),
-      jobPath: '/api/features/jobs/',
+      jobIdOf: featureJobId,
       service: 'feature-service',
     });
     await expect(endless).rejects.toThrow(/the feature-service still answers/);

@@ -1,10 +1,10 @@
 // Asks a service for something that may first need work: a 202 answer is a job to wait for (polled
 // with the search page's job module), after which the same request is repeated. The search-service by
-// default; the feature-service's channel indexing with pollFeatureJob and FEATURE_JOB_PATH.
+// default; the feature-service's channel indexing with FEATURE_JOBS.
 import { ApiError, problemMessage, unwrap } from '../../api/problem';
-import { featuresApi } from '../../api/features';
+import { featureJobId, featuresApi } from '../../api/features';
 import { isJob, searchApi, type Job } from '../../api/search';
-import { FEATURE_JOB_PATH, jobFailureMessage, waitForJob } from '../search/jobs';
+import { jobFailureMessage, waitForJob, type JobIdOf } from '../search/jobs';
 
 /** An openapi-fetch answer. */
 export interface Answer {
@@ -22,13 +22,13 @@ export interface ResolveOptions {
   /** Jobs to wait for before giving up (a result still "being computed" after that many is reported). */
   maxRounds?: number;
   intervalMs?: number;
-  /** The path prefix of the job URLs (the search-service's by default) and the service, for messages. */
-  jobPath?: string;
+  /** How to read a job's id from its URL (the search-service's by default), and the service, for messages. */
+  jobIdOf?: JobIdOf;
   service?: string;
 }
 
 /** Options to wait for the feature-service's jobs instead of the search-service's. */
-export const FEATURE_JOBS = { poll: pollFeatureJob, jobPath: FEATURE_JOB_PATH, service: 'feature-service' } as const;
+export const FEATURE_JOBS = { poll: pollFeatureJob, jobIdOf: featureJobId, service: 'feature-service' } as const;
 
 export const MAX_ROUNDS = 4;
 
@@ -62,7 +62,7 @@ export async function resolveJobs<T>(ask: (signal: AbortSignal) => Promise<Answe
         signal: options.signal,
         onProgress: options.onJob,
         intervalMs: options.intervalMs,
-        jobPath: options.jobPath,
+        jobIdOf: options.jobIdOf,
         service,
       });
       if (job.state !== 'succeeded') throw new ApiError(jobFailureMessage(job));

@@ -1,5 +1,7 @@
 // The Duplicates page: groups of near-identical images in a collection, side by side for review, with
-// a distance threshold to tune and JSON/CSV exports.
+// a distance threshold to tune (up to the collection's median pair distance, the most the service accepts)
+// and JSON/CSV exports. When more pairs lie below the threshold than the service lists, the page says so.
+import './duplicates.css';
 import { thumbnailUrl } from '../../api/features';
 import { errorMessage, isAbort } from '../../api/problem';
 import { searchApi, type Duplicates } from '../../api/search';
@@ -14,7 +16,7 @@ import { createCollectionSelection } from '../common/selection';
 import type { CollectionChoice } from '../search/controls';
 import { createProgress } from '../search/progress';
 import { toHash as searchHash } from '../search/state';
-import { duplicatesHash, formatThreshold, parseDuplicatesHash, parseThreshold, sliderRange } from './state';
+import { duplicatesHash, formatThreshold, parseDuplicatesHash, parseThreshold, sliderRange, thresholdTooHigh } from './state';
 import { csvUrl, duplicatesQuery, exportFileName, groupClasses, pairDistances, summaryText } from './summary';
 
 export const DUP_THUMB_SIZE = 160;
@@ -111,6 +113,13 @@ export function mountDuplicatesPage(banner: Banner, hash: string): Page {
       help.classList.add('is-error');
       return;
     }
+    const tooHigh = thresholdTooHigh(parsed.value, result?.maxThreshold, result?.metric);
+    if (tooHigh) {
+      number.setAttribute('aria-invalid', 'true');
+      help.textContent = `'${number.value.trim()}' is too high; enter ${tooHigh}`;
+      help.classList.add('is-error');
+      return;
+    }
     number.removeAttribute('aria-invalid');
     help.classList.remove('is-error');
     if (parsed.value === threshold) return;
@@ -133,7 +142,7 @@ export function mountDuplicatesPage(banner: Banner, hash: string): Page {
   });
 
   function syncSlider(value: number) {
-    const range = sliderRange(result?.typicalDistance, value);
+    const range = sliderRange(result?.typicalDistance, value, result?.maxThreshold);
     slider.max = String(range.max);
     slider.step = String(range.step);
     slider.value = String(Math.min(value, range.max));
@@ -151,7 +160,21 @@ export function mountDuplicatesPage(banner: Banner, hash: string): Page {
       banner.hide();
       void load();
     });
-    message.replaceChildren(h('div', { class: 'results-empty' }, h('p', { class: 'results-empty-title' }, 'No scan'), h('p', { class: 'results-empty-text' }, text), retry));
+    // A chosen threshold may be what the service refused (above the collection's median distance, say).
+    const byDefault = threshold === undefined ? null : h('button', { type: 'button', class: 'button button-secondary', 'data-testid': 'use-default-threshold' }, 'Use the default threshold');
+    byDefault?.addEventListener('click', () => {
+      banner.hide();
+      setThreshold(undefined, 0);
+    });
+    message.replaceChildren(
+      h('div', { class: 'results-empty' }, h('p', { class: 'results-empty-title' }, 'No scan'), h('p', { class: 'results-empty-text' }, text), h('div', { class: 'dup-retry' }, retry, byDefault)),
+    );
+    if (threshold !== undefined) {
+      // The refused threshold stays in view, to be corrected or set back to the default.
+      if (document.activeElement !== number) number.value = formatThreshold(threshold);
+      number.disabled = false;
+      resetButton.disabled = false;
+    }
     message.hidden = false;
     setState('error');
   }
@@ -220,7 +243,7 @@ export function mountDuplicatesPage(banner: Banner, hash: string): Page {
     if (document.activeElement !== number) number.value = formatThreshold(t);
     if (document.activeElement !== slider) syncSlider(t);
     else {
-      const range = sliderRange(d.typicalDistance, t);
+      const range = sliderRange(d.typicalDistance, t, d.maxThreshold);
       if (Number(slider.max) < t) slider.max = String(range.max);
     }
     slider.setAttribute('aria-valuetext', formatThreshold(t));
@@ -230,8 +253,11 @@ export function mountDuplicatesPage(banner: Banner, hash: string): Page {
       h('strong', {}, d.defaultThreshold === undefined ? '–' : formatThreshold(d.defaultThreshold)),
       ' · typical distance of two images ',
       h('strong', { 'data-testid': 'typical-distance' }, d.typicalDistance === undefined ? '–' : formatDistance(d.typicalDistance)),
+      d.maxThreshold === undefined ? '' : d.maxThreshold === d.typicalDistance ? ', the most a threshold may be' : ` · at most ${formatThreshold(d.maxThreshold)}`,
     );
     counts.textContent = summaryText(d);
+    counts.title = d.truncated ? `Only the closest ${formatInt(d.pairs?.length ?? 0)} pairs are listed with their distances; every pair below the threshold joins its group.` : '';
+    results.dataset.truncated = String(Boolean(d.truncated));
     setExports(d);
     renderGroups();
     setState('ready');
@@ -276,7 +302,7 @@ export function mountDuplicatesPage(banner: Banner, hash: string): Page {
     return h(
       'li',
       { class: 'dup-group', 'data-testid': 'dup-group', 'data-ids': ids.join('\n') },
-      h('div', { class: 'dup-group-head' }, h('h3', { class: 'dup-group-title' }, `Group ${n}`), h('span', { class: 'card-meta' }, `${formatInt(ids.length)} images · ${groupClasses(ids, labelOfId)}`)),
+      h('div', { class: 'dup-group-head' }, h('h3', { class: 'dup-group-title' }, `Group ${n}`), meta(`${formatInt(ids.length)} images · ${groupClasses(ids, labelOfId)}`)),
       h('div', { class: 'dup-row-scroll scroll' }, row),
     );
   }
@@ -296,7 +322,11 @@ export function mountDuplicatesPage(banner: Banner, hash: string): Page {
           { class: 'result-meta' },
           h('span', { class: 'result-label' }, label),
           h('span', { class: 'dup-id' }, label !== 'unlabeled' && id.startsWith(`${label}/`) ? id.slice(label.length + 1) : id),
-          h('span', { class: 'dup-distance' }, first ? 'first of the group' : d === undefined ? 'linked through another image' : `distance ${formatDistance(d)}`),
+          h(
+            'span',
+            { class: 'dup-distance', title: !first && d === undefined && result?.truncated ? `Only the closest ${formatInt(result.pairs?.length ?? 0)} pairs are listed: this image joins the group through another image, or through a pair not listed` : undefined },
+            first ? 'first of the group' : d !== undefined ? `distance ${formatDistance(d)}` : result?.truncated ? 'distance not listed' : 'linked through another image',
+          ),
         ),
       ),
     );
@@ -322,4 +352,9 @@ export function mountDuplicatesPage(banner: Banner, hash: string): Page {
       selection.dispose();
     },
   };
+}
+
+/** A group's count and classes: one line, cut at the edge when long, the whole of it as its title. */
+function meta(text: string): HTMLElement {
+  return h('span', { class: 'card-meta', title: text }, text);
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { duplicatesHash, formatThreshold, parseDuplicatesHash, parseThreshold, sliderRange } from './state';
-import { csvUrl, exportFileName, groupClasses, pairDistances, summaryText } from './summary';
+import { duplicatesHash, formatThreshold, parseDuplicatesHash, parseThreshold, sliderRange, thresholdTooHigh } from './state';
+import { csvUrl, exportFileName, groupClasses, pairDistances, pairsShown, summaryText } from './summary';
 
 const c = { dataset: 'caltech101-iconic200', model: 'mobilenet_v2_1.0_224', layer: 'global_pool', metric: 'cosine', pooling: 'avg' as const };
 
@@ -22,6 +22,24 @@ describe('threshold input', () => {
     expect(parseThreshold('Infinity').ok).toBe(false);
     expect(parseThreshold('1e999')).toMatchObject({ ok: false, message: expect.stringMatching(/too large/) });
     expect(parseThreshold(null).ok).toBe(false);
+  });
+
+  it('never lets the slider go beyond the largest threshold the service accepts', () => {
+    // A threshold of 0.5 would want a slider to 1; the collection's median distance 0.5324 is the most.
+    expect(sliderRange(0.5324256587018528, 0.5, 0.5324256587018528)).toEqual({ max: 0.5324256587018528, step: 0.0011 });
+    // Rounding must not lift the end above it either (0.5364 would round to 0.54).
+    expect(sliderRange(1.0728, 0.5364, 0.5364).max).toBe(0.5364);
+    // Below it, the usual rounded end stays.
+    expect(sliderRange(0.6916, 0.1037, 0.6916)).toEqual({ max: 0.35, step: 0.0007 });
+    const { max, step } = sliderRange(0.5324256587018528, 0.5, 0.5324256587018528);
+    expect(Math.floor(max / step) * step).toBeLessThanOrEqual(0.5324256587018528);
+  });
+
+  it('refuses a typed threshold above the maximum before asking, naming it', () => {
+    expect(thresholdTooHigh(0.6, 0.5324256587018528, 'cosine')).toBe('at most 0.5324: the median cosine distance of two images here (a pair as far apart as a typical pair is no near-duplicate)');
+    expect(thresholdTooHigh(0.5324256587018528, 0.5324256587018528)).toBeUndefined();
+    expect(thresholdTooHigh(0.2, 0.5324256587018528)).toBeUndefined();
+    expect(thresholdTooHigh(5, undefined)).toBeUndefined();
   });
 
   it('sizes the slider from the typical distance, wide enough for the threshold', () => {
@@ -55,6 +73,17 @@ describe('what the scan found', () => {
     expect(summaryText(d)).toBe('2 groups, 5 images, scanned 204');
     expect(summaryText({ groups: [['a', 'b']], scanned: 1 })).toBe('1 group, 2 images, scanned 1');
     expect(summaryText({})).toBe('0 groups, 0 images, scanned 0');
+    // All pairs listed: nothing more to say.
+    expect(summaryText({ ...d, total: 2, truncated: false })).toBe('2 groups, 5 images, scanned 204');
+  });
+
+  it('says how many pairs are shown when only the closest are listed', () => {
+    const many = { scanned: 4000, groups: [['a', 'b', 'c']], pairs: Array.from({ length: 10000 }, (_, i) => ({ a: 'a', b: `x${i}`, distance: 0.1 })), total: 48210, truncated: true };
+    expect(pairsShown(many)).toBe('10,000 of 48,210 pairs shown');
+    expect(summaryText(many)).toBe('1 group, 3 images, scanned 4,000 · 10,000 of 48,210 pairs shown');
+    expect(pairsShown({ pairs: [], total: 1 })).toBe('0 of 1 pair shown');
+    // A total below what is listed (an older service) never reads as fewer than shown.
+    expect(pairsShown({ pairs: d.pairs })).toBe('2 of 2 pairs shown');
   });
 
   it('looks up pair distances in either order', () => {
@@ -73,7 +102,7 @@ describe('what the scan found', () => {
 
   it('links the CSV export and names both exports', () => {
     expect(csvUrl(c, undefined)).toBe('/api/search/duplicates?dataset=caltech101-iconic200&model=mobilenet_v2_1.0_224&layer=global_pool&metric=cosine&pooling=avg&format=csv');
-    expect(csvUrl({ ...c, dataset: 'my data' }, 0.2)).toContain('dataset=my+data&');
+    expect(csvUrl({ ...c, dataset: 'my data' }, 0.2)).toContain('dataset=my%20data&');
     expect(csvUrl(c, 0.2)).toContain('&threshold=0.2&format=csv');
     expect(exportFileName(c, 0.10373655283869553, 'json')).toBe('duplicates_caltech101-iconic200_mobilenet_v2_1.0_224_global_pool_cosine_t0.1037.json');
     expect(exportFileName({ ...c, pooling: 'max' }, 0.5, 'csv')).toBe('duplicates_caltech101-iconic200_mobilenet_v2_1.0_224_global_pool_cosine_max_t0.5.csv');

@@ -26,12 +26,22 @@ export function parseThreshold(text: string | undefined | null): ThresholdParse 
   return { ok: true, value };
 }
 
-/** The slider's range for a collection: 0 up to half its typical (median) pair distance, or twice the threshold. */
-export function sliderRange(typical: number | undefined, threshold: number | undefined): { max: number; step: number } {
+/**
+ * The slider's range for a collection: 0 up to half its typical (median) pair distance, or twice the threshold,
+ * and never beyond the largest threshold the service accepts (maxThreshold, the median distance itself).
+ */
+export function sliderRange(typical: number | undefined, threshold: number | undefined, maxThreshold?: number): { max: number; step: number } {
   const candidates = [typical !== undefined && typical > 0 ? typical / 2 : 0, threshold !== undefined && threshold > 0 ? threshold * 2 : 0];
-  const max = Math.max(...candidates) || 1;
-  const nice = Number(max.toPrecision(2));
-  return { max: nice, step: Number((nice / 500).toPrecision(2)) };
+  const wanted = Math.max(...candidates) || 1;
+  const nice = Number(wanted.toPrecision(2));
+  const max = maxThreshold !== undefined && maxThreshold > 0 && nice > maxThreshold ? maxThreshold : nice;
+  return { max, step: Number((max / 500).toPrecision(2)) };
+}
+
+/** A threshold the service would refuse: above the collection's maxThreshold (a message), else undefined. */
+export function thresholdTooHigh(value: number, maxThreshold: number | undefined, metric?: string): string | undefined {
+  if (maxThreshold === undefined || !(value > maxThreshold)) return undefined;
+  return `at most ${formatThreshold(maxThreshold)}: the median ${metric ? `${metric} ` : ''}distance of two images here (a pair as far apart as a typical pair is no near-duplicate)`;
 }
 
 /** A threshold as people read it: 4 significant digits. */

@@ -1,5 +1,5 @@
 // What the duplicate scan found, arranged for review (pure).
-import type { Duplicates } from '../../api/search';
+import { searchUrls, type Duplicates } from '../../api/search';
 import { exportName, thresholdPart } from '../../lib/download';
 import { formatInt } from '../../lib/format';
 import type { CollectionChoice } from '../search/controls';
@@ -15,12 +15,20 @@ export function pairDistances(pairs: Duplicates['pairs']): (a: string, b: string
   return (a, b) => map.get(`${a}\u0000${b}`);
 }
 
-/** "5 groups, 10 images, scanned 204" */
-export function summaryText(d: Pick<Duplicates, 'groups' | 'scanned'>): string {
+/** "5 groups, 10 images, scanned 204", and "· 10,000 of 48,210 pairs shown" when only the closest pairs are listed. */
+export function summaryText(d: Pick<Duplicates, 'groups' | 'scanned' | 'pairs' | 'total' | 'truncated'>): string {
   const groups = d.groups ?? [];
   const images = groups.reduce((n, g) => n + g.length, 0);
   const plural = (n: number, one: string, many: string) => `${formatInt(n)} ${n === 1 ? one : many}`;
-  return `${plural(groups.length, 'group', 'groups')}, ${plural(images, 'image', 'images')}, scanned ${formatInt(d.scanned ?? 0)}`;
+  const text = `${plural(groups.length, 'group', 'groups')}, ${plural(images, 'image', 'images')}, scanned ${formatInt(d.scanned ?? 0)}`;
+  return d.truncated ? `${text} · ${pairsShown(d)}` : text;
+}
+
+/** "10,000 of 48,210 pairs shown" (the pairs listed, closest first, of all those below the threshold). */
+export function pairsShown(d: Pick<Duplicates, 'pairs' | 'total'>): string {
+  const listed = d.pairs?.length ?? 0;
+  const total = Math.max(d.total ?? listed, listed);
+  return `${formatInt(listed)} of ${formatInt(total)} ${total === 1 ? 'pair' : 'pairs'} shown`;
 }
 
 /** The classes of a group's images, most frequent first: "grand_piano" or "ketch, schooner". */
@@ -48,9 +56,7 @@ export function duplicatesQuery(c: CollectionChoice, threshold: number | undefin
 
 /** The CSV export's URL: the same request with format=csv. */
 export function csvUrl(c: CollectionChoice, threshold: number | undefined): string {
-  const q = new URLSearchParams();
-  for (const [k, v] of Object.entries(duplicatesQuery(c, threshold, 'csv'))) q.set(k, String(v));
-  return `/api/search/duplicates?${q.toString()}`;
+  return searchUrls.url('get', '/api/search/duplicates', { query: duplicatesQuery(c, threshold, 'csv') });
 }
 
 /** File names of the exports: duplicates_<dataset>_<model>_<layer>_<metric>[_<pooling>]_t<threshold>.<ext> */

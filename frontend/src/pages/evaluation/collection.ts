@@ -1,5 +1,6 @@
 // "This collection": the retrieval numbers of one collection under one metric, and a sortable table
 // of the same per class.
+import './collection.css';
 import type { EvaluationResult, Job } from '../../api/search';
 import { h } from '../../lib/dom';
 import { formatInt } from '../../lib/format';

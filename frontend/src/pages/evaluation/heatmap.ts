@@ -1,5 +1,6 @@
 // A heat map of mAP per model (rows, complexity order) and feature-layer depth (columns), one per
 // metric, as a real table whose cells link to Semantic Search with that layer.
+import './heatmap.css';
 import type { LeaderboardRow } from '../../api/search';
 import { valueColor, textOn, sequentialColor, type Domain } from '../../lib/color';
 import { niceTicks, tickLabel, tickStep } from '../../lib/chart';

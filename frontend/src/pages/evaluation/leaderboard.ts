@@ -1,5 +1,6 @@
 // The leaderboard ("compare all", the original playground's view): every feature layer of the chosen
 // models under the chosen metrics, as heat maps, a line chart by depth and a ranked table.
+import './leaderboard.css';
 import type { Model } from '../../api/catalog';
 import type { Dataset } from '../../api/features';
 import { errorMessage, isAbort, unwrap } from '../../api/problem';

@@ -1,4 +1,5 @@
 // The line chart of mAP by relative depth, one line per model: hand-drawn SVG sized to its box.
+import './line-chart.css';
 import { h } from '../../lib/dom';
 import { linearScale, linePath, niceTicks, scoreDomain, tickLabel, tickStep } from '../../lib/chart';
 import { formatScore, type Series } from './board';

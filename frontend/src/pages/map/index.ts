@@ -1,5 +1,6 @@
 // The Embedding map: a collection's vectors projected to 2-D (PCA or t-SNE), each image a thumbnail
 // or dot in its class colour. Clicking one searches with it.
+import './map.css';
 import { errorMessage, isAbort } from '../../api/problem';
 import { searchApi, type Projection } from '../../api/search';
 import { categoricalColor } from '../../lib/color';

@@ -1,6 +1,7 @@
 // Activation maps: the layer's strongest channels for the chosen image, as the feature-service's PNG
 // grid with each cell labelled by its channel and mean (from the JSON answer, same order). Clicking a
 // cell chooses that channel.
+import './activations.css';
 import { featuresApi, type Activations, type ImageInput } from '../../api/features';
 import { errorMessage, isAbort, unwrap } from '../../api/problem';
 import { formData } from '../../api/search';
@@ -29,7 +30,8 @@ export function createActivations(
   layer: string,
   onError: (message: string) => void,
   onChoose: (channel: number) => void,
-  onShown?: (channels: number[]) => void,
+  /** The shown channels, and every channel of the layer, strongest first (the JSON's order). */
+  onShown?: (channels: number[], ranked: number[]) => void,
 ): ActivationsCard {
   const meta = h('p', { class: 'card-meta act-meta', 'aria-live': 'polite' }, '\u00a0');
   const img = h('img', { class: 'act-img', alt: '', decoding: 'async' });
@@ -49,6 +51,7 @@ export function createActivations(
   let objectUrl: string | undefined;
   let chosen: number | undefined;
   let shownChannels: number[] = [];
+  let rankedChannels: number[] = [];
 
   cells.addEventListener('click', (e) => {
     const button = (e.target as HTMLElement).closest<HTMLButtonElement>('button.act-cell');
@@ -82,6 +85,7 @@ export function createActivations(
     figure.style.maxWidth = `${Math.round(w * 1.25)}px`;
     const channels = (a.channels ?? []).slice(0, shown);
     shownChannels = channels.map((c) => c.channel ?? -1);
+    rankedChannels = (a.channels ?? []).flatMap((c) => (typeof c.channel === 'number' ? [c.channel] : []));
     const rects = gridCells(grid);
     cells.replaceChildren(
       ...channels.map((c, i) => {
@@ -134,7 +138,7 @@ export function createActivations(
       body.classList.remove('is-stale', 'is-loading');
       setState('ready');
       el.dataset.channels = shownChannels.join(',');
-      onShown?.(shownChannels);
+      onShown?.(shownChannels, rankedChannels);
     } catch (e) {
       if (!ticket.isCurrent() || isAbort(e)) return;
       const text = errorMessage(e);

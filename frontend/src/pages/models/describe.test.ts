@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Layer } from '../../api/catalog';
-import { channelCount, complexityScale, perChannel, preprocessingFacts, producingConv, provenance, resizeRule, seesColour, shortLicence } from './describe';
+import { channelCount, complexityScale, drawableUnits, hasSpatialExtent, perChannel, preprocessingFacts, producingConv, provenance, resizeRule, seesColour, shortLicence } from './describe';
 
 describe('licences', () => {
   it('shortens the catalog texts to the licence', () => {
@@ -99,5 +99,17 @@ describe('filters of a layer', () => {
   it('counts channels of 4-D outputs', () => {
     expect(channelCount([-1, 64, 16, 16])).toBe(64);
     expect(channelCount([-1, 1000])).toBeUndefined();
+    // A drawing may aim at a channel of a map or at a unit of a vector (a class score), not at a scalar.
+    expect(drawableUnits([-1, 64, 16, 16])).toBe(64);
+    expect(drawableUnits([-1, 1000])).toBe(1000);
+    expect(drawableUnits([-1])).toBeUndefined();
+    expect(drawableUnits([])).toBeUndefined();
+    expect(drawableUnits(undefined)).toBeUndefined();
+    // Grad-CAM needs positions to weigh: not a pooled 1×1 map, nor a vector.
+    expect(hasSpatialExtent([-1, 64, 16, 16])).toBe(true);
+    expect(hasSpatialExtent([-1, 256, 1, 1])).toBe(false);
+    expect(hasSpatialExtent([-1, 256, 4, 1])).toBe(false);
+    expect(hasSpatialExtent([-1, 1000])).toBe(false);
+    expect(hasSpatialExtent([-1, 32, -1, -1])).toBe(true);
   });
 });

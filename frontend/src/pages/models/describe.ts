@@ -143,3 +143,17 @@ export function seesColour(layers: readonly Layer[], conv: Layer, inputName: str
 export function channelCount(shape: readonly number[] | undefined): number | undefined {
   return shape && shape.length === 4 && shape[1]! > 0 ? shape[1] : undefined;
 }
+
+/**
+ * What a channel's drawing can aim at: the channels of an N×C×H×W output, or the units of an N×C one (a class
+ * score, say); undefined for other shapes, which have no channel axis.
+ */
+export function drawableUnits(shape: readonly number[] | undefined): number | undefined {
+  if (shape && shape.length === 2 && shape[1]! > 0) return shape[1];
+  return channelCount(shape);
+}
+
+/** Whether an N×C×H×W output has a spatial extent (more than one position), as Grad-CAM needs. */
+export function hasSpatialExtent(shape: readonly number[] | undefined): boolean {
+  return !!shape && shape.length === 4 && (shape[2]! > 1 || shape[2]! < 0) && (shape[3]! > 1 || shape[3]! < 0);
+}

@@ -2,6 +2,7 @@
 // with the box of its strongest response. The first request for a dataset and layer indexes every
 // channel (a feature-service job, with progress); after that any channel answers at once, so changing
 // the channel then asks again by itself.
+import './examples.css';
 import { featuresApi, thumbnailUrl, type ChannelExample, type ChannelExamples, type Dataset } from '../../api/features';
 import { errorMessage, isAbort } from '../../api/problem';
 import { h } from '../../lib/dom';
@@ -10,6 +11,7 @@ import { Latest } from '../../lib/latest';
 import { FEATURE_JOBS, resolveJobs } from '../common/resolve';
 import { createProgress } from '../search/progress';
 import { containFit, scaleBox } from './boxes';
+import { createChannelField } from './channel-field';
 
 export const EXAMPLES_K = 9;
 export const EXAMPLE_THUMB_SIZE = 160;
@@ -49,12 +51,8 @@ export function short(v: number | undefined): string {
 
 export function createExamples(o: ExamplesOptions): ExamplesCard {
   const dataset = h('select', { id: 'examples-dataset', 'data-testid': 'examples-dataset', disabled: true }, h('option', { value: '' }, 'Loading…'));
-  const max = o.channels !== undefined ? o.channels - 1 : undefined;
-  const channel = h('input', {
-    type: 'number', id: 'examples-channel', class: 'number-input channel-input', min: 0, max, step: 1, inputmode: 'numeric',
-    'data-testid': 'examples-channel', 'aria-describedby': 'examples-channel-help',
-  });
-  const help = h('span', { class: 'field-help', id: 'examples-channel-help' }, o.channels !== undefined ? `0 to ${formatInt(o.channels - 1)}` : '');
+  const field = createChannelField('examples-channel', o.channels);
+  const channel = field.input;
   const button = h('button', { type: 'button', class: 'button button-primary', 'data-testid': 'examples-show' }, 'Show examples');
   const meta = h('p', { class: 'card-meta examples-meta', 'aria-live': 'polite' }, '\u00a0');
   const grid = h('ol', { class: 'examples-grid', 'aria-label': 'Images that excite the channel most', 'data-testid': 'examples-grid' });
@@ -63,7 +61,7 @@ export function createExamples(o: ExamplesOptions): ExamplesCard {
   const body = h('div', { class: 'examples-body' }, grid, message, progress.el);
   const el = h(
     'section',
-    { class: 'card examples-card', 'aria-labelledby': 'examples-heading', 'data-testid': 'channel-examples', 'data-state': 'empty' },
+    { class: 'card card-stack examples-card', 'aria-labelledby': 'examples-heading', 'data-testid': 'channel-examples', 'data-state': 'empty' },
     h(
       'div',
       { class: 'card-head' },
@@ -72,9 +70,9 @@ export function createExamples(o: ExamplesOptions): ExamplesCard {
     ),
     h(
       'div',
-      { class: 'examples-controls' },
+      { class: 'card-controls examples-controls' },
       h('div', { class: 'field field-dataset' }, h('label', { for: 'examples-dataset', class: 'field-label' }, 'Dataset'), dataset),
-      h('div', { class: 'field field-channel' }, h('label', { for: 'examples-channel', class: 'field-label' }, 'Channel'), h('div', { class: 'channel-row' }, channel, help)),
+      field.el,
       button,
       meta,
     ),
@@ -85,12 +83,7 @@ export function createExamples(o: ExamplesOptions): ExamplesCard {
   /** Dataset (and layer) whose channels are known to be indexed: a new channel then asks by itself. */
   const indexed = new Set<string>();
 
-  function read(): number | undefined {
-    const raw = channel.value.trim();
-    if (!/^\d+$/.test(raw)) return undefined;
-    const n = Number(raw);
-    return max !== undefined && n > max ? undefined : n;
-  }
+  const read = field.read;
 
   function setState(state: string) {
     el.dataset.state = state;
@@ -122,16 +115,9 @@ export function createExamples(o: ExamplesOptions): ExamplesCard {
 
   async function show() {
     const ds = dataset.value;
-    const ch = read();
     if (!ds) return;
-    if (ch === undefined) {
-      channel.setAttribute('aria-invalid', 'true');
-      help.classList.add('is-error');
-      channel.focus();
-      return;
-    }
-    channel.removeAttribute('aria-invalid');
-    help.classList.remove('is-error');
+    const ch = field.validate();
+    if (ch === undefined) return;
     const ticket = latest.begin();
     setState('loading');
     grid.classList.add('is-stale');
@@ -206,9 +192,7 @@ export function createExamples(o: ExamplesOptions): ExamplesCard {
       if (datasets.some((d) => d.id === chosen)) dataset.value = chosen;
     },
     setChannel(ch) {
-      channel.value = String(ch);
-      channel.removeAttribute('aria-invalid');
-      help.classList.remove('is-error');
+      field.set(ch);
       changed();
       if (indexed.has(dataset.value)) void show();
     },

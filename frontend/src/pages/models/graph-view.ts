@@ -1,6 +1,7 @@
 // The graph view: the network as a vertical flow of blocks in graph order, grouped into stages by
 // resolution. Each block names its operator and output shape; feature layers are highlighted, blocks
 // that shrink the spatial size are marked, and every block links to its layer.
+import './graph-view.css';
 import type { Layer, Model } from '../../api/catalog';
 import { h } from '../../lib/dom';
 import { formatCount, formatInt } from '../../lib/format';

@@ -1,6 +1,7 @@
 // The Models page: the model list, one model's page (layer table and graph) and one layer's view, all
 // under #/models. Following a link between them adds a history entry; changing a filter or an image
 // only rewrites the current one.
+import './models.css';
 import type { Model } from '../../api/catalog';
 import { catalogApi } from '../../api/catalog';
 import { errorMessage, unwrap } from '../../api/problem';
@@ -129,6 +130,8 @@ export function mountModelsPage(banner: Banner, hash: string): Page {
     const ticket = loading.begin();
     view?.dispose();
     view = undefined;
+    // A problem of the view left (another layer's refused drawing) is no longer about what is shown.
+    banner.hide();
     el.replaceChildren(skeleton());
     window.scrollTo(0, 0);
     const lists = await loadLists();

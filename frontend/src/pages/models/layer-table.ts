@@ -2,6 +2,7 @@
 // parameters and multiply-adds. Filters (operator, name, feature layers, Constant nodes), sortable
 // headers, a footer with the totals. Rows are built once per model and only reordered afterwards; one
 // listener on the body serves every row.
+import './layer-table.css';
 import type { Layer, Model } from '../../api/catalog';
 import { h } from '../../lib/dom';
 import { formatCount, formatInt, formatShape } from '../../lib/format';

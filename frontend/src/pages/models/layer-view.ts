@@ -1,6 +1,8 @@
 // One layer of a model: its numbers and neighbours, the filters of its convolution, and for an image
 // (from a dataset or uploaded) its activation maps and the model's predictions; then, for one of its
-// channels, the dataset images that excite it most.
+// channels, what it draws beside the dataset images that excite it most, and a grid of what the layer's
+// channels draw. A channel chosen on any of them is chosen on all, and in the URL.
+import './layer-view.css';
 import { catalogApi, type Layer, type Model } from '../../api/catalog';
 import { type Dataset, type ImageInput } from '../../api/features';
 import { errorMessage, unwrap } from '../../api/problem';
@@ -11,10 +13,13 @@ import { createPicker } from '../search/picker';
 import { createQueryPanel, type QueryView } from '../search/query-panel';
 import { PREFERRED_DATASET } from '../search/defaults';
 import { createActivations } from './activations';
-import { channelCount, producingConv, seesColour } from './describe';
+import { channelCount, drawableUnits, producingConv, seesColour } from './describe';
+import { DEFAULT_SEED, DEFAULT_STEPS, type DrawSettings } from './drawing';
+import { createDraws, type DrawsCard } from './draws';
 import { createExamples, type ExamplesCard } from './examples';
 import type { View, ViewContext } from './index';
 import { CONSTANT_OP } from './layers';
+import { createOverview, type OverviewCard } from './overview';
 import { createPredictions } from './predictions';
 import { layerHref, modelHref, modelsHash, type ModelsRoute } from './state';
 
@@ -31,8 +36,12 @@ export function createLayerView(ctx: ViewContext, model: Model, initial: LayerRo
   let route: LayerRoute = { ...initial };
   let source: Source | undefined;
   let disposed = false;
-  /** Whether a channel was chosen (a map, the field or the link), rather than only suggested. */
-  let channelChosen = initial.channel !== undefined;
+  /** The channel chosen (a map, a field, a grid cell or the link), rather than only suggested. */
+  let channel: number | undefined = initial.channel;
+  /** How the channel's picture (and the grid's) are drawn. */
+  let drawing: DrawSettings = { steps: initial.steps ?? DEFAULT_STEPS, seed: initial.seed ?? DEFAULT_SEED };
+  /** While a choice is handed to every card, their echoes are ignored. */
+  let syncing = false;
   /** Whether the layer has N×C×H×W maps (activation maps and channel examples need them). */
   let fourD = false;
   /** While the view is put together from the link, the URL is left as it is. */
@@ -80,17 +89,37 @@ export function createLayerView(ctx: ViewContext, model: Model, initial: LayerRo
     id,
     layerName,
     onError,
-    (channel) => {
-      channelChosen = true;
-      examples?.setChannel(channel);
-    },
-    (shown) => {
-      if (shown[0] !== undefined && examples?.get().channel === undefined) examples?.suggest(shown[0]);
+    (ch) => chooseChannel(ch, 'maps'),
+    (shown, ranked) => {
+      if (shown[0] !== undefined && channel === undefined) {
+        if (examples?.get().channel === undefined) examples?.suggest(shown[0]);
+        draws?.suggest(shown[0]);
+      }
+      const image = source?.kind === 'upload' ? source.file.name : source?.kind === 'image' ? source.id : 'the image';
+      overview?.setRanking(ranked, image);
     },
   );
   const predictions = createPredictions(model, onError);
-  /** Made once the layer is known (its channel count bounds the field). */
+  /** Made once the layer is known (its channel count bounds the fields). */
   let examples: ExamplesCard | undefined;
+  let draws: DrawsCard | undefined;
+  let overview: OverviewCard | undefined;
+
+  /** A channel chosen on one card (or by the link) is chosen on every other, and named in the URL. */
+  function chooseChannel(ch: number, from: 'maps' | 'examples' | 'draws' | 'overview' | 'link') {
+    if (syncing) return;
+    syncing = true;
+    try {
+      channel = ch;
+      if (from !== 'examples' && fourD) examples?.setChannel(ch);
+      activations.choose(ch);
+      overview?.choose(ch);
+      if (from !== 'draws') draws?.setChannel(ch);
+    } finally {
+      syncing = false;
+    }
+    write();
+  }
 
   function dataset(idOf: string): Dataset | undefined {
     return datasets.find((d) => d.id === idOf);
@@ -114,14 +143,16 @@ export function createLayerView(ctx: ViewContext, model: Model, initial: LayerRo
       model: id,
       layer: layerName,
       ...(source?.kind === 'image' ? { dataset: source.dataset, image: source.id } : source?.kind === 'upload' ? { upload: true } : {}),
-      ...(channelChosen && ex.channel !== undefined ? { channel: ex.channel } : {}),
+      ...(channel !== undefined ? { channel } : {}),
       // The examples' dataset only when it is not the image's (it defaults to that).
       ...(ex.dataset && ex.dataset !== (imageDataset ?? PREFERRED_DATASET) ? { examples: ex.dataset } : {}),
+      ...(drawing.steps !== DEFAULT_STEPS ? { steps: drawing.steps } : {}),
+      ...(drawing.seed !== DEFAULT_SEED ? { seed: drawing.seed } : {}),
     };
     if (disposed || building) return;
     ctx.replace(route);
-    // Links to other layers keep the image and the examples' dataset.
-    const keep = { dataset: route.dataset, image: route.image, upload: route.upload, examples: route.examples };
+    // Links to other layers keep the image, the examples' dataset and how channels are drawn.
+    const keep = { dataset: route.dataset, image: route.image, upload: route.upload, examples: route.examples, steps: route.steps, seed: route.seed };
     for (const a of el.querySelectorAll<HTMLAnchorElement>('a[data-keep]')) a.href = layerHref(id, a.dataset.keep ?? '', keep);
   }
 
@@ -167,10 +198,9 @@ export function createLayerView(ctx: ViewContext, model: Model, initial: LayerRo
       layer: layerName,
       channels,
       onError,
-      onChange: (_ds, channel) => {
-        channelChosen ||= channel !== undefined;
-        activations.choose(channel);
-        write();
+      onChange: (_ds, ch) => {
+        if (ch !== undefined) chooseChannel(ch, 'examples');
+        else write();
       },
       onPick: (ds, x) => {
         if (!x.id) return;
@@ -181,6 +211,19 @@ export function createLayerView(ctx: ViewContext, model: Model, initial: LayerRo
       },
     });
 
+    const units = drawableUnits(layer.outputShape);
+    const drawn = { model: id, layer: layerName, channels: units, inputSize: model.inputSize, settings: drawing, onError };
+    draws = createDraws({
+      ...drawn,
+      onChange: (ch) => chooseChannel(ch, 'draws'),
+      onSettings: (next) => {
+        drawing = next;
+        overview?.setSettings(next);
+        write();
+      },
+    });
+    overview = createOverview({ ...drawn, onChoose: (ch) => chooseChannel(ch, 'overview') });
+
     const conv = producingConv(layers, layerName);
     const top = h('div', { class: 'layer-top' }, layerHeader(layers, layer), conv ? filtersCard(layers, layer, conv) : null);
     const workspace = h(
@@ -190,18 +233,21 @@ export function createLayerView(ctx: ViewContext, model: Model, initial: LayerRo
       h('div', { class: 'layer-main' }, activations.el, predictions.el),
     );
     examples = card;
-    el.lastElementChild?.replaceWith(top, workspace, card.el);
+    el.lastElementChild?.replaceWith(top, workspace, h('div', { class: 'channel-pair' }, draws.el, card.el), overview.el);
 
     card.setDatasets(datasets, link.examples ?? link.dataset ?? PREFERRED_DATASET);
-    if (link.channel !== undefined) {
-      card.setChannel(link.channel);
-      activations.choose(link.channel);
-    }
     if (!fourD) {
-      const what = layer.outputShape && layer.outputShape.length > 0 ? `a ${formatShape(layer.outputShape)} output` : 'no tensor output';
+      const shape = layer.outputShape;
+      const what = !shape ? 'an output of unknown shape' : shape.length === 0 ? 'a scalar output' : `an output of ${formatShape(shape)} values`;
       activations.unavailable(`${layerName} has ${what}: activation maps need a 4-D (channels × height × width) output. Choose a convolutional layer.`);
       card.unavailable(`Channel examples need a layer with channel maps; ${layerName} has ${what}.`);
+      if (units === undefined) {
+        const why = `Nothing to draw: a drawing excites one channel (or unit) of a layer's output, and ${layerName} has ${what}, without a channel axis.`;
+        draws.unavailable(why);
+        overview.unavailable(why);
+      } else overview.firstOnly(`${layerName} has no activation maps to rank its channels by for an image`);
     }
+    if (link.channel !== undefined) chooseChannel(link.channel, 'link');
     building = false;
     if (datasets.length === 0) {
       write();
@@ -332,11 +378,7 @@ export function createLayerView(ctx: ViewContext, model: Model, initial: LayerRo
         if (r.dataset !== datasetSelect.value) void loadDataset(r.dataset, false);
         setSource({ kind: 'image', dataset: r.dataset, id: r.image });
       }
-      if (examples && r.channel !== undefined && r.channel !== examples.get().channel) {
-        channelChosen = true;
-        examples.setChannel(r.channel);
-        activations.choose(r.channel);
-      }
+      if (examples && r.channel !== undefined && r.channel !== channel) chooseChannel(r.channel, 'link');
     },
     currentHash: () => modelsHash(route),
     dispose() {
@@ -344,6 +386,8 @@ export function createLayerView(ctx: ViewContext, model: Model, initial: LayerRo
       activations.dispose();
       predictions.dispose();
       examples?.dispose();
+      draws?.dispose();
+      overview?.dispose();
       if (filtersUrl) URL.revokeObjectURL(filtersUrl);
     },
   };

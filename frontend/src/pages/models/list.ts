@@ -1,5 +1,6 @@
 // The model list: every model of the catalog in its order (fewest parameters first) as a card with its
 // size, depth, cost, input, licence and provenance, and a link to its page.
+import './list.css';
 import type { Model } from '../../api/catalog';
 import { h, svg } from '../../lib/dom';
 import { formatCount, formatInt } from '../../lib/format';

@@ -1,7 +1,8 @@
 // The "Upload" part of "Import a model": an ONNX file, its preprocessing (typed, or filled in from a
 // model.json) and optional labels, sent with upload progress to POST /api/catalog/models. The
 // catalog's problem detail is shown under the form; success links to the new model.
-import type { Model } from '../../api/catalog';
+import './model-upload.css';
+import { catalogUrls, type Model } from '../../api/catalog';
 import { errorMessage, isAbort } from '../../api/problem';
 import { sendForm } from '../../api/upload';
 import { h } from '../../lib/dom';
@@ -270,7 +271,7 @@ export function createModelUpload(onImported: (model: Model) => void): ModelUplo
     form.dataset.state = 'uploading';
     progress.bytes(0, onnx.size);
     try {
-      const model = await sendForm<Model>('POST', '/api/catalog/models', body, {
+      const model = await sendForm<Model>('POST', catalogUrls.url('post', '/api/catalog/models', {}), body, {
         signal: upload.signal,
         onProgress: (p) => progress.bytes(p.loaded, p.total),
         onSent: () => progress.sent('Uploaded; the catalog checks the graph and loads it in ONNX Runtime…'),

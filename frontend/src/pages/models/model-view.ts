@@ -1,5 +1,6 @@
 // One model's page: what it is (size, cost, input, preprocessing, provenance, notes) and two views of
 // its layers, a sortable and filterable table and the graph as a flow of blocks.
+import './model-view.css';
 import type { Layer, Model } from '../../api/catalog';
 import { errorMessage } from '../../api/problem';
 import { h } from '../../lib/dom';

@@ -1,5 +1,6 @@
 // Predictions: the model's top-5 ImageNet classes for the chosen image, with probability bars (only
 // for models with a classifier head).
+import './predictions.css';
 import { featuresApi, type ImageInput, type Predictions } from '../../api/features';
 import { errorMessage, isAbort, unwrap } from '../../api/problem';
 import { formData } from '../../api/search';

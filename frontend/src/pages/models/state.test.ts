@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_TABLE, layerHref, modelHref, modelsHash, parseModelsHash } from './state';
+import { DEFAULT_TABLE, layerHref, modelHref, modelsHash, parseModelsHash, readChannel } from './state';
 
 describe('models routes', () => {
   it('reads the list, a model and a layer', () => {
@@ -31,6 +31,22 @@ describe('models routes', () => {
     expect(parseModelsHash('#/models/m/layers/x?upload=1&dataset=d&image=a/b.jpg')).toEqual({ view: 'layer', model: 'm', layer: 'x', dataset: 'd', image: 'a/b.jpg' });
   });
 
+  it("keeps the drawing's steps when they are one of the choices and not the default", () => {
+    expect(modelsHash({ view: 'layer', model: 'm', layer: 'x', channel: 3, steps: 32 })).toBe('#/models/m/layers/x?channel=3&steps=32');
+    expect(parseModelsHash('#/models/m/layers/x?channel=3&steps=32')).toEqual({ view: 'layer', model: 'm', layer: 'x', channel: 3, steps: 32 });
+    expect(modelsHash({ view: 'layer', model: 'm', layer: 'x', steps: 256 })).toBe('#/models/m/layers/x');
+    expect(parseModelsHash('#/models/m/layers/x?steps=256')).toEqual({ view: 'layer', model: 'm', layer: 'x' });
+    for (const bad of ['33', '0', '-32', '1e3', '99999', 'abc']) expect(parseModelsHash(`#/models/m/layers/x?steps=${bad}`)).toEqual({ view: 'layer', model: 'm', layer: 'x' });
+    expect(layerHref('m', 'y', { dataset: 'd', image: 'a/b.jpg', steps: 64 })).toBe('#/models/m/layers/y?dataset=d&image=a/b.jpg&steps=64');
+  });
+
+  it('keeps a seed other than 0', () => {
+    expect(modelsHash({ view: 'layer', model: 'm', layer: 'x', channel: 3, steps: 32, seed: 417 })).toBe('#/models/m/layers/x?channel=3&steps=32&seed=417');
+    expect(parseModelsHash('#/models/m/layers/x?seed=417')).toEqual({ view: 'layer', model: 'm', layer: 'x', seed: 417 });
+    expect(modelsHash({ view: 'layer', model: 'm', layer: 'x', seed: 0 })).toBe('#/models/m/layers/x');
+    for (const bad of ['0', '-1', '1.5', '1e3', '1234567890', 'x']) expect(parseModelsHash(`#/models/m/layers/x?seed=${bad}`)).toEqual({ view: 'layer', model: 'm', layer: 'x' });
+  });
+
   it('round-trips the table filters and leaves defaults out', () => {
     expect(modelHref('mobilenet_v2_1.0_224')).toBe('#/models/mobilenet_v2_1.0_224');
     const route = { view: 'model', model: 'm', tab: 'graph', table: { op: 'Conv', text: 'expanded conv', featuresOnly: true, constants: true, sort: 'parameters', direction: 'descending' } } as const;
@@ -38,5 +54,13 @@ describe('models routes', () => {
     expect(hash).toBe('#/models/m?view=graph&op=Conv&q=expanded%20conv&features=1&constants=1&sort=parameters&order=desc');
     expect(parseModelsHash(hash)).toEqual(route);
     expect(parseModelsHash('#/models/m?sort=bogus&order=sideways&view=nope')).toEqual({ view: 'model', model: 'm', tab: 'layers', table: DEFAULT_TABLE });
+  });
+
+  it('reads a typed channel within the layer', () => {
+    expect(readChannel(' 7 ', 63)).toBe(7);
+    expect(readChannel('63', 63)).toBe(63);
+    expect(readChannel('64', 63)).toBeUndefined();
+    expect(readChannel('0', undefined)).toBe(0);
+    for (const bad of ['', '-1', '1.5', 'x', '1e2', '1234567']) expect(readChannel(bad, 1000)).toBeUndefined();
   });
 });

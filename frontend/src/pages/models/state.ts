@@ -1,11 +1,13 @@
 // The Models page's URL hashes (pure):
 //   #/models                                                        the list, simplest model first
 //   #/models/<id>[?view=graph][&op=Conv][&q=text][&features=1][&constants=1][&sort=flops&order=desc]
-//   #/models/<id>/layers/<layer>[?dataset=…&image=…|?upload=1][&channel=7][&examples=<dataset>]
-// (upload=1: the image uploaded on the previous layer view, kept in memory while the page is open)
+//   #/models/<id>/layers/<layer>[?dataset=…&image=…|?upload=1][&channel=7][&examples=<dataset>][&steps=64][&seed=3]
+// (upload=1: the image uploaded on the previous layer view, kept in memory while the page is open; steps and
+// seed: of the channels' drawings, when not the defaults)
 // Layer names may contain '/': in the path the layer is escaped as one segment (%2F), and an unescaped
 // rest of the path is read as the name too.
 import { buildHash, parseRoute } from '../../lib/hash';
+import { parseSeed, parseSteps } from './drawing';
 
 export const MODELS_ROUTE = '/models';
 
@@ -33,7 +35,7 @@ export const DEFAULT_TABLE: TableChoice = { op: '', text: '', featuresOnly: fals
 export type ModelsRoute =
   | { view: 'list' }
   | { view: 'model'; model: string; tab: Tab; table: TableChoice }
-  | { view: 'layer'; model: string; layer: string; dataset?: string; image?: string; upload?: boolean; channel?: number; examples?: string };
+  | { view: 'layer'; model: string; layer: string; dataset?: string; image?: string; upload?: boolean; channel?: number; examples?: string; steps?: number; seed?: number };
 
 /** Parses any hash under #/models; anything it cannot read falls back to the list (or to defaults). */
 export function parseModelsHash(hash: string): ModelsRoute {
@@ -55,6 +57,10 @@ export function parseModelsHash(hash: string): ModelsRoute {
       if (params.get('upload') === '1' && !image) route.upload = true;
       if (channel !== undefined) route.channel = channel;
       if (examples) route.examples = examples;
+      const steps = parseSteps(params.get('steps'));
+      if (steps !== undefined) route.steps = steps;
+      const seed = parseSeed(params.get('seed'));
+      if (seed) route.seed = seed;
       return route;
     }
   }
@@ -83,6 +89,8 @@ export function modelsHash(route: ModelsRoute): string {
       ['upload', route.upload && !route.image ? '1' : undefined],
       ['channel', route.channel],
       ['examples', route.examples],
+      ['steps', parseSteps(route.steps === undefined ? undefined : String(route.steps))],
+      ['seed', route.seed ? parseSeed(String(route.seed)) : undefined],
     ]);
   }
   const t = route.table;
@@ -104,13 +112,19 @@ export function modelHref(model: string): string {
 }
 
 /** The link to a layer's view, keeping the image and the examples' dataset when given. */
-export function layerHref(model: string, layer: string, keep: { dataset?: string; image?: string; upload?: boolean; examples?: string } = {}): string {
+export function layerHref(model: string, layer: string, keep: { dataset?: string; image?: string; upload?: boolean; examples?: string; steps?: number; seed?: number } = {}): string {
   return modelsHash({ view: 'layer', model, layer, ...keep });
 }
 
 function parseChannel(value: string | undefined): number | undefined {
   if (value === undefined || !/^\d{1,6}$/.test(value)) return undefined;
   return Number(value);
+}
+
+/** A channel typed into a field: a whole number up to `max` (the layer's last channel), else undefined. */
+export function readChannel(text: string, max: number | undefined): number | undefined {
+  const n = parseChannel(text.trim());
+  return n !== undefined && max !== undefined && n > max ? undefined : n;
 }
 
 function decode(segment: string): string {

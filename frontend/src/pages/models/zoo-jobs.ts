@@ -5,9 +5,6 @@ import { formatBytes } from '../../lib/format';
 export type CatalogJob = components['schemas']['Job'];
 export type ZooModel = components['schemas']['ZooModel'];
 
-/** Where the catalog's jobs are polled: GET /api/catalog/jobs/{id}. */
-export const CATALOG_JOB_PATH = '/api/catalog/jobs/';
-
 export function isFinished(job: CatalogJob): boolean {
   return job.state === 'succeeded' || job.state === 'failed' || job.state === 'cancelled';
 }

@@ -1,14 +1,15 @@
 // The "Zoo" part of "Import a model": well-known ImageNet CNNs the catalog can download, each with its
 // size and licence, a Download button and, while it downloads, its byte progress (polled from the
 // job). A failed download shows the catalog's reason and can be tried again (it resumes).
-import { catalogApi, type Model } from '../../api/catalog';
+import './zoo.css';
+import { catalogApi, catalogJobId, type Model } from '../../api/catalog';
 import { errorMessage, isAbort, unwrap } from '../../api/problem';
 import { h } from '../../lib/dom';
 import { formatBytes } from '../../lib/format';
 import { delay } from '../../lib/latest';
 import { jobIdFromUrl } from '../search/jobs';
 import { modelHref } from './state';
-import { CATALOG_JOB_PATH, downloadFraction, downloadText, failureMessage, isFinished, runningDownloads, type CatalogJob, type ZooModel } from './zoo-jobs';
+import { downloadFraction, downloadText, failureMessage, isFinished, runningDownloads, type CatalogJob, type ZooModel } from './zoo-jobs';
 
 export interface ZooView {
   readonly el: HTMLElement;
@@ -120,7 +121,7 @@ export function createZoo(onInstalled: (model: Model | undefined) => void): ZooV
     polls.set(id, control);
     let job = first;
     try {
-      const jobId = jobIdFromUrl(job.job, CATALOG_JOB_PATH, 'model catalog');
+      const jobId = jobIdFromUrl(job.job, catalogJobId, 'model catalog');
       running(li, z, job);
       while (!isFinished(job)) {
         await delay(POLL_MS, control.signal);

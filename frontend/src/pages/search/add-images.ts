@@ -1,7 +1,8 @@
 // "Add your images": a dialog that makes a new dataset from a zip or from image files, adds images to
 // one of the user's datasets, or deletes one (after a confirmation). The upload shows its progress;
 // the answer's imported count and skipped files are shown; the page then shows the dataset.
-import { featuresApi, type Dataset } from '../../api/features';
+import './add-images.css';
+import { featuresApi, featuresUrls, type Dataset } from '../../api/features';
 import { errorMessage, isAbort, unwrap } from '../../api/problem';
 import { sendForm } from '../../api/upload';
 import { append, h } from '../../lib/dom';
@@ -28,8 +29,6 @@ export interface AddImagesDialog {
 
 type Mode = 'new' | 'add';
 type Phase = 'idle' | 'uploading' | 'done' | 'confirm-delete' | 'deleting';
-
-const DATASETS_PATH = '/api/features/datasets';
 
 export function createAddImagesDialog(events: AddImagesEvents): AddImagesDialog {
   let datasets: readonly Dataset[] = [];
@@ -173,7 +172,7 @@ export function createAddImagesDialog(events: AddImagesEvents): AddImagesDialog 
       if (sorted.archives[0]) form.append('archive', sorted.archives[0], sorted.archives[0].name);
       for (const f of sorted.images) form.append('files', f, f.name);
       if (cls && sorted.images.length) form.append('label', cls);
-      return { url: `${DATASETS_PATH}/${encodeURIComponent(id)}/images`, form, dataset: id, created: false };
+      return { url: featuresUrls.url('post', '/api/features/datasets/{id}/images', { path: { id } }), form, dataset: id, created: false };
     }
     const id = name.value.trim();
     const nameError = nameProblem(id, datasets.map((d) => d.id ?? ''));
@@ -188,7 +187,7 @@ export function createAddImagesDialog(events: AddImagesEvents): AddImagesDialog 
       const zip = zipStore(entries);
       form.append('archive', new File([zip.buffer as ArrayBuffer], `${id}.zip`, { type: 'application/zip' }), `${id}.zip`);
     }
-    return { url: DATASETS_PATH, form, dataset: id, created: true };
+    return { url: featuresUrls.url('post', '/api/features/datasets', {}), form, dataset: id, created: true };
   }
 
   async function send() {

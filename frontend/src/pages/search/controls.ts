@@ -1,4 +1,5 @@
 // The selectors: dataset, model, layer, metric, and pooling in an advanced area.
+import './controls.css';
 import type { Dataset } from '../../api/features';
 import type { Layer, Model } from '../../api/catalog';
 import { h } from '../../lib/dom';

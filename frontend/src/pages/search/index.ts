@@ -1,4 +1,5 @@
 // The Semantic Search page: wires the store, the URL hash and the page's parts together.
+import './search.css';
 import type { Layer, Model } from '../../api/catalog';
 import type { Dataset } from '../../api/features';
 import { errorMessage } from '../../api/problem';

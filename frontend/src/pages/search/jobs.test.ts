@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { featureJobId } from '../../api/features';
 import type { Job } from '../../api/search';
 import { jobFailureMessage, jobFraction, jobIdFromUrl, waitForJob } from './jobs';
 
@@ -8,8 +9,11 @@ describe('collection build jobs', () => {
     expect(jobIdFromUrl('http://host/api/search/jobs/abc?x=1')).toBe('abc');
     expect(() => jobIdFromUrl('/api/features/extractions/abc')).toThrow(/cannot be polled/);
     expect(() => jobIdFromUrl(undefined)).toThrow();
-    expect(jobIdFromUrl('/api/features/jobs/c72e261b', '/api/features/jobs/', 'feature-service')).toBe('c72e261b');
-    expect(() => jobIdFromUrl('/api/search/jobs/x', '/api/features/jobs/', 'feature-service')).toThrow(/feature-service answered/);
+    expect(jobIdFromUrl('/api/search/jobs/a%2Fb%20c')).toBe('a/b c');
+    expect(() => jobIdFromUrl('/api/search/jobs/a/b')).toThrow(/cannot be polled/);
+    expect(jobIdFromUrl('/playground/api/search/jobs/abc')).toBe('abc');
+    expect(jobIdFromUrl('/api/features/jobs/c72e261b', featureJobId, 'feature-service')).toBe('c72e261b');
+    expect(() => jobIdFromUrl('/api/search/jobs/x', featureJobId, 'feature-service')).toThrow(/feature-service answered/);
   });
 
   it('polls until the job ends and reports every state', async () => {

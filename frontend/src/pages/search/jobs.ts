@@ -1,44 +1,44 @@
 // Waiting for a collection build: poll the job every 400 ms until it ends.
-import type { Job } from '../../api/search';
+import { searchJobId, type Job } from '../../api/search';
 import { ApiError } from '../../api/problem';
 import { delay } from '../../lib/latest';
 
 export const POLL_INTERVAL_MS = 400;
-const JOB_PATH = '/api/search/jobs/';
 
-export function isFinished(job: Job): boolean {
+/** What polling needs of a job of any service: the URL to poll and its state. */
+export type PolledJob = Pick<Job, 'job' | 'state'>;
+
+export function isFinished(job: Pick<Job, 'state'>): boolean {
   return job.state === 'succeeded' || job.state === 'failed' || job.state === 'cancelled';
 }
 
-/** Where the feature-service's jobs (channel indexing, extractions) are polled. */
-export const FEATURE_JOB_PATH = '/api/features/jobs/';
+/** Reads the job id from a URL a service handed out to poll (undefined: not a job URL of that service). */
+export type JobIdOf = (url: string) => string | undefined;
 
 /**
- * The job id in the URL a service hands out to poll, e.g. "/api/search/jobs/0f8c…" → "0f8c…"
- * (jobPath "/api/features/jobs/" for the feature-service's jobs).
+ * The job id in the URL a service hands out to poll, e.g. "/api/search/jobs/0f8c…" → "0f8c…" (the
+ * search-service's GET /api/search/jobs/{id} by default; featureJobId, catalogJobId for the others).
  */
-export function jobIdFromUrl(url: string | undefined, jobPath = JOB_PATH, service = 'search-service'): string {
-  const path = url?.split(/[?#]/)[0] ?? '';
-  const at = path.indexOf(jobPath);
-  const id = at < 0 ? '' : path.slice(at + jobPath.length);
-  if (!id || id.includes('/')) throw new ApiError(`the ${service} answered with a job URL that cannot be polled: '${url ?? ''}'`);
-  return decodeURIComponent(id);
+export function jobIdFromUrl(url: string | undefined, idOf: JobIdOf = searchJobId, service = 'search-service'): string {
+  const id = url ? idOf(url) : undefined;
+  if (!id) throw new ApiError(`the ${service} answered with a job URL that cannot be polled: '${url ?? ''}'`);
+  return id;
 }
 
-export interface WaitOptions {
-  poll(id: string, signal: AbortSignal): Promise<Job>;
-  onProgress(job: Job): void;
+export interface WaitOptions<J extends PolledJob = Job> {
+  poll(id: string, signal: AbortSignal): Promise<J>;
+  onProgress(job: J): void;
   signal: AbortSignal;
   intervalMs?: number;
-  /** The path prefix of the job URL (the search-service's by default) and the service, for messages. */
-  jobPath?: string;
+  /** How to read the job id from its URL (the search-service's by default), and the service, for messages. */
+  jobIdOf?: JobIdOf;
   service?: string;
 }
 
 /** Polls the job's `job` URL until it has succeeded, failed or been cancelled; returns the final job. */
-export async function waitForJob(job: Job, options: WaitOptions): Promise<Job> {
+export async function waitForJob<J extends PolledJob = Job>(job: J, options: WaitOptions<J>): Promise<J> {
   const interval = options.intervalMs ?? POLL_INTERVAL_MS;
-  const id = jobIdFromUrl(job.job, options.jobPath, options.service);
+  const id = jobIdFromUrl(job.job, options.jobIdOf, options.service);
   let current = job;
   options.onProgress(current);
   while (!isFinished(current)) {

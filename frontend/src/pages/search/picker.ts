@@ -1,5 +1,6 @@
 // The image picker: the dataset's images as small thumbnails, paged in as the grid scrolls, with
 // class filter chips. Clicking an image makes it the query.
+import './picker.css';
 import { featuresApi, thumbnailUrl, type Dataset, type ImageItem } from '../../api/features';
 import { errorMessage, isAbort, unwrap } from '../../api/problem';
 import { h } from '../../lib/dom';

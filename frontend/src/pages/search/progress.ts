@@ -1,4 +1,5 @@
 // The progress bar shown while the search-service builds a collection.
+import './progress.css';
 import type { Job } from '../../api/search';
 import { h } from '../../lib/dom';
 import { formatInt } from '../../lib/format';

@@ -1,4 +1,5 @@
 // The query: the chosen image with its class, and the upload control (button and drop zone).
+import './query-panel.css';
 import { thumbnailUrl } from '../../api/features';
 import { h, svg } from '../../lib/dom';
 

@@ -1,4 +1,5 @@
 // The results: a one-line summary and a fixed-height grid of the 50 hits with similarity bars.
+import './results.css';
 import { thumbnailUrl } from '../../api/features';
 import type { Hit, Job, SearchResults } from '../../api/search';
 import { h } from '../../lib/dom';

@@ -61,6 +61,14 @@ public final class Bench {
                      "quarkus.rest-client.features.url", features.url(),
                      "quarkus.rest-client.catalog.url", catalog.url()))) {
 
+            // where the feature-service runs models (CNP_FEATURES_INFERENCE_DEVICE is passed on to it): the raw engine
+            // below always runs on the CPU, so on a GPU the job / raw ratio compares two devices
+            JsonNode info = get(features.url() + "/api/features/info");
+            String device = info.path("device").asText();
+            System.out.printf("feature-service device: %s (%s); providers %s; batch %d, %d decode threads%n", device,
+                    info.path("deviceReason").asText(), info.path("executionProviders"), info.path("batchSize").asInt(),
+                    info.path("decodeThreads").asInt());
+
             // the raw engine two ways: ONNX Runtime's defaults (worker threads spin) and the service's options
             // (no spinning); the job is compared with the faster, measured before and after it
             double spinBefore = rawOnnxRuntime(30, true);
@@ -91,6 +99,8 @@ public final class Bench {
             System.out.println();
             System.out.println("| figure | value |");
             System.out.println("|---|---|");
+            System.out.printf("| feature-service inference device | %s (ONNX Runtime %s; %s) |%n", device,
+                    info.path("onnxRuntimeVersion").asText(), info.path("deviceReason").asText());
             System.out.printf("| raw ONNX Runtime, %s, random input, batch %d, %d threads, ORT defaults (spinning) | %.1f images/s |%n",
                     MODEL, BATCH, THREADS, spin);
             System.out.printf("| same, the service's session options (no spinning) | %.1f images/s |%n", quiet);
@@ -188,7 +198,8 @@ public final class Bench {
         return r;
     }
 
-    private static JsonNode await(String jobUrl) throws Exception {
+    /** Polls a job of the services until it succeeds (or fails: an exception), printing its progress. */
+    static JsonNode await(String jobUrl) throws Exception {
         Instant deadline = Instant.now().plus(Duration.ofMinutes(30));
         double reported = -1;
         while (Instant.now().isBefore(deadline)) {
@@ -210,12 +221,12 @@ public final class Bench {
         throw new IllegalStateException("the job did not finish in 30 minutes");
     }
 
-    private static JsonNode get(String url) throws Exception {
+    static JsonNode get(String url) throws Exception {
         HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
         return JSON.readTree(r.body());
     }
 
-    private static JsonNode post(String url, Object body) throws Exception {
+    static JsonNode post(String url, Object body) throws Exception {
         HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(url))
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))).build(),

@@ -39,6 +39,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.convnetplayground.testing.Repo;
 import org.convnetplayground.testing.ServiceProcess;
+import org.convnetplayground.testing.SolrClusterProcess;
 
 /**
  * {@code make bench-scale}: a large collection imported through the API and searched both ways. Takes
@@ -48,6 +49,8 @@ import org.convnetplayground.testing.ServiceProcess;
  * {@code -Xmx2g}, waits for the HNSW index, then prints one JSON line per mode: rows, dimension, import time, bytes on
  * disk, heap used after import, p50/p95 of the in-service ranking time and of the HTTP round trip for k = 50 under
  * cosine, and recall@50 against an exact top-50 computed here, outside the product, by a plain scan of the file. It
+ * With {@code BACKENDS=embedded,solr} (the default) it does so twice in one run: with the embedded HNSW index, then
+ * with a search-service on a local 2-node SolrCloud (2 shards x 2 replicas), each line naming its {@code backend}. It
  * also measures the machine's memory bandwidth (a sequential read of the mapped vectors on every core) and the
  * exact-scan time that bandwidth allows.
  */
@@ -102,7 +105,10 @@ public final class BenchScale {
         System.out.println("exact top-" + K + " of every query, outside the product (plain scan in double)...");
         List<Set<Integer>> truth = groundTruth(data, q);
 
-        // DATA_DIR=<an earlier run's data dir> measures queries again without importing and indexing again
+        // BACKENDS=embedded,solr (the default) measures both, side by side in one run; solr on a local 2-node SolrCloud
+        List<String> backends = List.of(env("BACKENDS", "embedded,solr").split(","));
+        // DATA_DIR=<an earlier run's data dir> measures queries again without importing again (a fresh Solr
+        // cluster still gets the stored collection from the search-service at its start)
         Path dataDir = System.getenv("DATA_DIR") != null ? Path.of(System.getenv("DATA_DIR"))
                 : Files.createTempDirectory("cnp-bench-scale");
         System.out.println("search-service data dir " + dataDir + "; starting services...");
@@ -113,12 +119,30 @@ public final class BenchScale {
                      "cnp.features.datasets-dir", Repo.datasets().toString(),
                      "cnp.features.data-dir", dataDir.resolve("features").toString(),
                      "quarkus.rest-client.catalog.url", catalog.url()));
-             ServiceProcess search = ServiceProcess.start("search-service", Map.of(
-                     "cnp.search.data-dir", dataDir.resolve("search").toString(),
-                     "cnp.search.warm-up", "",
-                     "quarkus.rest-client.features.url", features.url(),
-                     "quarkus.rest-client.catalog.url", catalog.url()))) {
-            String url = search.url();
+             SolrClusterProcess solr = backends.contains("solr") ? SolrClusterProcess.start(2, "-Xmx3g") : null) {
+            for (String backend : backends) {
+                Map<String, String> config = new LinkedHashMap<>(Map.of(
+                        "cnp.search.data-dir", dataDir.resolve("search-" + backend).toString(),
+                        "cnp.search.warm-up", "",
+                        "quarkus.rest-client.features.url", features.url(),
+                        "quarkus.rest-client.catalog.url", catalog.url(),
+                        "cnp.search.backend", backend));
+                if (solr != null) {
+                    config.put("cnp.search.solr.urls", solr.urls());
+                    System.out.println("Solr nodes: " + solr.urls());
+                }
+                try (ServiceProcess search = ServiceProcess.start("search-service", config)) {
+                    run(search.url(), backend, vectors, ids, data, q, truth, bandwidth, scanBoundMs,
+                            dataDir.resolve("search-" + backend));
+                }
+            }
+        }
+    }
+
+    /** One backend: import, wait for its approximate index, measure both modes. */
+    static void run(String url, String backend, Path vectors, Path ids, Npy data, Npy q, List<Set<Integer>> truth,
+                    double bandwidth, double scanBoundMs, Path searchDir) throws Exception {
+        {
             Instant t0 = Instant.now();
             boolean stored = HTTP.send(HttpRequest.newBuilder(URI.create(url + "/api/search/collections/" + DATASET + "/"
                     + MODEL + "/" + LAYER)).build(), HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
@@ -126,19 +150,23 @@ public final class BenchScale {
                 JsonNode job = importVectors(url, vectors, ids);
                 await(url + job.get("job").asText(), "import");
             } else {
-                System.out.println("the collection is stored already (DATA_DIR): not imported again");
+                System.out.printf("[%s] the collection is stored already (DATA_DIR): not imported again%n", backend);
                 query(url, q.row(0), "auto");
             }
             double importSeconds = stored ? Double.NaN : Duration.between(t0, Instant.now()).toMillis() / 1000.0;
-            System.out.printf(Locale.ROOT, "imported in %.1f s; waiting for the HNSW index...%n", importSeconds);
+            System.out.printf(Locale.ROOT, "[%s] imported in %.1f s; waiting for the approximate index...%n", backend,
+                    importSeconds);
             Instant t1 = Instant.now();
             awaitIndex(url);
             double indexSeconds = stored ? Double.NaN : Duration.between(t1, Instant.now()).toMillis() / 1000.0;
             long heap = heapUsed(url);
-            long disk = bytes(dataDir.resolve("search/collections"));
-            System.out.printf(Locale.ROOT, "HNSW index built in %.1f s after the import%n", indexSeconds);
+            long disk = bytes(searchDir.resolve("collections"));
+            System.out.printf(Locale.ROOT, "[%s] approximate index (%s) ready %.1f s after the import%n", backend,
+                    backend.equals("solr") ? "Solr collection, 2 shards x 2 replicas on 2 nodes" : "embedded HNSW",
+                    indexSeconds);
             for (String mode : List.of("exact", "approximate")) {
                 Map<String, Object> line = new LinkedHashMap<>();
+                line.put("backend", backend);
                 line.put("mode", mode);
                 line.put("rows", data.rows);
                 line.put("dimension", data.dim);
@@ -346,12 +374,12 @@ public final class BenchScale {
         throw new IllegalStateException(what + " did not finish in 6 hours");
     }
 
-    /** Waits for the collection's HNSW build job (kind index-build), if it has one. */
+    /** Waits for the collection's HNSW build job (kind index-build) or Solr sync (solr-sync), if it has one. */
     static void awaitIndex(String url) throws Exception {
         for (JsonNode job : get(url + "/api/search/jobs")) {
-            if (job.get("kind").asText().equals("index-build")) {
-                await(url + job.get("job").asText(), "HNSW build");
-                return;
+            String kind = job.get("kind").asText();
+            if (kind.equals("index-build") || kind.equals("solr-sync")) {
+                await(url + job.get("job").asText(), kind);
             }
         }
     }

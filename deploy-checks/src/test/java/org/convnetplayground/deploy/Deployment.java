@@ -53,9 +53,30 @@ final class Deployment {
                     Optional.of("2.35"), Optional.of("3.4.30"),
                     "adoptium/containers 17/jre/ubuntu/jammy/Dockerfile installs curl and wget on ubuntu:22.04, whose glibc is "
                             + "2.35 and whose libstdc++6 (GCC 12) provides GLIBCXX_3.4.30"),
+            new BaseImage(Pattern.compile("nvidia/cuda:12\\.[0-9]+\\.[0-9]+-cudnn-runtime-ubuntu22\\.04"), Set.of("sh"),
+                    Optional.of("2.35"), Optional.of("3.4.30"),
+                    "NVIDIA's CUDA images (gitlab.com/nvidia/container-images/cuda) build -runtime-ubuntu22.04 on ubuntu:22.04 "
+                            + "(glibc 2.35, libstdc++6 with GLIBCXX_3.4.30) and add the CUDA runtime libraries and, for -cudnn-, "
+                            + "cuDNN 9; no curl, wget or Java"),
             new BaseImage(Pattern.compile("nginxinc/nginx-unprivileged:[0-9.]+-alpine[0-9.]*"), Set.of("wget", "sh"),
                     Optional.empty(), Optional.empty(),
                     "Alpine: BusyBox provides wget and sh; musl, no glibc"));
+
+    /**
+     * Images compose runs as they are (no Dockerfile here): the `cluster` profile's ZooKeeper and Solr. The same rule
+     * as for base images: listed only after looking at how the image is built.
+     */
+    static final List<BaseImage> KNOWN_SERVICE_IMAGES = List.of(
+            new BaseImage(Pattern.compile("solr:9\\.10(\\.[0-9]+)?"), Set.of("wget", "sh"), Optional.empty(),
+                    Optional.empty(), "apache/solr solr/docker/templates/Dockerfile.body.template installs wget (acl "
+                            + "lsof procps wget netcat tini jattach) on eclipse-temurin:17-jre-jammy"),
+            new BaseImage(Pattern.compile("zookeeper:3\\.9(\\.[0-9]+)?"), Set.of("wget", "sh"), Optional.empty(),
+                    Optional.empty(), "docker-library zookeeper 3.9.4/Dockerfile installs wget (ca-certificates dirmngr "
+                            + "gosu gnupg netcat wget) on eclipse-temurin:17-jre-jammy; its AdminServer listens on 8080"));
+
+    static Optional<BaseImage> knownServiceImage(String reference) {
+        return KNOWN_SERVICE_IMAGES.stream().filter(b -> b.reference().matcher(reference).matches()).findFirst();
+    }
 
     static Optional<BaseImage> knownBaseImage(String reference) {
         return KNOWN_BASE_IMAGES.stream().filter(b -> b.reference().matcher(reference).matches()).findFirst();

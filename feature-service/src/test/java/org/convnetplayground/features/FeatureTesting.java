@@ -35,7 +35,8 @@ import java.util.function.Supplier;
 import java.util.stream.Stream;
 import java.util.zip.CRC32;
 import javax.imageio.ImageIO;
-import org.convnetplayground.problem.ProblemException;
+import org.convnetplayground.errors.DomainException;
+import org.convnetplayground.problem.DomainProblems;
 import org.convnetplayground.testing.Repo;
 
 /**
@@ -137,14 +138,13 @@ public final class FeatureTesting {
         return text.length() <= 600 ? text : text.substring(0, 600) + "... (" + text.length() + " chars)";
     }
 
-    /** A ProblemException thrown by domain code, checked like an HTTP problem. */
-    public static void assertProblem(ProblemException e, int status, String... detailContains) {
-        assertEquals(status, e.status(), e.getMessage());
+    /** A failure thrown by domain code, checked like the HTTP problem it becomes. */
+    public static void assertProblem(DomainException e, int status, String... detailContains) {
+        assertEquals(status, DomainProblems.statusOf(e), e.getMessage());
         for (String fragment : detailContains) {
-            assertTrue(e.problem().detail().contains(fragment), "detail should name " + fragment + ": "
-                    + e.problem().detail());
+            assertTrue(e.detail().contains(fragment), "detail should name " + fragment + ": " + e.detail());
         }
-        assertNoInternals(e.problem().detail());
+        assertNoInternals(e.detail());
     }
 
     private static void assertNoInternals(String text) {

@@ -96,7 +96,7 @@ class ReadinessTest {
         String huge = "q".repeat(1 << 20);
         String body = given().contentType(ContentType.JSON).body(Map.of("dataset", "stored", "model", "some-model",
                         "layer", "embedding", "queryId", huge))
-                .post("/api/search/query").then().statusCode(404).contentType("application/problem+json")
+                .post("/api/search/query").then().statusCode(400).contentType("application/problem+json")
                 .body("value", equalTo("q".repeat(200) + "… (1048576 characters)"))
                 .extract().asString();
         org.junit.jupiter.api.Assertions.assertTrue(body.length() < 4000, "answer of " + body.length() + " characters");

@@ -179,6 +179,27 @@ class SearchResourceTest {
         assertEquals(5, Queries.query(ok).getList("hits").size());
     }
 
+    /** Mistakes that need no collection are refused before one is built, with the problem they get afterwards. */
+    @Test
+    void wrongInputsBeforeTheCollectionExistsStartNoBuild() {
+        String jobsBefore = given().get("/api/search/jobs").then().statusCode(200).extract().asString();
+        Map<String, Object> unbuilt = Queries.body(Queries.TINY_DATASET, Queries.TINY_MODEL, "Conv2d_2_pointwise",
+                "cosine", 5, "goldfish/nope.JPEG");
+        problem(unbuilt, 404).body("detail", startsWith("unknown image 'goldfish/nope.JPEG'"))
+                .body("detail", containsString(Queries.TINY_DATASET));
+        problem(with(unbuilt, "queryId", "x".repeat(5000)), 400).body("detail", containsString("at most 1024 characters"));
+        given().contentType(ContentType.JSON)
+                .body("{\"dataset\":\"" + Queries.TINY_DATASET + "\",\"model\":\"" + Queries.TINY_MODEL
+                        + "\",\"layer\":\"Conv2d_2_pointwise\",\"vector\":[1,\"NaN\",3]}")
+                .post("/api/search/query-vector").then().statusCode(400).contentType("application/problem+json")
+                .body("detail", containsString("finite"));
+        upload("just text".getBytes(), with(unbuilt, "queryId", null), 400).body("detail", containsString("not an image"));
+        // none of them started a build (or an update, had an earlier run of this test built the collection)
+        String jobsAfter = given().get("/api/search/jobs").then().statusCode(200).extract().asString();
+        assertEquals(jobsBefore.split("Conv2d_2_pointwise", -1).length, jobsAfter.split("Conv2d_2_pointwise", -1).length,
+                "a job was started: " + jobsAfter);
+    }
+
     @Test
     void storedVectorsAndCollectionsAreListed() {
         String layer = tinyEmbedding();

@@ -1,5 +1,6 @@
 package org.convnetplayground.features.config;
 
+import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.nio.file.Path;
@@ -23,6 +24,22 @@ public interface FeatureConfig {
      */
     java.util.Optional<java.util.List<Path>> allowedRoots();
 
+    /**
+     * How long shutdown waits, first for running jobs to stop (each stops after its current batch), then for forward
+     * passes still running, before ONNX Runtime's sessions are closed. Sessions still in use after it are left to the
+     * end of the process rather than closed under a running pass (which crashes the JVM).
+     */
+    @WithDefault("PT5S")
+    Duration shutdownTimeout();
+
+    /**
+     * The largest JSON request body, checked from its Content-Length and while it streams, before it is parsed
+     * (uploads are multipart and have their own limits). The largest JSON bodies are extractions of chosen images:
+     * 8 MB holds about 200,000 image ids.
+     */
+    @WithDefault("8M")
+    MemorySize maxJsonBodySize();
+
     /** Limits on dataset imports (zip archives and added images). */
     Imports imports();
 
@@ -39,13 +56,28 @@ public interface FeatureConfig {
     Gradients gradients();
 
     interface Inference {
+        /**
+         * Where models run: {@code cpu}; {@code cuda} or {@code cuda:N} (NVIDIA GPU N through ONNX Runtime's CUDA
+         * execution provider; start-up fails, naming what is missing, when it cannot be used); {@code auto} (the GPU
+         * when the CUDA execution provider and a device are present, else the CPU).
+         */
+        @WithDefault("cpu")
+        String device();
+
         /** ONNX Runtime intra-op threads; 0 means one per available core. */
         @WithDefault("0")
         int threads();
 
-        /** Images per forward pass in extraction jobs. */
+        /** Images per forward pass in extraction jobs on the CPU. */
         @WithDefault("16")
         int batchSize();
+
+        /**
+         * Images per forward pass in extraction jobs on a GPU: larger batches keep it busy; each image of a batch
+         * needs the memory of all its activations on the device.
+         */
+        @WithDefault("64")
+        int gpuBatchSize();
 
         /**
          * Whether ONNX Runtime's worker threads spin while waiting for work. Spinning saves microseconds per
@@ -60,9 +92,16 @@ public interface FeatureConfig {
     }
 
     interface Images {
-        /** Threads decoding and resizing images, overlapped with inference. */
+        /** Threads decoding and resizing images, overlapped with inference on the CPU. */
         @WithDefault("2")
         int decodeThreads();
+
+        /**
+         * Threads decoding and resizing images when models run on a GPU, where decoding is the bottleneck; 0 means
+         * one per available core.
+         */
+        @WithDefault("0")
+        int gpuDecodeThreads();
 
         /** Batches decoded ahead of the one being inferred (0: decode each batch just before it runs). */
         @WithDefault("1")

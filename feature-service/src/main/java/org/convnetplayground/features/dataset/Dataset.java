@@ -85,7 +85,7 @@ public final class Dataset {
     /**
      * The same dataset restricted to some of its images (in dataset order); its version names the subset too.
      *
-     * @throws org.convnetplayground.problem.ProblemException 404 for an id that is not an image of the dataset
+     * @throws org.convnetplayground.errors.UnknownNameException for an id that is not an image of the dataset
      */
     public Dataset only(List<String> ids, DatasetRegistry registry) {
         java.util.Set<String> wanted = new java.util.HashSet<>(ids);

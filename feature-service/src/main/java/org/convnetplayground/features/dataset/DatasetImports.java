@@ -6,12 +6,12 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
@@ -20,9 +20,12 @@ import java.util.stream.Stream;
 import org.apache.commons.compress.archivers.zip.ZipArchiveEntry;
 import org.apache.commons.compress.archivers.zip.ZipFile;
 import org.convnetplayground.features.config.FeatureConfig;
-import org.convnetplayground.features.image.ImageCodec;
-import org.convnetplayground.problem.Problem;
-import org.convnetplayground.problem.ProblemException;
+import org.convnetplayground.inference.image.ImageCodec;
+import org.convnetplayground.errors.ConflictException;
+import org.convnetplayground.errors.DomainException;
+import org.convnetplayground.errors.InvalidInputException;
+import org.convnetplayground.errors.TooLargeException;
+import org.convnetplayground.files.FileTrees;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.jboss.logging.Logger;
 
@@ -68,20 +71,21 @@ public class DatasetImports {
     public ImportResult create(String name, Path archive) {
         requireName(name, "name");
         if (registry.exists(name)) {
-            throw ProblemException.conflict("a dataset named '" + name + "' already exists; choose another name or delete it first");
+            throw ConflictException.of("a dataset named '" + name + "' already exists; choose another name or delete it first");
         }
         Path stage = stage();
         try {
             List<Skipped> skipped = new ArrayList<>();
             int imported = unpack(archive, stage, skipped);
             if (imported == 0) {
-                throw new ProblemException(new Problem("about:blank", "No usable image", 400,
+                throw new InvalidInputException("No usable image",
                         "the archive holds no usable image" + (skipped.isEmpty() ? "" : "; first problem: "
-                                + skipped.get(0).name() + ": " + skipped.get(0).reason()), null, "archive", null, null, null));
+                                + skipped.get(0).name() + ": " + skipped.get(0).reason()),
+                        DomainException.Details.of("archive", null));
             }
             synchronized (this) {
                 if (registry.exists(name)) {
-                    throw ProblemException.conflict("a dataset named '" + name + "' was created meanwhile");
+                    throw ConflictException.of("a dataset named '" + name + "' was created meanwhile");
                 }
                 Files.move(stage, registry.uploads().resolve(name), StandardCopyOption.ATOMIC_MOVE);
             }
@@ -90,7 +94,7 @@ public class DatasetImports {
         } catch (IOException e) {
             throw new UncheckedIOException("import of dataset " + name + " failed", e);
         } finally {
-            deleteTree(stage);
+            FileTrees.deleteTree(stage);
         }
     }
 
@@ -130,7 +134,7 @@ public class DatasetImports {
         } catch (IOException e) {
             throw new UncheckedIOException("adding images to dataset " + id + " failed", e);
         } finally {
-            deleteTree(stage);
+            FileTrees.deleteTree(stage);
         }
     }
 
@@ -162,7 +166,7 @@ public class DatasetImports {
     public void delete(String id) {
         Dataset dataset = registry.require(id);
         switch (dataset.source()) {
-            case SHARED -> throw ProblemException.conflict("dataset '" + id + "' is part of the read-only datasets root; "
+            case SHARED -> throw ConflictException.of("dataset '" + id + "' is part of the read-only datasets root; "
                     + "only uploaded datasets can be deleted (and registered folders unregistered)");
             case REGISTERED -> registry.unregister(id);
             case UPLOADED -> {
@@ -174,7 +178,7 @@ public class DatasetImports {
                     throw new UncheckedIOException("cannot delete dataset " + id, e);
                 }
                 registry.invalidate(id);
-                deleteTree(trash);
+                FileTrees.deleteTree(trash);
             }
         }
     }
@@ -183,18 +187,18 @@ public class DatasetImports {
     public Dataset register(String id, String folder) {
         requireName(id, "id");
         if (folder == null || folder.isBlank()) {
-            throw ProblemException.missing("path", "an absolute path of a folder under an allowed root");
+            throw InvalidInputException.missing("path", "an absolute path of a folder under an allowed root");
         }
         List<Path> roots = config.allowedRoots().orElse(List.of());
         if (roots.isEmpty()) {
-            throw ProblemException.badRequest("registering server-side folders is disabled: no allowed roots are "
+            throw InvalidInputException.of("registering server-side folders is disabled: no allowed roots are "
                     + "configured (cnp.features.allowed-roots)");
         }
         Path real;
         try {
             real = Path.of(folder).toRealPath();
         } catch (IOException | RuntimeException e) {
-            throw ProblemException.invalid("path", folder, "an existing folder under one of " + roots);
+            throw InvalidInputException.invalid("path", Names.printable(folder), "an existing folder under one of " + roots);
         }
         boolean allowed = roots.stream().anyMatch(r -> {
             try {
@@ -204,11 +208,11 @@ public class DatasetImports {
             }
         });
         if (!allowed || !Files.isDirectory(real)) {
-            throw ProblemException.invalid("path", folder, "a folder under one of the allowed roots " + roots);
+            throw InvalidInputException.invalid("path", Names.printable(folder), "a folder under one of the allowed roots " + roots);
         }
         synchronized (this) {
             if (registry.exists(id)) {
-                throw ProblemException.conflict("a dataset named '" + id + "' already exists");
+                throw ConflictException.of("a dataset named '" + id + "' already exists");
             }
             registry.register(id, real);
         }
@@ -218,7 +222,7 @@ public class DatasetImports {
     private Dataset writable(String id) {
         Dataset dataset = registry.require(id);
         if (dataset.source() != Dataset.Source.UPLOADED) {
-            throw ProblemException.conflict("dataset '" + id + "' is " + dataset.source().id()
+            throw ConflictException.of("dataset '" + id + "' is " + dataset.source().id()
                     + " and read-only; images can only be added to or deleted from uploaded datasets");
         }
         return dataset;
@@ -226,7 +230,7 @@ public class DatasetImports {
 
     /**
      * Unpacks the images of a zip archive into {@code into}, keeping their folders; returns how many were kept.
-     * The whole import is refused (413) when the archive has too many entries or unpacks to too much.
+     * The whole import is refused (too large) when the archive has too many entries or unpacks to too much.
      */
     private int unpack(Path archive, Path into, List<Skipped> skipped) throws IOException {
         long budget = config.imports().maxUnpackedBytes();
@@ -235,8 +239,8 @@ public class DatasetImports {
         try {
             zip = ZipFile.builder().setPath(archive).get();
         } catch (IOException | RuntimeException e) {
-            throw new ProblemException(new Problem("about:blank", "Unreadable archive", 400,
-                    "the archive is not a readable zip file: " + e.getMessage(), null, "archive", null, null, null));
+            throw new InvalidInputException("Unreadable archive", "the archive is not a readable zip file: "
+                    + e.getMessage(), DomainException.Details.of("archive", null));
         }
         try (zip) {
             List<ZipArchiveEntry> entries = new ArrayList<>();
@@ -252,7 +256,7 @@ public class DatasetImports {
                 String name = entry.getName();
                 String reason = unsafe(name, entry);
                 if (reason != null) {
-                    skipped.add(new Skipped(name, reason));
+                    skipped.add(new Skipped(Names.printable(name), reason));
                     continue;
                 }
                 String relative = name.replace('\\', '/').substring(prefix.length());
@@ -261,8 +265,9 @@ public class DatasetImports {
                     skipped.add(new Skipped(name, "its path leads outside the dataset"));
                     continue;
                 }
-                Path part = target.resolveSibling(target.getFileName() + ".part");
-                Files.createDirectories(target.getParent());
+                // unpacked beside the staging folder's entries under a hidden name of its own: the entry's name may be
+                // as long as a file name can be, with no room for a suffix
+                Path part = Files.createTempFile(into, DatasetRegistry.WORK_PREFIX + "unpack-", ".part");
                 long limit = Math.min(budget, config.images().maxBytes() + 1);
                 long written;
                 try (InputStream in = zip.getInputStream(entry); OutputStream out = Files.newOutputStream(part)) {
@@ -283,8 +288,11 @@ public class DatasetImports {
                     skipped.add(new Skipped(name, "larger than the image limit of " + config.images().maxBytes() + " bytes"));
                     continue;
                 }
-                imported += accept(name, part, target, skipped) ? 1 : 0;
-                Files.deleteIfExists(part);
+                try {
+                    imported += accept(name, part, target, skipped) ? 1 : 0;
+                } finally {
+                    Files.deleteIfExists(part);
+                }
             }
         }
         return imported;
@@ -303,12 +311,19 @@ public class DatasetImports {
         }
         try {
             codec.size(Files.readAllBytes(file), name);
-        } catch (ProblemException e) {
+        } catch (DomainException e) {
             skipped.add(new Skipped(name, e.getMessage()));
             return false;
         }
-        Files.createDirectories(target.getParent());
-        Files.copy(file, target, StandardCopyOption.REPLACE_EXISTING);
+        try {
+            Files.createDirectories(target.getParent());
+            Files.copy(file, target, StandardCopyOption.REPLACE_EXISTING);
+        } catch (FileSystemException e) {
+            // the name clashes with what is there (a file where a folder must go) or the file system refuses it
+            skipped.add(new Skipped(name, "cannot be stored under this name: "
+                    + (e.getReason() == null ? e.getClass().getSimpleName() : e.getReason())));
+            return false;
+        }
         return true;
     }
 
@@ -329,7 +344,7 @@ public class DatasetImports {
                 return "a hidden or system file";
             }
         }
-        return null;
+        return Names.problem(n);
     }
 
     /** The single top folder every entry shares ("photos/"), which is not a class; empty when there is none. */
@@ -382,7 +397,12 @@ public class DatasetImports {
     private static String safeFileName(String name, List<Skipped> skipped) {
         String base = name == null ? "" : name.replace('\\', '/');
         base = base.substring(base.lastIndexOf('/') + 1);
-        if (base.isEmpty() || base.startsWith(".") || !base.matches("[^\\u0000-\\u001f]+")) {
+        String problem = Names.problem(base);
+        if (problem != null) {
+            skipped.add(new Skipped(Names.printable(name), problem));
+            return null;
+        }
+        if (base.isEmpty() || base.startsWith(".")) {
             skipped.add(new Skipped(String.valueOf(name), "not a usable file name"));
             return null;
         }
@@ -416,32 +436,17 @@ public class DatasetImports {
 
     private static void requireName(String name, String field) {
         if (name == null || name.isBlank()) {
-            throw ProblemException.missing(field, "a name of letters, digits, '.', '-' or '_' (at most 64, not starting with '.')");
+            throw InvalidInputException.missing(field, "a name of letters, digits, '.', '-' or '_' (at most 64, not starting with '.')");
         }
         if (!NAME.matcher(name).matches()) {
-            throw ProblemException.invalid(field, name, "letters, digits, '.', '-' or '_' (at most 64, not starting with '.' or containing '/')");
+            String character = Names.unsafeCharacter(name);
+            throw InvalidInputException.invalid(field, Names.printable(name), "letters, digits, '.', '-' or '_' (at most "
+                    + "64, not starting with '.' or containing '/')" + (character == null ? "" : "; " + character));
         }
     }
 
-    private static ProblemException tooLarge(String detail) {
-        return new ProblemException(new Problem("about:blank", "Archive too large", 413, detail, null, "archive", null,
-                null, null));
+    private static TooLargeException tooLarge(String detail) {
+        return new TooLargeException("Archive too large", detail, DomainException.Details.of("archive", null), null);
     }
 
-    static void deleteTree(Path root) {
-        if (root == null || !Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(root)) {
-            walk.sorted(Comparator.reverseOrder()).forEach(p -> {
-                try {
-                    Files.deleteIfExists(p);
-                } catch (IOException e) {
-                    LOG.warnf("cannot delete %s: %s", p, e.getMessage());
-                }
-            });
-        } catch (IOException e) {
-            LOG.warnf("cannot delete %s: %s", root, e.getMessage());
-        }
-    }
 }

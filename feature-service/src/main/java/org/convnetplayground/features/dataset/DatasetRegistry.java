@@ -25,7 +25,7 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 import org.convnetplayground.features.config.FeatureConfig;
-import org.convnetplayground.problem.ProblemException;
+import org.convnetplayground.errors.UnknownNameException;
 
 /**
  * The datasets: folders of the configured (read-only) datasets root, datasets uploaded through the API (in the
@@ -76,12 +76,12 @@ public class DatasetRegistry {
         return out;
     }
 
-    /** The dataset, or a 404 naming the datasets there are. */
+    /** The dataset, or an unknown-name failure naming the datasets there are. */
     public Dataset require(String id) {
         Map<String, Located> all = locations();
         Located where = all.get(id);
         if (where == null) {
-            throw ProblemException.unknown("dataset", id, null, List.copyOf(all.keySet()), "/api/features/datasets");
+            throw UnknownNameException.unknown("dataset", id, null, List.copyOf(all.keySet()), "/api/features/datasets");
         }
         return scan(id, where);
     }
@@ -91,9 +91,9 @@ public class DatasetRegistry {
         return locations().containsKey(id);
     }
 
-    /** The image, or a 404 pointing at the dataset's image list. */
+    /** The image, or an unknown-name failure pointing at the dataset's image list. */
     public DatasetImage requireImage(Dataset dataset, String imageId) {
-        return dataset.image(imageId).orElseThrow(() -> ProblemException.unknown("image", imageId,
+        return dataset.image(imageId).orElseThrow(() -> UnknownNameException.unknown("image", imageId,
                 "in dataset '" + dataset.id() + "'", dataset.images().stream().limit(10).map(DatasetImage::id).toList(),
                 "/api/features/datasets/" + dataset.id() + "/images"));
     }

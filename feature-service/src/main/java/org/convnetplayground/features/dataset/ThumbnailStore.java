@@ -11,8 +11,9 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import org.convnetplayground.features.config.FeatureConfig;
-import org.convnetplayground.features.image.ImageCodec;
-import org.convnetplayground.problem.ProblemException;
+import org.convnetplayground.inference.image.ImageCodec;
+import org.convnetplayground.errors.InternalFailureException;
+import org.convnetplayground.errors.InvalidInputException;
 
 /** Small JPEG previews of dataset images, made once and kept on disk, keyed by the image's content stamp. */
 @ApplicationScoped
@@ -38,7 +39,7 @@ public class ThumbnailStore {
     public Thumbnail get(Dataset dataset, DatasetImage image, Integer size) {
         int edge = size == null ? defaultSize : size;
         if (edge < 16 || edge > maxSize) {
-            throw ProblemException.invalid("size", size, "an edge length from 16 to " + maxSize + " pixels");
+            throw InvalidInputException.invalid("size", size, "an edge length from 16 to " + maxSize + " pixels");
         }
         try {
             long modified = Files.getLastModifiedTime(image.file()).toMillis();
@@ -54,8 +55,8 @@ public class ThumbnailStore {
             Files.move(tmp, cached, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             return new Thumbnail(jpeg, key);
         } catch (IOException e) {
-            throw ProblemException.of(500, "Thumbnail failed", "cannot make a thumbnail of '" + image.id() + "': "
-                    + e.getMessage());
+            throw new InternalFailureException("Thumbnail failed", "cannot make a thumbnail of '" + image.id() + "': "
+                    + e.getMessage(), null, e);
         }
     }
 

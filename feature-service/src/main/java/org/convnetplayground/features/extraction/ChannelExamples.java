@@ -11,10 +11,10 @@ import java.util.stream.IntStream;
 import org.convnetplayground.features.dataset.Dataset;
 import org.convnetplayground.features.dataset.DatasetImage;
 import org.convnetplayground.features.model.ModelInfo;
-import org.convnetplayground.features.onnx.LayerOutput;
+import org.convnetplayground.inference.onnx.LayerOutput;
 import org.convnetplayground.jobs.Job;
 import org.convnetplayground.jobs.JobContext;
-import org.convnetplayground.problem.ProblemException;
+import org.convnetplayground.errors.InvalidInputException;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /**
@@ -71,18 +71,18 @@ public class ChannelExamples {
 
     public Outcome examples(Dataset dataset, ExtractionPlan plan, int channel, int k) {
         if (k < 1 || k > 100) {
-            throw ProblemException.invalid("k", k, "an integer from 1 to 100");
+            throw InvalidInputException.invalid("k", k, "an integer from 1 to 100");
         }
         ModelInfo model = plan.model();
         String layer = plan.layers().get(0).name();
         List<Long> shape = plan.layers().get(0).shape();
         if (shape.size() != 2 && shape.size() != 4) {
-            throw ProblemException.badRequest("layer '" + layer + "' has output shape " + shape
+            throw InvalidInputException.of("layer '" + layer + "' has output shape " + shape
                     + "; channel examples need a 2-D (vector) or 4-D (map) output");
         }
         int channels = (int) (model.preprocessing().channelsLast() ? shape.get(shape.size() - 1) : shape.get(1)).longValue();
         if (channel < 0 || channel >= channels) {
-            throw ProblemException.invalid("channel", channel, "a channel of layer '" + layer + "', from 0 to "
+            throw InvalidInputException.invalid("channel", channel, "a channel of layer '" + layer + "', from 0 to "
                     + (channels - 1));
         }
         String key = dataset.id() + "|" + dataset.version() + "|" + model.sha256() + "|" + layer;
@@ -91,7 +91,7 @@ public class ChannelExamples {
             index = indexes.get(key);
         }
         if (index == null) {
-            return new Pending(extractor.jobs().submit(KIND, key, ctx -> {
+            return new Pending(extractor.submitJob(KIND, key, ctx -> {
                 ChannelIndex built = index(dataset, model, layer, ctx);
                 synchronized (indexes) {
                     indexes.put(key, built);

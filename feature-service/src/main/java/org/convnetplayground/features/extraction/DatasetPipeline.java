@@ -14,13 +14,14 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import org.convnetplayground.features.config.FeatureConfig;
 import org.convnetplayground.features.dataset.DatasetImage;
-import org.convnetplayground.features.image.ImageCodec;
-import org.convnetplayground.features.image.PreprocessingSpec;
+import org.convnetplayground.inference.image.ImageCodec;
+import org.convnetplayground.inference.image.PreprocessingSpec;
 import org.convnetplayground.features.model.ModelInfo;
-import org.convnetplayground.features.onnx.InferenceEngine;
-import org.convnetplayground.features.onnx.LayerOutput;
+import org.convnetplayground.inference.onnx.InferenceEngine;
+import org.convnetplayground.inference.onnx.LayerOutput;
 import org.convnetplayground.jobs.JobContext;
-import org.convnetplayground.problem.ProblemException;
+import org.convnetplayground.errors.DomainException;
+import org.convnetplayground.inference.image.ImageTooLargeException;
 
 /**
  * Runs a model over a list of images in batches: a pool of decode threads prepares the next batch (decode,
@@ -65,7 +66,7 @@ final class DatasetPipeline {
         long started = System.nanoTime();
         PreprocessingSpec spec = model.preprocessing();
         int n = images.size();
-        int batchSize = Math.max(1, config.inference().batchSize());
+        int batchSize = engine.batchSize();
         int prefetch = Math.max(0, config.images().prefetchBatches());
         int per = spec.floatsPerImage();
         FloatBuffer[] buffers = new FloatBuffer[prefetch + 1];
@@ -127,12 +128,12 @@ final class DatasetPipeline {
                 int offset = slot * spec.floatsPerImage();
                 try {
                     if (image.bytes() > config.images().maxBytes()) {
-                        throw ProblemException.of(413, "Image too large", "'" + image.id() + "' is " + image.bytes()
-                                + " bytes; the limit is " + config.images().maxBytes());
+                        throw new ImageTooLargeException("'" + image.id() + "' is " + image.bytes()
+                                + " bytes; the limit is " + config.images().maxBytes(), null);
                     }
                     slots[slot] = new Slot(null,
                             codec.preprocess(Files.readAllBytes(image.file()), image.id(), spec, buffer, offset));
-                } catch (ProblemException e) {
+                } catch (DomainException e) {
                     slots[slot] = new Slot(e.getMessage(), null);
                     buffer.put(offset, new float[spec.floatsPerImage()]);
                 } catch (IOException | UncheckedIOException e) {

@@ -1,6 +1,7 @@
 package org.convnetplayground.features.extraction;
 
 import java.util.List;
+import org.convnetplayground.inference.Pooling;
 
 /**
  * The vectors of one image.

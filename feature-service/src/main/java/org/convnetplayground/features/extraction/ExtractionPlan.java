@@ -2,6 +2,7 @@ package org.convnetplayground.features.extraction;
 
 import java.util.List;
 import org.convnetplayground.features.model.ModelInfo;
+import org.convnetplayground.inference.Pooling;
 
 /**
  * A validated request to run a model on some layers: every layer exists and can be pooled as asked.

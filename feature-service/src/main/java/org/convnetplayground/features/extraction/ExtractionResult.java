@@ -2,6 +2,7 @@ package org.convnetplayground.features.extraction;
 
 import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.convnetplayground.inference.Pooling;
 
 /**
  * What a finished extraction job produced. The vectors themselves are fetched per layer as binary.

@@ -3,6 +3,7 @@ package org.convnetplayground.features.extraction;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
@@ -14,8 +15,8 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,22 +25,30 @@ import java.util.TreeSet;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.convnetplayground.features.config.FeatureConfig;
 import org.convnetplayground.features.dataset.Dataset;
 import org.convnetplayground.features.dataset.DatasetImage;
-import org.convnetplayground.features.image.ImageCodec;
-import org.convnetplayground.features.image.PreprocessingSpec;
+import org.convnetplayground.inference.image.ImageCodec;
+import org.convnetplayground.inference.image.PreprocessingSpec;
 import org.convnetplayground.features.model.ModelInfo;
 import org.convnetplayground.features.model.ModelRegistry;
-import org.convnetplayground.features.onnx.InferenceEngine;
-import org.convnetplayground.features.onnx.LayerOutput;
+import org.convnetplayground.features.onnx.InferenceEngines;
+import org.convnetplayground.inference.onnx.InferenceEngine;
+import org.convnetplayground.inference.onnx.LayerOutput;
 import org.convnetplayground.jobs.Job;
 import org.convnetplayground.jobs.JobContext;
 import org.convnetplayground.jobs.JobRegistry;
-import org.convnetplayground.problem.ProblemException;
+import org.convnetplayground.jobs.JobWork;
+import org.convnetplayground.errors.GoneException;
+import org.convnetplayground.errors.InvalidInputException;
+import org.convnetplayground.errors.UnavailableException;
+import org.convnetplayground.errors.UnknownNameException;
+import org.convnetplayground.files.FileTrees;
 import org.jboss.logging.Logger;
+import org.convnetplayground.inference.Pooling;
 
 /**
  * Turns images into vectors: a whole dataset as a job, or one uploaded image at once.
@@ -53,16 +62,21 @@ public class FeatureExtractor {
 
     private static final Logger LOG = Logger.getLogger(FeatureExtractor.class);
     static final String KIND = "extraction";
+    /** Shutdown order: jobs stop (this) before the inference engine closes its sessions. */
+    static final int SHUTDOWN_ORDER = InferenceEngines.SHUTDOWN_ORDER - 100;
 
     private final ModelRegistry models;
     private final ImageCodec codec;
     private final InferenceEngine engine;
     private final FeatureConfig config;
     private final Path resultsDir;
+    private final ExecutorService jobThreads;
     private final JobRegistry jobs;
     private final ExecutorService decoders;
+    private final int decodeThreads;
     private final ExtractionMetrics metrics;
     private final DatasetPipeline pipeline;
+    private volatile boolean closing;
 
     @Inject
     public FeatureExtractor(ModelRegistry models, ImageCodec codec, InferenceEngine engine, FeatureConfig config,
@@ -72,20 +86,83 @@ public class FeatureExtractor {
         this.engine = engine;
         this.config = config;
         this.resultsDir = config.dataDir().resolve("extractions");
-        this.jobs = new JobRegistry(Executors.newFixedThreadPool(Math.max(1, config.extraction().concurrentJobs()),
-                named("extraction")), config.extraction().retention());
-        this.decoders = Executors.newFixedThreadPool(Math.max(1, config.images().decodeThreads()), named("decode"));
+        this.jobThreads = Executors.newFixedThreadPool(Math.max(1, config.extraction().concurrentJobs()),
+                named("extraction"));
+        this.jobs = new JobRegistry(jobThreads, config.extraction().retention());
+        this.decodeThreads = decodeThreads(config, engine);
+        this.decoders = Executors.newFixedThreadPool(decodeThreads, named("decode"));
         this.metrics = new ExtractionMetrics(registry, jobs::activeCount);
         this.pipeline = new DatasetPipeline(codec, engine, config, decoders, metrics);
     }
 
     void onStart(@Observes StartupEvent event) {
-        deleteTree(resultsDir);
+        FileTrees.deleteTree(resultsDir);
     }
 
-    void onStop(@Observes ShutdownEvent event) {
-        jobs.close();
-        decoders.shutdownNow();
+    /**
+     * Stops taking jobs, cancels the queued and running ones and waits (bounded) for them to stop, which they do after
+     * their current batch. Runs before {@link InferenceEngines} closes the engine's sessions, and never interrupts a job thread:
+     * an interrupt cannot stop a forward pass, only break the writing of its results.
+     */
+    void onStop(@Observes @Priority(SHUTDOWN_ORDER) ShutdownEvent event) {
+        closing = true;
+        List<Job<?>> active = jobs.list().stream().filter(j -> !j.state().isFinal()).toList();
+        active.forEach(j -> jobs.cancel(j.id()));
+        jobThreads.shutdown();
+        Duration wait = config.shutdownTimeout();
+        if (!active.isEmpty()) {
+            LOG.infof("shutting down: cancelled %d running extraction job%s %s; waiting up to %s for %s to stop",
+                    active.size(), active.size() == 1 ? "" : "s", active.stream().map(Job::id).toList(), wait,
+                    active.size() == 1 ? "it" : "them");
+        }
+        boolean stopped = awaitQuietly(jobThreads, wait);
+        if (!active.isEmpty()) {
+            if (stopped) {
+                LOG.infof("shutting down: extraction jobs stopped");
+            } else {
+                LOG.warnf("shutting down: extraction jobs still running after %s", wait);
+            }
+        }
+        decoders.shutdown();
+        awaitQuietly(decoders, Duration.ofSeconds(1));
+    }
+
+    private static boolean awaitQuietly(ExecutorService pool, Duration wait) {
+        try {
+            return pool.awaitTermination(wait.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /**
+     * Starts (or joins) a job on the extraction threads: extractions and other passes over a dataset.
+     *
+     * @throws UnavailableException while the service shuts down
+     */
+    public <R> Job<R> submitJob(String kind, String key, JobWork<R> work) {
+        if (closing) {
+            throw UnavailableException.of("the feature-service is shutting down; start the job again once it is back");
+        }
+        return jobs.submit(kind, key, work);
+    }
+
+    /**
+     * Decode threads as suit the device: on a GPU, which infers far more images per second than a few cores decode,
+     * decoding is the bottleneck and gets every core unless configured otherwise.
+     */
+    static int decodeThreads(FeatureConfig config, InferenceEngine engine) {
+        if (engine.device().gpu()) {
+            int gpu = config.images().gpuDecodeThreads();
+            return gpu > 0 ? gpu : Runtime.getRuntime().availableProcessors();
+        }
+        return Math.max(1, config.images().decodeThreads());
+    }
+
+    /** Threads decoding images for extraction jobs. */
+    public int decodeThreads() {
+        return decodeThreads;
     }
 
     public JobRegistry jobs() {
@@ -108,7 +185,7 @@ public class FeatureExtractor {
      */
     public ExtractionPlan plan(String modelId, List<String> layers, String pooling) {
         if (modelId == null || modelId.isBlank()) {
-            throw ProblemException.missing("model", "a model id from /api/catalog/models");
+            throw InvalidInputException.missing("model", "a model id from /api/catalog/models");
         }
         Pooling p = Pooling.parse(pooling);
         ModelInfo model = models.require(modelId);
@@ -120,12 +197,12 @@ public class FeatureExtractor {
             List<Long> shape = model.layerShapes().get(layer);
             long dim = p.dimension(shape, model.preprocessing().channelsLast());
             if (dim <= 0) {
-                throw ProblemException.badRequest("layer '" + layer + "' has output shape " + shape
+                throw InvalidInputException.of("layer '" + layer + "' has output shape " + shape
                         + ", which cannot be pooled with '" + p.id() + "': avg and max need a 2-, 3- or 4-D output"
                         + " and flatten needs every dimension but the batch to be known");
             }
             if (dim > config.extraction().maxFlattenDimensions()) {
-                throw ProblemException.invalid("pooling", p.id(), "avg or max for layer '" + layer + "': flatten gives "
+                throw InvalidInputException.invalid("pooling", p.id(), "avg or max for layer '" + layer + "': flatten gives "
                         + dim + " values per image, the limit is " + config.extraction().maxFlattenDimensions());
             }
             planned.add(new ExtractionPlan.LayerPlan(layer, shape, (int) dim));
@@ -136,7 +213,7 @@ public class FeatureExtractor {
     /** Starts (or joins, when the same one is running) a job extracting every image of {@code dataset}. */
     public Job<ExtractionResult> submit(Dataset dataset, ExtractionPlan plan) {
         if (dataset.images().isEmpty()) {
-            throw ProblemException.badRequest("dataset '" + dataset.id() + "' has no images to extract");
+            throw InvalidInputException.of("dataset '" + dataset.id() + "' has no images to extract");
         }
         sweepResults();
         // the images are part of the key: extracting a few new images of a dataset is not extracting all of it
@@ -144,12 +221,12 @@ public class FeatureExtractor {
                 .map(DatasetImage::id).toList().hashCode());
         String key = String.join("|", dataset.id(), dataset.version(), images, plan.model().id(), plan.model().sha256(),
                 plan.pooling().id(), String.join(",", new TreeSet<>(plan.layerNames())));
-        return jobs.submit(KIND, key, ctx -> {
+        return submitJob(KIND, key, ctx -> {
             try {
                 return extract(dataset, plan, ctx);
             } catch (Exception | Error e) {
                 // a job that does not succeed keeps no files
-                deleteTree(resultsDir.resolve(ctx.jobId()));
+                FileTrees.deleteTree(resultsDir.resolve(ctx.jobId()));
                 throw e;
             }
         });
@@ -165,13 +242,13 @@ public class FeatureExtractor {
             if (result.layers().get(i).name().equals(layer)) {
                 Path file = resultsDir.resolve(jobId).resolve(i + ".f32");
                 if (!Files.isRegularFile(file)) {
-                    throw ProblemException.of(410, "Gone", "the vectors of extraction " + jobId
+                    throw GoneException.of("the vectors of extraction " + jobId
                             + " were deleted; start the extraction again");
                 }
                 return file;
             }
         }
-        throw ProblemException.unknown("layer", layer, "in extraction " + jobId,
+        throw UnknownNameException.unknown("layer", layer, "in extraction " + jobId,
                 result.layers().stream().map(ExtractionResult.LayerVectors::name).toList(), null);
     }
 
@@ -183,7 +260,7 @@ public class FeatureExtractor {
         }
         if (job.get().state().isFinal()) {
             jobs.remove(jobId);
-            deleteTree(resultsDir.resolve(jobId));
+            FileTrees.deleteTree(resultsDir.resolve(jobId));
         } else {
             jobs.cancel(jobId);
         }
@@ -254,7 +331,7 @@ public class FeatureExtractor {
             }
         }
         if (items.isEmpty()) {
-            throw ProblemException.badRequest("no image of dataset '" + dataset.id() + "' could be used; first reason: "
+            throw InvalidInputException.of("no image of dataset '" + dataset.id() + "' could be used; first reason: "
                     + skipped.get(0).reason());
         }
         double seconds = timing.seconds();
@@ -293,26 +370,9 @@ public class FeatureExtractor {
             return;
         }
         try (Stream<Path> dirs = Files.list(resultsDir)) {
-            dirs.filter(d -> jobs.find(d.getFileName().toString()).isEmpty()).forEach(FeatureExtractor::deleteTree);
+            dirs.filter(d -> jobs.find(d.getFileName().toString()).isEmpty()).forEach(FileTrees::deleteTree);
         } catch (IOException e) {
             LOG.warnf("cannot sweep %s: %s", resultsDir, e.getMessage());
-        }
-    }
-
-    private static void deleteTree(Path root) {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(root)) {
-            walk.sorted(Comparator.reverseOrder()).forEach(p -> {
-                try {
-                    Files.deleteIfExists(p);
-                } catch (IOException e) {
-                    LOG.warnf("cannot delete %s: %s", p, e.getMessage());
-                }
-            });
-        } catch (IOException e) {
-            LOG.warnf("cannot delete %s: %s", root, e.getMessage());
         }
     }
 

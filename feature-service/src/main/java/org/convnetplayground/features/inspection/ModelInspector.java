@@ -10,17 +10,16 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import org.convnetplayground.features.config.FeatureConfig;
 import org.convnetplayground.features.extraction.ExtractionPlan;
 import org.convnetplayground.features.extraction.FeatureExtractor;
-import org.convnetplayground.features.image.ImageCodec;
-import org.convnetplayground.features.image.PreprocessingSpec;
+import org.convnetplayground.inference.image.ImageCodec;
+import org.convnetplayground.inference.image.PreprocessingSpec;
 import org.convnetplayground.features.model.ModelInfo;
 import org.convnetplayground.features.model.ModelRegistry;
-import org.convnetplayground.features.onnx.InferenceEngine;
-import org.convnetplayground.features.onnx.LayerOutput;
+import org.convnetplayground.inference.onnx.InferenceEngine;
+import org.convnetplayground.inference.onnx.LayerOutput;
 import org.convnetplayground.features.render.HeatMaps;
-import org.convnetplayground.problem.ProblemException;
+import org.convnetplayground.errors.InvalidInputException;
 import org.convnetplayground.vectors.Metric;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
@@ -38,16 +37,13 @@ public class ModelInspector {
     private final ModelRegistry models;
     private final ImageCodec codec;
     private final InferenceEngine engine;
-    private final FeatureConfig config;
 
     @Inject
-    public ModelInspector(FeatureExtractor extractor, ModelRegistry models, ImageCodec codec, InferenceEngine engine,
-                          FeatureConfig config) {
+    public ModelInspector(FeatureExtractor extractor, ModelRegistry models, ImageCodec codec, InferenceEngine engine) {
         this.extractor = extractor;
         this.models = models;
         this.codec = codec;
         this.engine = engine;
-        this.config = config;
     }
 
     /** A class and its probability. */
@@ -59,11 +55,11 @@ public class ModelInspector {
     public List<Prediction> predict(byte[] image, String name, String modelId, int k) {
         ModelInfo model = models.require(modelId);
         if (!model.hasClassifier()) {
-            throw ProblemException.badRequest("model '" + modelId + "' is a feature extractor without a classifier head; "
+            throw InvalidInputException.of("model '" + modelId + "' is a feature extractor without a classifier head; "
                     + "predictions need a model with class logits (see hasClassifier in /api/catalog/models)");
         }
         if (k < 1 || k > model.numClasses()) {
-            throw ProblemException.invalid("k", k, "an integer from 1 to " + model.numClasses());
+            throw InvalidInputException.invalid("k", k, "an integer from 1 to " + model.numClasses());
         }
         float[] logits = values(run(image, name, model, model.outputLayer()));
         List<String> labels = models.labels(model);
@@ -120,13 +116,13 @@ public class ModelInspector {
 
     private ActivationMaps activationsAndMaps(byte[] image, String name, String modelId, String layer, int top) {
         if (top < 1 || top > 256) {
-            throw ProblemException.invalid("top", top, "an integer from 1 to 256");
+            throw InvalidInputException.invalid("top", top, "an integer from 1 to 256");
         }
         ModelInfo model = models.require(modelId);
         models.requireLayers(model, List.of(layer));
         List<Long> shape = model.layerShapes().get(layer);
         if (shape.size() != 4) {
-            throw ProblemException.badRequest("layer '" + layer + "' has output shape " + shape
+            throw InvalidInputException.of("layer '" + layer + "' has output shape " + shape
                     + "; activation maps need a 4-D (batch, channels, height, width) output");
         }
         LayerOutput out = run(image, name, model, layer);
@@ -170,7 +166,7 @@ public class ModelInspector {
     public byte[] occlusion(byte[] image, String name, byte[] reference, String referenceName, String modelId, String layer,
                             String pooling, Metric metric, double p, double patch) {
         if (!(patch >= 0.05 && patch <= 0.5)) {
-            throw ProblemException.invalid("patch", patch, "a fraction of the image's shorter side from 0.05 to 0.5");
+            throw InvalidInputException.invalid("patch", patch, "a fraction of the image's shorter side from 0.05 to 0.5");
         }
         ExtractionPlan plan = extractor.plan(modelId, List.of(layer), pooling);
         float[] target = extractor.embed(reference, referenceName, plan).layers().get(0).vector();
@@ -194,7 +190,7 @@ public class ModelInspector {
         }
         ModelInfo model = plan.model();
         PreprocessingSpec spec = model.preprocessing();
-        int batch = Math.max(1, config.inference().batchSize());
+        int batch = engine.batchSize();
         double[] distance = new double[patches.size()];
         Path file = models.file(model);
         try (InferenceEngine.Runner runner = engine.open(model.sha256(), file, model.inputName(), List.of(layer))) {

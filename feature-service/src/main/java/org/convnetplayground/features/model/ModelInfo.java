@@ -2,7 +2,7 @@ package org.convnetplayground.features.model;
 
 import java.util.List;
 import java.util.Map;
-import org.convnetplayground.features.image.PreprocessingSpec;
+import org.convnetplayground.inference.image.PreprocessingSpec;
 
 /**
  * What the feature-service needs to know about a model to run it.

@@ -1,17 +1,9 @@
 package org.convnetplayground.features.model;
 
-import org.convnetplayground.errors.DomainException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.URI;
-import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -23,15 +15,12 @@ import java.time.Instant;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import org.convnetplayground.errors.UnavailableException;
+import org.convnetplayground.errors.UnknownNameException;
 import org.convnetplayground.features.config.FeatureConfig;
-import org.convnetplayground.features.image.PreprocessingSpec;
-import org.convnetplayground.problem.ProblemException;
-import org.convnetplayground.problem.UpstreamProblems;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
-import org.eclipse.microprofile.rest.client.inject.RestClient;
+import org.convnetplayground.inference.image.PreprocessingSpec;
 
 /**
  * Models as the catalog describes them, and their ONNX files, fetched from the catalog once and kept in a local
@@ -42,50 +31,42 @@ public class ModelRegistry {
 
     private static final Duration LABELS_TTL = Duration.ofSeconds(30);
 
-    private final CatalogApi catalog;
-    private final UpstreamProblems upstream;
-    private final String catalogUrl;
+    private final ModelCatalog catalog;
     private final Path cacheDir;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final Map<String, Map<String, List<Long>>> layerShapes = new ConcurrentHashMap<>();
     private final Map<String, Timed<List<String>>> labels = new ConcurrentHashMap<>();
     private final Map<String, Object> downloadLocks = new ConcurrentHashMap<>();
 
     @Inject
-    public ModelRegistry(@RestClient CatalogApi catalog,
-                         @ConfigProperty(name = "quarkus.rest-client.catalog.url") String catalogUrl,
-                         FeatureConfig config) {
+    public ModelRegistry(ModelCatalog catalog, FeatureConfig config) {
         this.catalog = catalog;
-        this.catalogUrl = catalogUrl;
-        this.upstream = new UpstreamProblems("model-catalog-service", catalogUrl);
         this.cacheDir = config.dataDir().resolve("models");
     }
 
     public String catalogUrl() {
-        return catalogUrl;
+        return catalog.url();
     }
 
     /** Null when the catalog answers, else why it does not (for readiness). */
     public String catalogProblem() {
-        try {
-            upstream.call(catalog::list);
-            return null;
-        } catch (DomainException e) {
-            return e.getMessage();
-        }
+        return catalog.problem();
     }
 
     /**
-     * The model as the catalog describes it now, or the catalog's 404 naming the models there are. The catalog is
-     * asked every time (a small answer): an id may be deleted and imported again with another file. What depends only
-     * on the file - its layers' shapes - is kept by checksum.
+     * The model as the catalog describes it now, or the catalog's unknown-name failure naming the models there are.
+     * The catalog is asked every time (a small answer): an id may be deleted and imported again with another file.
+     * What depends only on the file - its layers' shapes - is kept by checksum.
      */
     public ModelInfo require(String id) {
-        CatalogApi.CatalogModel m = upstream.call(() -> catalog.get(id));
+        if (!plausibleId(id)) {
+            // never sent to the catalog as a path: it could only be refused there, in the catalog's own terms
+            throw UnknownNameException.unknown("model", id, null, catalog.modelIds(), "/api/catalog/models");
+        }
+        ModelCatalog.CatalogModel m = catalog.model(id);
         Map<String, List<Long>> shapes = layerShapes.get(m.sha256());
         if (shapes == null) {
             Map<String, List<Long>> fetched = new LinkedHashMap<>();
-            for (CatalogApi.CatalogLayer l : upstream.call(() -> catalog.layers(id))) {
+            for (ModelCatalog.CatalogLayer l : catalog.layers(id)) {
                 fetched.put(l.name(), l.outputShape());
             }
             shapes = java.util.Collections.unmodifiableMap(fetched);
@@ -95,11 +76,17 @@ public class ModelRegistry {
                 m.hasClassifier(), m.numClasses(), m.outputLayer(), m.featureLayers(), m.embeddingLayer(), shapes);
     }
 
-    /** Checks each layer exists; the 404 offers the feature layers and points at the full list. */
+    /** A model id is one plain path segment: no slash, backslash or percent sign, and not '.' or '..'. */
+    static boolean plausibleId(String id) {
+        return id != null && !id.isBlank() && !id.equals(".") && !id.equals("..")
+                && id.chars().noneMatch(c -> c == '/' || c == '\\' || c == '%' || c < 0x20);
+    }
+
+    /** Checks each layer exists; the failure offers the feature layers and points at the full list. */
     public void requireLayers(ModelInfo model, List<String> layers) {
         for (String layer : layers) {
             if (!model.layerShapes().containsKey(layer)) {
-                throw ProblemException.unknownAmong("layer", layer, "for model '" + model.id() + "'",
+                throw UnknownNameException.unknownAmong("layer", layer, "for model '" + model.id() + "'",
                         model.featureLayers(), "/api/catalog/models/" + model.id() + "/layers");
             }
         }
@@ -112,7 +99,7 @@ public class ModelRegistry {
         if (hit != null && hit.fresh()) {
             return hit.value();
         }
-        List<String> fetched = List.copyOf(upstream.call(() -> catalog.labels(model.id())));
+        List<String> fetched = List.copyOf(catalog.labels(model.id()));
         labels.put(key, new Timed<>(fetched, Instant.now()));
         return fetched;
     }
@@ -131,31 +118,22 @@ public class ModelRegistry {
                 download(model, target);
                 return target;
             } catch (IOException e) {
-                throw ProblemException.unavailable("cannot fetch the file of model '" + model.id()
-                        + "' from the model-catalog-service at " + catalogUrl + ": " + e.getMessage());
+                throw UnavailableException.of("cannot fetch the file of model '" + model.id()
+                        + "' from the model-catalog-service at " + catalog.url() + ": " + e.getMessage());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw ProblemException.unavailable("interrupted while fetching model '" + model.id() + "'");
+                throw UnavailableException.of("interrupted while fetching model '" + model.id() + "'");
             }
         }
     }
 
     private void download(ModelInfo model, Path target) throws IOException, InterruptedException {
         Files.createDirectories(cacheDir);
-        URI uri = URI.create(catalogUrl + "/api/catalog/models/"
-                + URLEncoder.encode(model.id(), StandardCharsets.UTF_8).replace("+", "%20") + "/file");
-        HttpResponse<InputStream> response = http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofMinutes(10)).build(),
-                HttpResponse.BodyHandlers.ofInputStream());
-        if (response.statusCode() != 200) {
-            response.body().close();
-            throw new IOException("the catalog answered " + response.statusCode());
-        }
         Path tmp = Files.createTempFile(cacheDir, model.sha256(), ".part");
         try {
             MessageDigest digest = MessageDigest.getInstance("SHA-256");
-            try (InputStream in = response.body();
-                 OutputStream out = new DigestOutputStream(Files.newOutputStream(tmp), digest)) {
-                in.transferTo(out);
+            try (OutputStream out = new DigestOutputStream(Files.newOutputStream(tmp), digest)) {
+                catalog.copyFile(model.id(), out);
             }
             String actual = HexFormat.of().formatHex(digest.digest());
             if (!actual.equalsIgnoreCase(model.sha256())) {
@@ -169,11 +147,9 @@ public class ModelRegistry {
         }
     }
 
-    static PreprocessingSpec spec(CatalogApi.CatalogPreprocessing p) {
-        boolean channelsLast = "NHWC".equalsIgnoreCase(p.layout());
-        boolean bgr = "BGR".equalsIgnoreCase(p.channelOrder());
-        return new PreprocessingSpec(p.inputSize().get(0), p.inputSize().get(1), channelsLast, bgr, p.mean(), p.std(),
-                "stretch".equals(p.resize()), p.cropFraction(), p.interpolation().toLowerCase(Locale.ROOT));
+    static PreprocessingSpec spec(ModelCatalog.CatalogPreprocessing p) {
+        return PreprocessingSpec.of(p.inputSize(), p.layout(), p.channelOrder(), p.mean(), p.std(), p.resize(),
+                p.cropFraction(), p.interpolation());
     }
 
     private record Timed<T>(T value, Instant at) {

@@ -158,6 +158,8 @@ public class DatasetResource {
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "409", description = "A dataset with this id exists.",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "413", description = "The JSON body is larger than cnp.features.max-json-body-size.",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public Response register(Registration r) {
         if (r == null) {
             throw ProblemException.missing("body", "a JSON object {id, path}");

@@ -1,5 +1,6 @@
 package org.convnetplayground.features.rest;
 
+import org.convnetplayground.guard.ChangesNothing;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
@@ -32,6 +33,7 @@ public class EmbeddingResource {
     Uploads uploads;
 
     @POST
+    @ChangesNothing
     @Consumes(MediaType.MULTIPART_FORM_DATA)
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "Embed one image",

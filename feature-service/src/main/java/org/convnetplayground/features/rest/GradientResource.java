@@ -1,5 +1,6 @@
 package org.convnetplayground.features.rest;
 
+import org.convnetplayground.guard.ChangesNothing;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
@@ -39,6 +40,7 @@ public class GradientResource {
     Uploads uploads;
 
     @POST
+    @ChangesNothing
     @Consumes(MediaType.MULTIPART_FORM_DATA)
     @Produces({"image/png", NPZ})
     @Operation(summary = "Which pixels move a channel or a similarity",

@@ -1,5 +1,6 @@
 package org.convnetplayground.features.rest;
 
+import org.convnetplayground.guard.ChangesNothing;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -73,6 +74,7 @@ public class InspectionResource {
     }
 
     @POST
+    @ChangesNothing
     @Path("predictions")
     @Consumes(MediaType.MULTIPART_FORM_DATA)
     @Produces(MediaType.APPLICATION_JSON)
@@ -95,6 +97,7 @@ public class InspectionResource {
     }
 
     @POST
+    @ChangesNothing
     @Path("activations")
     @Consumes(MediaType.MULTIPART_FORM_DATA)
     @Produces({MediaType.APPLICATION_JSON, "image/png"})
@@ -129,6 +132,7 @@ public class InspectionResource {
     }
 
     @POST
+    @ChangesNothing
     @Path("occlusion")
     @Consumes(MediaType.MULTIPART_FORM_DATA)
     @Produces("image/png")
@@ -171,6 +175,7 @@ public class InspectionResource {
     }
 
     @POST
+    @ChangesNothing
     @Path("channel-examples")
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
@@ -190,6 +195,8 @@ public class InspectionResource {
     @APIResponse(responseCode = "400", description = "Channel out of range, bad k, or a layer without channels.",
             content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "404", description = "Unknown dataset, model or layer.",
+            content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "413", description = "The JSON body is larger than cnp.features.max-json-body-size.",
             content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = Problem.class)))
     public Response channelExamples(ChannelRequest r) {
         if (r == null) {

@@ -1,5 +1,6 @@
 package org.convnetplayground.features.rest;
 
+import org.convnetplayground.guard.ChangesNothing;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
@@ -126,6 +127,7 @@ public class VisualisationResource {
     }
 
     @POST
+    @ChangesNothing
     @Consumes(MediaType.APPLICATION_JSON)
     @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON,
             schema = @Schema(implementation = VisualisationRequest.class),
@@ -220,6 +222,7 @@ public class VisualisationResource {
     }
 
     @POST
+    @ChangesNothing
     @Path("/overview")
     @Consumes(MediaType.APPLICATION_JSON)
     @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON,

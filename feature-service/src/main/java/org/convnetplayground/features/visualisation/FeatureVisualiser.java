@@ -7,7 +7,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import org.convnetplayground.features.config.FeatureConfig;
-import org.convnetplayground.features.image.PreprocessingSpec;
+import org.convnetplayground.inference.image.PreprocessingSpec;
 import org.convnetplayground.features.model.ModelInfo;
 import org.convnetplayground.features.onnx.GradientSessions;
 import org.convnetplayground.onnx.gradient.FourierImage;

@@ -120,8 +120,9 @@ public class Visualisations {
     }
 
     /**
-     * Checks the model, layer, steps and seed: unknown names are 404 naming the choices; steps outside 1 to the
-     * configured maximum, and layers without a channel axis, are 400 naming the valid range.
+     * Checks the model, layer, steps and seed: an unknown name is an unknown-name failure naming the choices; steps
+     * outside 1 to the configured maximum, and layers without a channel axis, are invalid input naming the valid
+     * range.
      */
     public Request check(String modelId, String layer, Integer steps, Long seed) {
         if (modelId == null || modelId.isBlank()) {

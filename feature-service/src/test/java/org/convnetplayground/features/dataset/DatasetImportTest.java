@@ -136,6 +136,119 @@ class DatasetImportTest {
         given().delete(API + "/t-mixed").then().statusCode(204);
     }
 
+    /**
+     * Names that cannot become image ids are skipped with a reason: one a file system cannot store (a 300-character
+     * file name answered 500 before), and control and bidirectional formatting characters, named by code point and
+     * never echoed raw.
+     */
+    @Test
+    void entriesWithUnusableNamesAreSkippedNamingWhy() throws IOException {
+        byte[] jpeg = photo("elephant", 0);
+        String longName = "cats/" + "a".repeat(296) + ".jpg";
+        Map<String, String> expected = new java.util.LinkedHashMap<>();
+        expected.put(longName, "file and folder names are limited to 255 bytes");
+        expected.put("cats/photo\u202Egpj.exe.jpg", "U+202E (RIGHT-TO-LEFT OVERRIDE), a bidirectional formatting character");
+        expected.put("cats/mark\u200F.jpg", "U+200F (RIGHT-TO-LEFT MARK)");
+        expected.put("cats/isolate\u2067x.jpg", "U+2067 (RIGHT-TO-LEFT ISOLATE)");
+        expected.put("cats/embed\u202Ax.jpg", "U+202A (LEFT-TO-RIGHT EMBEDDING)");
+        expected.put("cats/bell\u0007.jpg", "U+0007");
+        expected.put("cats/tab\tname.jpg", "U+0009");
+        expected.put("cats/new\nline.jpg", "U+000A");
+        expected.put("cats\u2066/x.jpg", "U+2066 (LEFT-TO-RIGHT ISOLATE)");
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (ZipArchiveOutputStream z = new ZipArchiveOutputStream(out)) {
+            put(z, "cats/good.jpg", jpeg);
+            for (String name : expected.keySet()) {
+                put(z, name, jpeg);
+            }
+        }
+        Response response = given().multiPart("name", "t-names").multiPart("archive", "names.zip", out.toByteArray(),
+                "application/zip").post(API);
+        String body = response.asString();
+        assertEquals(201, response.statusCode(), body);
+        JsonPath r = response.jsonPath();
+        assertEquals(1, r.getInt("imported"), body);
+        List<Map<String, String>> skipped = r.getList("skipped");
+        assertEquals(expected.size(), skipped.size(), body);
+        for (Map<String, String> s : skipped) {
+            String shown = s.get("name");
+            String original = expected.keySet().stream().filter(n -> shown.equals(printable(n))).findFirst()
+                    .orElseThrow(() -> new AssertionError("unexpected skipped name " + shown + " in " + body));
+            assertTrue(s.get("reason").contains(expected.get(original)), original + ": " + s.get("reason"));
+        }
+        for (int cp : new int[] {0x202E, 0x200F, 0x2067, 0x202A, 0x2066}) {
+            assertFalse(body.contains(new String(Character.toChars(cp))), "the answer holds U+" + Integer.toHexString(cp));
+        }
+        assertEquals(List.of("cats/good.jpg"), given().get(API + "/t-names/images").jsonPath().getList("items.id"));
+        given().delete(API + "/t-names").then().statusCode(204);
+    }
+
+    @Test
+    void uploadedFilesWithUnusableNamesAreSkippedNamingWhy() throws IOException {
+        given().multiPart("name", "t-upnames").multiPart("archive", "g.zip", zip(Map.of(), "", List.of("llama"), 1),
+                "application/zip").post(API).then().statusCode(201);
+        String longName = "b".repeat(300) + ".jpg";
+        // written by hand: a client library would re-encode the names; browsers send them as UTF-8, as here
+        JsonPath added = utf8Multipart(List.of(new Part("files", "ok.jpg", photo("kangaroo", 0)),
+                        new Part("files", longName, photo("kangaroo", 1)),
+                        new Part("files", "x\u202Egpj.exe.jpg", photo("kangaroo", 2))))
+                .post(API + "/t-upnames/images").then().statusCode(200).extract().jsonPath();
+        assertEquals(1, added.getInt("imported"), added.prettify());
+        Map<String, String> reasons = new java.util.HashMap<>();
+        for (Map<String, String> s : added.<Map<String, String>>getList("skipped")) {
+            reasons.put(s.get("name"), s.get("reason"));
+        }
+        assertTrue(reasons.get(printable(longName)).contains("limited to 255 bytes"), reasons.toString());
+        assertTrue(reasons.get("x<U+202E>gpj.exe.jpg").contains("U+202E (RIGHT-TO-LEFT OVERRIDE)"), reasons.toString());
+        assertEquals(List.of("llama/0.jpg", "ok.jpg"), given().get(API + "/t-upnames/images").jsonPath().getList("items.id"));
+        given().delete(API + "/t-upnames").then().statusCode(204);
+    }
+
+    @Test
+    void datasetNamesWithControlOrBidiCharactersAreRefusedNamingThem() throws IOException {
+        byte[] zip = zip(Map.of(), "", List.of("llama"), 1);
+        Response r = utf8Multipart(List.of(new Part("name", null, "t-\u202Egnp".getBytes(StandardCharsets.UTF_8)),
+                new Part("archive", "p.zip", zip))).post(API);
+        JsonPath problem = assertProblem(r, 400, "invalid name: 't-<U+202E>gnp'", "U+202E (RIGHT-TO-LEFT OVERRIDE)");
+        assertEquals("t-<U+202E>gnp", problem.getString("value"));
+        assertFalse(r.asString().contains("\u202E"), r.asString());
+        assertProblem(given().multiPart("name", "t-" + "n".repeat(300)).multiPart("archive", "p.zip", zip, "application/zip")
+                .post(API), 400, "invalid name", "(302 characters)");
+    }
+
+    /** A multipart field: a file when {@code fileName} is set, else a text value (UTF-8). */
+    record Part(String field, String fileName, byte[] content) {
+    }
+
+    /** A multipart/form-data request with names and values in UTF-8, as browsers send them. */
+    static io.restassured.specification.RequestSpecification utf8Multipart(List<Part> parts) throws IOException {
+        String boundary = "----cnp" + UUID.randomUUID();
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        for (Part part : parts) {
+            String disposition = "Content-Disposition: form-data; name=\"" + part.field() + "\""
+                    + (part.fileName() == null ? "" : "; filename=\"" + part.fileName() + "\"");
+            body.write(("--" + boundary + "\r\n" + disposition + "\r\n"
+                    + (part.fileName() == null ? "Content-Type: text/plain; charset=UTF-8" : "Content-Type: application/octet-stream")
+                    + "\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+            body.write(part.content());
+            body.write("\r\n".getBytes(StandardCharsets.UTF_8));
+        }
+        body.write(("--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
+        return given().contentType("multipart/form-data; boundary=" + boundary).body(body.toByteArray());
+    }
+
+    /** How the service shows a name: unusable characters as <U+XXXX>, cut after 200 characters. */
+    private static String printable(String name) {
+        StringBuilder out = new StringBuilder();
+        name.codePoints().forEach(cp -> {
+            boolean unsafe = Character.getType(cp) == Character.CONTROL || cp == 0x200E || cp == 0x200F || cp == 0x061C
+                    || (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069) || cp == 0x2028 || cp == 0x2029;
+            out.append(unsafe ? String.format("<U+%04X>", cp) : new String(Character.toChars(cp)));
+        });
+        String s = out.toString();
+        return s.length() <= 200 ? s : s.substring(0, 200) + "… (" + s.length() + " characters)";
+    }
+
     @Test
     void zipBombsAndJunkAreRefusedWholeWithNothingLeftBehind() throws IOException {
         // too many entries

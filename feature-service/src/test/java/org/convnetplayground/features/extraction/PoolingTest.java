@@ -8,8 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.nio.FloatBuffer;
 import java.util.List;
-import org.convnetplayground.problem.ProblemException;
+import org.convnetplayground.errors.DomainException;
 import org.junit.jupiter.api.Test;
+import org.convnetplayground.inference.Pooling;
 
 /** Pooling on hand-built tensors with hand-computed results. */
 class PoolingTest {
@@ -146,9 +147,9 @@ class PoolingTest {
 
     @Test
     void unknownNamesAre400ProblemsNamingTheChoices() {
-        ProblemException e = assertThrows(ProblemException.class, () -> Pooling.parse("median"));
+        DomainException e = assertThrows(DomainException.class, () -> Pooling.parse("median"));
         assertProblem(e, 400, "'median'", "[avg, max, flatten]");
-        assertEquals("pooling", e.problem().parameter());
-        assertEquals("median", e.problem().value());
+        assertEquals("pooling", e.parameter());
+        assertEquals("median", e.value());
     }
 }

@@ -30,4 +30,19 @@ class ReadinessTest {
         assertEquals(Repo.datasets().toString(), data.get("datasetsDir"));
         assertTrue(((Number) data.get("inferenceThreads")).intValue() >= 1, data.toString());
     }
+
+    @Test
+    void reportsTheDeviceTheProvidersAndTheSizing() {
+        JsonPath health = given().when().get("/q/health/ready").then().statusCode(200).extract().jsonPath();
+        @SuppressWarnings("unchecked")
+        Map<String, Object> data = (Map<String, Object>) health.getMap("checks.find { it.name == 'feature-extraction' }")
+                .get("data");
+        assertEquals("cpu", data.get("device"), data.toString());
+        assertEquals("cpu", data.get("requestedDevice"));
+        assertEquals("configured: cnp.features.inference.device=cpu", data.get("deviceReason"));
+        assertEquals(String.join(", ", ai.onnxruntime.OrtEnvironment.getAvailableProviders().stream()
+                .map(ai.onnxruntime.OrtProvider::getName).toList()), data.get("executionProviders"));
+        assertEquals(16, ((Number) data.get("batchSize")).intValue(), "the documented CPU default");
+        assertEquals(2, ((Number) data.get("decodeThreads")).intValue(), "the documented CPU default");
+    }
 }

@@ -16,8 +16,10 @@ import java.nio.FloatBuffer;
 import java.util.Arrays;
 import java.util.List;
 import org.convnetplayground.features.FeatureTesting;
-import org.convnetplayground.problem.ProblemException;
+import org.convnetplayground.errors.DomainException;
 import org.junit.jupiter.api.Test;
+import org.convnetplayground.inference.image.PreprocessingSpec;
+import org.convnetplayground.inference.image.ImageCodec;
 
 /** Decoding, resizing, cropping and normalising synthetic images with known pixels, through real OpenCV. */
 class ImageCodecTest {
@@ -236,7 +238,7 @@ class ImageCodecTest {
         byte[] jpeg = FeatureTesting.withExif(encode(busy, "jpeg"), 1, thumbnail);
         byte[] cut = Arrays.copyOf(jpeg, 2 + 4 + 6 + 56 + thumbnail.length + 2000);
         PreprocessingSpec spec = centreCrop(32, "bilinear");
-        ProblemException e = assertThrows(ProblemException.class,
+        DomainException e = assertThrows(DomainException.class,
                 () -> CODEC.preprocess(cut, "cut.jpg", spec, FloatBuffer.allocate(spec.floatsPerImage()), 0));
         assertProblem(e, 400, "'cut.jpg'", "truncated");
     }
@@ -244,13 +246,13 @@ class ImageCodecTest {
     @Test
     void aDeclaredDecompressionBombIsRefusedWith413BeforeDecoding() {
         // 20000 x 20000 = 400 M pixels declared; the file holds no image data, so decoding it would give a 400
-        ProblemException e = assertThrows(ProblemException.class,
+        DomainException e = assertThrows(DomainException.class,
                 () -> run(pngHeaderDeclaring(20000, 20000), centreCrop(224, "bilinear")));
         assertProblem(e, 413, "20000x20000", "400000000", "50000000");
 
         ImageCodec smallLimit = new ImageCodec(26_214_400, 1000);
         byte[] real = encode(rgbImage(40, 30, (x, y) -> 0), "png"); // 1200 pixels, a valid image
-        ProblemException small = assertThrows(ProblemException.class,
+        DomainException small = assertThrows(DomainException.class,
                 () -> smallLimit.preprocess(real, "real.png", centreCrop(16, "bilinear"), FloatBuffer.allocate(768), 0));
         assertProblem(small, 413, "40x30", "1000");
     }
@@ -260,7 +262,7 @@ class ImageCodecTest {
         ImageCodec tiny = new ImageCodec(100, 50_000_000);
         byte[] png = encode(rgbImage(40, 30, (x, y) -> x * 1000 + y), "png");
         assertTrue(png.length > 100);
-        ProblemException e = assertThrows(ProblemException.class, () -> tiny.thumbnail(png, "big.png", 64));
+        DomainException e = assertThrows(DomainException.class, () -> tiny.thumbnail(png, "big.png", 64));
         assertProblem(e, 413, "'big.png'", String.valueOf(png.length), "100");
     }
 
@@ -269,34 +271,34 @@ class ImageCodecTest {
         PreprocessingSpec spec = centreCrop(32, "bilinear");
         FloatBuffer dst = FloatBuffer.allocate(spec.floatsPerImage());
 
-        ProblemException empty = assertThrows(ProblemException.class,
+        DomainException empty = assertThrows(DomainException.class,
                 () -> CODEC.preprocess(new byte[0], "empty.jpg", spec, dst, 0));
         assertProblem(empty, 400, "'empty.jpg'", "empty");
 
-        ProblemException random = assertThrows(ProblemException.class,
+        DomainException random = assertThrows(DomainException.class,
                 () -> CODEC.preprocess(noise(4096, 7), "noise.jpg", spec, dst, 0));
         assertProblem(random, 400, "'noise.jpg'", "not an image", "[JPEG, PNG, GIF, BMP, WebP, TIFF]");
 
         byte[] elephant = FeatureTesting.read(FeatureTesting.ELEPHANT);
         byte[] cut = Arrays.copyOf(elephant, elephant.length * 6 / 10);
-        ProblemException truncated = assertThrows(ProblemException.class,
+        DomainException truncated = assertThrows(DomainException.class,
                 () -> CODEC.preprocess(cut, "cut.jpg", spec, dst, 0));
         assertProblem(truncated, 400, "'cut.jpg'", "truncated JPEG");
 
         // a PNG signature and header followed by garbage
         byte[] corrupt = pngHeaderDeclaring(64, 64);
-        ProblemException broken = assertThrows(ProblemException.class,
+        DomainException broken = assertThrows(DomainException.class,
                 () -> CODEC.preprocess(corrupt, "broken.png", spec, dst, 0));
         assertProblem(broken, 400, "'broken.png'", "PNG", "corrupt");
 
         byte[] png = encode(rgbImage(64, 64, (x, y) -> x * 77777 + y * 1234567), "png");
         byte[] cutPng = Arrays.copyOf(png, png.length / 2);
-        ProblemException truncatedPng = assertThrows(ProblemException.class,
+        DomainException truncatedPng = assertThrows(DomainException.class,
                 () -> CODEC.preprocess(cutPng, "cut.png", spec, dst, 0));
         assertProblem(truncatedPng, 400, "'cut.png'");
 
-        assertEquals("Unreadable image", truncated.problem().title());
-        assertEquals("image", truncated.problem().parameter());
+        assertEquals("Unreadable image", truncated.title());
+        assertEquals("image", truncated.parameter());
     }
 
     @Test

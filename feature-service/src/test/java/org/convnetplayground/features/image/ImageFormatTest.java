@@ -16,6 +16,7 @@ import java.util.Arrays;
 import java.util.Optional;
 import org.convnetplayground.features.FeatureTesting;
 import org.junit.jupiter.api.Test;
+import org.convnetplayground.inference.image.ImageFormat;
 
 /** Format and declared size read from the first bytes of tiny files made in the test. */
 class ImageFormatTest {

@@ -10,10 +10,10 @@ import java.util.Set;
 import java.util.function.Function;
 
 /**
- * Decides whether a request may change state: reads never need anything; a write is refused when it comes from a web
- * page of another site (cross-site request forgery: by {@code Sec-Fetch-Site}, else by {@code Origin} against the host
- * the request was sent to), and, when a token is configured, when it lacks that token. Plain HTTP clients (curl, the
- * services themselves) send neither header and pass the site check.
+ * Decides whether a request may go on: reads never need anything; any other request is refused when it comes from a
+ * web page of another site (cross-site request forgery: by {@code Sec-Fetch-Site}, else by {@code Origin} against the
+ * host the request was sent to), and one that changes data, when a token is configured, when it lacks that token.
+ * Plain HTTP clients (curl, the services themselves) send neither browser header and pass the site check.
  */
 public final class RequestGuard {
 
@@ -42,11 +42,19 @@ public final class RequestGuard {
     }
 
     /**
+     * Both checks of a request, for a resource that changes state.
+     *
      * @param method  the request method
      * @param headers the request's headers by (case-insensitive) name
      * @return why the request is refused, or empty when it may go on
      */
     public Optional<Refusal> check(String method, Function<String, String> headers) {
+        Optional<Refusal> site = crossSite(method, headers);
+        return site.isPresent() ? site : token(method, headers);
+    }
+
+    /** Refuses a write (anything but GET, HEAD, OPTIONS) sent by a page of another site. */
+    public Optional<Refusal> crossSite(String method, Function<String, String> headers) {
         if (READS.contains(method.toUpperCase(Locale.ROOT))) {
             return Optional.empty();
         }
@@ -58,18 +66,24 @@ public final class RequestGuard {
                     + from + " are refused: only the web UI's own pages may change data"
                     + " (allow other origins with CNP_API_ALLOWED_ORIGINS)"));
         }
-        if (token != null) {
-            String auth = headers.apply("Authorization");
-            if (auth == null || !auth.regionMatches(true, 0, "Bearer ", 0, 7)) {
-                return Optional.of(new Refusal(401, TOKEN_REQUIRED, "Token required", "this server requires an access"
-                        + " token for " + method + " requests: send 'Authorization: Bearer <token>' (the token is the"
-                        + " CNP_API_TOKEN the services were started with)"));
-            }
-            byte[] sent = auth.substring(7).trim().getBytes(StandardCharsets.UTF_8);
-            if (!MessageDigest.isEqual(sent, token)) {
-                return Optional.of(new Refusal(401, TOKEN_REQUIRED, "Token required", "the access token sent is not"
-                        + " the one this server was started with (CNP_API_TOKEN); check it and try again"));
-            }
+        return Optional.empty();
+    }
+
+    /** Refuses a write without the configured token (none needed when no token is configured). */
+    public Optional<Refusal> token(String method, Function<String, String> headers) {
+        if (token == null || READS.contains(method.toUpperCase(Locale.ROOT))) {
+            return Optional.empty();
+        }
+        String auth = headers.apply("Authorization");
+        if (auth == null || !auth.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            return Optional.of(new Refusal(401, TOKEN_REQUIRED, "Token required", "this server requires an access"
+                    + " token for " + method + " requests that change data: send 'Authorization: Bearer <token>' (the"
+                    + " token is the CNP_API_TOKEN the services were started with)"));
+        }
+        byte[] sent = auth.substring(7).trim().getBytes(StandardCharsets.UTF_8);
+        if (!MessageDigest.isEqual(sent, token)) {
+            return Optional.of(new Refusal(401, TOKEN_REQUIRED, "Token required", "the access token sent is not"
+                    + " the one this server was started with (CNP_API_TOKEN); check it and try again"));
         }
         return Optional.empty();
     }

@@ -87,6 +87,17 @@ class RequestGuardTest {
     }
 
     @Test
+    void theTwoChecksApartAsTheFilterRunsThem() {
+        // a query (a POST that changes nothing) skips the token check but not the site check
+        assertTrue(LOCKED.crossSite("POST", h -> null).isEmpty());
+        assertEquals(401, LOCKED.token("POST", h -> null).orElseThrow().status());
+        assertTrue(LOCKED.token("GET", h -> null).isEmpty());
+        assertTrue(OPEN.token("POST", h -> null).isEmpty());
+        assertEquals(403, OPEN.crossSite("POST", h -> h.equals("Sec-Fetch-Site") ? "cross-site" : null)
+                .orElseThrow().status());
+    }
+
+    @Test
     void aBlankTokenMeansNone() {
         RequestGuard blank = new RequestGuard(Optional.of("  "), List.of());
         assertTrue(check(blank, "POST").isEmpty());

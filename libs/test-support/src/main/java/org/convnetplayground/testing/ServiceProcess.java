@@ -65,9 +65,12 @@ public final class ServiceProcess implements AutoCloseable {
             throw new IllegalStateException(jar + " is missing; build the service first: ./mvnw -pl "
                     + module + " -am package -DskipTests");
         }
+        Path logs = Repo.dir().resolve("target").resolve("service-logs");
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.add("-Xmx2g");
+        // a JVM crash report goes beside the service's log, never into the working directory
+        cmd.add("-XX:ErrorFile=" + logs.resolve("hs_err_" + module + "_pid%p.log"));
         if (module.equals("search-service")) {
             // lets the search-service rank with SIMD kernels, as scripts/run.sh does
             cmd.add("--add-modules");
@@ -80,7 +83,6 @@ public final class ServiceProcess implements AutoCloseable {
         cmd.add("-jar");
         cmd.add(jar.toString());
         try {
-            Path logs = Repo.dir().resolve("target").resolve("service-logs");
             Files.createDirectories(logs);
             Path log = logs.resolve(module + "-" + port + ".log");
             Process process = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
@@ -106,6 +108,30 @@ public final class ServiceProcess implements AutoCloseable {
 
     public boolean isAlive() {
         return process.isAlive();
+    }
+
+    /** The operating system's id of the service's process (JVM crash reports are named after it). */
+    public long pid() {
+        return process.pid();
+    }
+
+    /**
+     * Sends SIGTERM, as an orchestrator stopping the service does, and waits for it to exit.
+     *
+     * @return the exit code (143 for a JVM that ended on SIGTERM)
+     * @throws IllegalStateException when it has not exited within {@code timeout} (it is then killed)
+     */
+    public int terminate(Duration timeout) {
+        process.destroy();
+        try {
+            if (process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                return process.exitValue();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        process.destroyForcibly();
+        throw new IllegalStateException(module + " did not exit within " + timeout + " of SIGTERM; log:\n" + tail());
     }
 
     private void awaitReady(Duration timeout) {

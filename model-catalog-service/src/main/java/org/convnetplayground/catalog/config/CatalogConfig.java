@@ -31,6 +31,13 @@ public interface CatalogConfig {
     @WithDefault("7")
     int featureLayers();
 
+    /**
+     * The largest JSON request body (a download request with its model.json); a larger one is refused before it is
+     * parsed.
+     */
+    @WithDefault("1M")
+    io.quarkus.runtime.configuration.MemorySize maxJsonBodySize();
+
     /** The largest ONNX file the catalog reads, in bytes. */
     @WithDefault("2000000000")
     long maxModelBytes();

@@ -3,24 +3,18 @@ package org.convnetplayground.catalog.store;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.util.Map;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Locale;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import java.util.Map;
+import org.convnetplayground.model.metadata.ModelJsonReader;
+import org.convnetplayground.model.metadata.ModelPreprocessing;
 
 /**
- * Reads {@code model.json} (the format of {@code ../shared/models}) into {@link ModelMetadata}. Preprocessing may
- * be given in structured fields ({@code resize_mode}, {@code crop_fraction}, {@code interpolation}); when it is
- * only described in words, as in the shared models, the resize rule is read from that description.
+ * Reads {@code model.json} (the format of {@code ../shared/models}) into {@link ModelMetadata}. What runs the model -
+ * its preprocessing, input, file and feature layers - is read by libs/model-metadata ({@link ModelJsonReader}), the
+ * reader the Spark extraction job uses too; the rest (provenance, licence, head) is read here.
  */
 public final class ModelJson {
 
-    private static final Pattern SHORTER_TO_N = Pattern.compile("shorter side to (\\d+)");
-    private static final Pattern CENTRE_CROP_N = Pattern.compile("cent(?:re|er) crop (\\d+)");
-    private static final Pattern SIZE_OVER_FRACTION = Pattern.compile("size\\s*/\\s*(0?\\.\\d+)");
-    static final double DEFAULT_CROP_FRACTION = 0.875;
     private static final ObjectMapper SOURCE_READER = new ObjectMapper();
     private static final TypeReference<Map<String, Object>> SOURCE_TYPE = new TypeReference<>() { };
 
@@ -31,125 +25,26 @@ public final class ModelJson {
      * @throws IllegalArgumentException naming the missing or bad field
      */
     public static ModelMetadata read(String id, JsonNode json) {
-        JsonNode input = json.path("input");
-        JsonNode pre = json.path("preprocessing");
         JsonNode output = json.path("output");
-        List<Integer> size = intList(input.path("size"));
-        if (size.size() != 2) {
-            size = spatialFromShape(input.path("shape"), text(input, "layout", "NCHW"));
-        }
-        if (size.size() != 2 || size.get(0) <= 0 || size.get(1) <= 0) {
-            throw new IllegalArgumentException("model.json of '" + id + "': input.size must be [height, width]");
-        }
-        List<Double> mean = doubleList(pre.path("mean"));
-        List<Double> std = doubleList(pre.path("std"));
-        if (mean.size() != 3 || std.size() != 3 || std.stream().anyMatch(s -> !(s > 0))) {
-            throw new IllegalArgumentException("model.json of '" + id
-                    + "': preprocessing.mean and preprocessing.std must each have 3 values, std > 0");
-        }
-        String description = text(pre, "resize", "");
-        String resize = pre.hasNonNull("resize_mode") ? pre.get("resize_mode").asText() : resizeModeFrom(description);
-        double crop = pre.hasNonNull("crop_fraction") ? pre.get("crop_fraction").asDouble()
-                : "stretch".equals(resize) ? 1.0 : cropFractionFrom(description, size.get(0));
-        String interpolation = pre.hasNonNull("interpolation")
-                ? pre.get("interpolation").asText().toLowerCase(Locale.ROOT) : interpolationFrom(description);
-        if (!Preprocessing.RESIZE_MODES.contains(resize)) {
-            throw new IllegalArgumentException("model.json of '" + id + "': unknown resize_mode '" + resize
-                    + "'; expected one of " + Preprocessing.RESIZE_MODES);
-        }
-        if (!Preprocessing.INTERPOLATIONS.contains(interpolation)) {
-            throw new IllegalArgumentException("model.json of '" + id + "': unknown interpolation '" + interpolation
-                    + "'; expected one of " + Preprocessing.INTERPOLATIONS);
-        }
-        if (!(crop > 0 && crop <= 1)) {
-            throw new IllegalArgumentException("model.json of '" + id + "': crop_fraction must be in (0, 1], got " + crop);
-        }
-        String formula = text(pre, "formula", "");
-        Preprocessing preprocessing = new Preprocessing(size, text(input, "layout", "NCHW").toUpperCase(Locale.ROOT),
-                text(input, "channel_order", "RGB").toUpperCase(Locale.ROOT), mean, std, resize, crop, interpolation,
-                (description + (formula.isEmpty() ? "" : "; " + formula)).trim());
+        ModelPreprocessing p = ModelJsonReader.preprocessing(id, json);
+        Preprocessing preprocessing = new Preprocessing(p.inputSize(), p.layout(), p.channelOrder(), p.mean(), p.std(),
+                p.resize(), p.cropFraction(), p.interpolation(), p.description());
 
         String head = json.hasNonNull("head") ? json.get("head").asText() : "logits";
         int numClasses = output.path("num_classes").asInt(0);
         boolean classifier = !head.toLowerCase(Locale.ROOT).startsWith("none") && numClasses > 0;
-        List<String> named = new ArrayList<>();
-        for (JsonNode layer : json.path("feature_layers")) {
-            String n = layer.isTextual() ? layer.asText() : layer.path("name").asText("");
-            if (!n.isEmpty()) {
-                named.add(n);
-            }
-        }
         return new ModelMetadata(id, text(json, "name", id), text(json, "family", ""),
                 text(json, "architecture", ""), classifier, head, text(json, "license", ""),
                 SOURCE_READER.convertValue(json.path("source"), SOURCE_TYPE), text(json, "original_format", ""),
-                text(json, "notes", ""), text(json, "file", "model.onnx"), text(json, "sha256", ""),
+                text(json, "notes", ""), ModelJsonReader.file(json), ModelJsonReader.sha256(json),
                 json.hasNonNull("parameter_count") ? json.get("parameter_count").asLong() : null,
-                text(input, "name", ""), preprocessing, text(output, "name", ""), classifier ? numClasses : 0,
-                output.hasNonNull("labels_file") ? output.get("labels_file").asText() : null, List.copyOf(named));
-    }
-
-    static String resizeModeFrom(String description) {
-        String d = description.toLowerCase(Locale.ROOT);
-        return d.contains("no crop") || d.startsWith("whole image") || d.contains("stretch")
-                ? "stretch" : "shorter-side-crop";
-    }
-
-    /** "shorter side to 256, centre crop 224" gives 224/256; "shorter side to size/0.875" gives 0.875. */
-    static double cropFractionFrom(String description, int inputHeight) {
-        String d = description.toLowerCase(Locale.ROOT);
-        Matcher fraction = SIZE_OVER_FRACTION.matcher(d);
-        if (fraction.find()) {
-            return Double.parseDouble(fraction.group(1));
-        }
-        Matcher shorter = SHORTER_TO_N.matcher(d);
-        if (shorter.find()) {
-            Matcher crop = CENTRE_CROP_N.matcher(d);
-            int cropSize = crop.find() ? Integer.parseInt(crop.group(1)) : inputHeight;
-            return Math.min(1.0, (double) cropSize / Integer.parseInt(shorter.group(1)));
-        }
-        return DEFAULT_CROP_FRACTION;
-    }
-
-    /** The filter the description names first; bilinear when it names none (the best measured default). */
-    static String interpolationFrom(String description) {
-        String d = description.toLowerCase(Locale.ROOT);
-        int best = Integer.MAX_VALUE;
-        String found = "bilinear";
-        for (String f : Preprocessing.INTERPOLATIONS) {
-            int at = d.indexOf(f);
-            if (at >= 0 && at < best) {
-                best = at;
-                found = f;
-            }
-        }
-        return found;
-    }
-
-    private static List<Integer> spatialFromShape(JsonNode shape, String layout) {
-        List<Integer> dims = new ArrayList<>();
-        for (JsonNode d : shape) {
-            dims.add(d.isInt() ? d.asInt() : -1);
-        }
-        if (dims.size() != 4) {
-            return List.of();
-        }
-        return layout.equalsIgnoreCase("NHWC") ? List.of(dims.get(1), dims.get(2)) : List.of(dims.get(2), dims.get(3));
+                ModelJsonReader.inputName(json), preprocessing, text(output, "name", ""), classifier ? numClasses : 0,
+                output.hasNonNull("labels_file") ? output.get("labels_file").asText() : null,
+                ModelJsonReader.featureLayers(json));
     }
 
     private static String text(JsonNode node, String field, String fallback) {
         JsonNode v = node.get(field);
         return v == null || v.isNull() ? fallback : v.asText();
-    }
-
-    private static List<Integer> intList(JsonNode node) {
-        List<Integer> out = new ArrayList<>();
-        node.forEach(n -> out.add(n.asInt()));
-        return List.copyOf(out);
-    }
-
-    private static List<Double> doubleList(JsonNode node) {
-        List<Double> out = new ArrayList<>();
-        node.forEach(n -> out.add(n.asDouble()));
-        return List.copyOf(out);
     }
 }

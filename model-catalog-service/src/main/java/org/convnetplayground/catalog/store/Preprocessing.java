@@ -1,6 +1,7 @@
 package org.convnetplayground.catalog.store;
 
 import java.util.List;
+import org.convnetplayground.model.metadata.ModelPreprocessing;
 
 /**
  * How an image becomes the model's input tensor: data, never typed at call sites.
@@ -28,6 +29,6 @@ public record Preprocessing(
         String interpolation,
         String description) {
 
-    public static final List<String> RESIZE_MODES = List.of("shorter-side-crop", "stretch");
-    public static final List<String> INTERPOLATIONS = List.of("bilinear", "bicubic", "lanczos", "area", "nearest");
+    public static final List<String> RESIZE_MODES = ModelPreprocessing.RESIZE_MODES;
+    public static final List<String> INTERPOLATIONS = ModelPreprocessing.INTERPOLATIONS;
 }

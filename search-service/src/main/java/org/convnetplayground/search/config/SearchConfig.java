@@ -1,6 +1,7 @@
 package org.convnetplayground.search.config;
 
 import io.smallrye.config.ConfigMapping;
+import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.WithDefault;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -16,6 +17,14 @@ public interface SearchConfig {
     /** Most bytes of vectors kept in memory; least recently used collections are dropped beyond it. */
     @WithDefault("2000000000")
     long cacheMaxBytes();
+
+    /**
+     * The largest JSON request body, checked from its Content-Length and while it streams, before it is parsed
+     * (uploads are multipart and have their own limits). The largest JSON bodies are query vectors: 16 MB holds a
+     * flattened vector of about a million numbers.
+     */
+    @WithDefault("16M")
+    MemorySize maxJsonBodySize();
 
     /** Hits to return when a query does not say. */
     @WithDefault("50")
@@ -99,6 +108,25 @@ public interface SearchConfig {
     /** Approximate search (HNSW) and the crossover between exact and approximate answers. */
     Index index();
 
+    /**
+     * What answers approximate queries: {@code embedded} (a Lucene HNSW index in each large collection's folder) or
+     * {@code solr} (every collection mirrored to a SolrCloud cluster, {@link #solr()}). Exact answers always come
+     * from the service's own memory-mapped copy.
+     */
+    @WithDefault("embedded")
+    Backend backend();
+
+    /** The engines behind {@link #backend()}. */
+    enum Backend {
+        /** Lucene HNSW indexes in the service's data folder. */
+        EMBEDDED,
+        /** A SolrCloud cluster, one Solr collection per vector collection. */
+        SOLR
+    }
+
+    /** The SolrCloud cluster of {@code backend=solr}. */
+    Solr solr();
+
     /** Imports of vectors computed elsewhere (.npy + ids). */
     Imports imports();
 
@@ -136,6 +164,49 @@ public interface SearchConfig {
         /** Threads building an index's graph; 0 = one per core. */
         @WithDefault("0")
         int buildThreads();
+    }
+
+    /** Keys {@code cnp.search.solr.*}. */
+    interface Solr {
+
+        /** Base URLs of Solr nodes ({@code http://host:8983/solr}), comma-separated; any live one tells the rest. */
+        @WithDefault("http://127.0.0.1:8983/solr")
+        java.util.List<String> urls();
+
+        /** Shards of each Solr collection. */
+        @WithDefault("2")
+        int shards();
+
+        /** Replicas of each shard (2: a collection keeps answering while one node is down). */
+        @WithDefault("2")
+        int replicas();
+
+        /** The first part of the name of every Solr collection this service creates. */
+        @WithDefault("cnp")
+        String collectionPrefix();
+
+        /** How long connecting to a Solr node may take. */
+        @WithDefault("PT2S")
+        Duration connectTimeout();
+
+        /** The longest a query may wait for Solr before it fails with 503. */
+        @WithDefault("PT10S")
+        Duration queryTimeout();
+
+        /** The longest one indexing batch, segment merge or collection-administration call may take. */
+        @WithDefault("PT10M")
+        Duration indexingTimeout();
+
+        /**
+         * Re-rank Solr's candidates with their vectors as Solr stores them (fetched with the hits) instead of the
+         * service's own mapped copy of the same vectors: the same distances, 4 to 8 times slower (measured).
+         */
+        @WithDefault("false")
+        boolean rerankFromSolr();
+
+        /** Documents sent to Solr per update request while a collection is indexed. */
+        @WithDefault("250")
+        int batchSize();
     }
 
     /** Keys {@code cnp.search.imports.*}. */

@@ -20,7 +20,7 @@ import org.convnetplayground.search.collection.CollectionMeta;
  */
 public final class IdsFile {
 
-    static final int MAX_ID = 1024;
+    static final int MAX_ID = org.convnetplayground.search.query.QueryService.MAX_ID;
     static final String EXPECTED = "a UTF-8 text file of one line per vector, id<TAB>label, ids unique";
 
     private IdsFile() {

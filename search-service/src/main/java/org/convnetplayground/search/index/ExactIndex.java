@@ -119,14 +119,14 @@ public final class ExactIndex implements VectorIndex {
     }
 
     /** The exact answer, whatever mode was asked for. */
-    List<Neighbour> exact(IndexQuery q) {
+    public List<Neighbour> exact(IndexQuery q) {
         IntPredicate exclude = excluded(q);
         List<ScoredRow> rows = search.topK(q.vector(), q.metric(), q.p(), q.k(), exclude);
         return neighbours(rows);
     }
 
     /** The rows of the query's excluded ids, as a predicate (null when there are none). */
-    IntPredicate excluded(IndexQuery q) {
+    public IntPredicate excluded(IndexQuery q) {
         if (q.exclude().isEmpty()) {
             return null;
         }
@@ -142,7 +142,7 @@ public final class ExactIndex implements VectorIndex {
         return set::contains;
     }
 
-    List<Neighbour> neighbours(List<ScoredRow> rows) {
+    public List<Neighbour> neighbours(List<ScoredRow> rows) {
         List<Neighbour> out = new ArrayList<>(rows.size());
         for (ScoredRow r : rows) {
             out.add(new Neighbour(id(r.row()), r.distance()));

@@ -30,7 +30,7 @@ public record HnswParams(int maxConn, int beamWidth, boolean quantized, double o
     }
 
     /** Candidates asked of the graph for {@code k} neighbours. */
-    int candidates(int k) {
+    public int candidates(int k) {
         return (int) Math.max(minCandidates, Math.ceil(k * oversample));
     }
 }

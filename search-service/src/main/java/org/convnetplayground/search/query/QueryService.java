@@ -73,6 +73,9 @@ public class QueryService {
     public record Query(String id, String label, String upload) {
     }
 
+    /** The longest item id a collection holds (the limit of imported ids too). */
+    public static final int MAX_ID = 1024;
+
     /** Nearest items to item {@code queryId} of the collection, the item itself left out. */
     public Outcome byItem(QueryParameters q, String queryId) {
         return byItem(q, queryId, SearchMode.AUTO);
@@ -83,6 +86,11 @@ public class QueryService {
         if (queryId == null || queryId.isBlank()) {
             throw InvalidInputException.missing("queryId", "the id of an image of the dataset (its path, e.g. 'elephant/image_0001.jpg')");
         }
+        if (queryId.length() > MAX_ID) {
+            // no collection holds such an id, and it would not fit in the feature-service's URL either
+            throw InvalidInputException.invalid("queryId", queryId, "the id of an image of the dataset, at most "
+                    + MAX_ID + " characters (its path, e.g. 'elephant/image_0001.jpg')");
+        }
         Optional<VectorCollection> found = models.current(q.key());
         if (found.isEmpty()) {
             features.requireImage(q.key().dataset(), queryId);
@@ -90,7 +98,11 @@ public class QueryService {
         }
         VectorCollection c = found.get();
         java.util.OptionalInt foundRow = c.row(queryId);
-        // an id the collection lacks may be an image added just now: then the version is checked afresh
+        if (foundRow.isEmpty() && !c.meta().isImported()) {
+            // an id the dataset lacks too is a mistake (404 at once); one it has may be an image added just now
+            features.requireImage(q.key().dataset(), queryId);
+        }
+        // then the version is checked afresh
         Optional<Job<?>> updating = updater.refreshIfStale(c, foundRow.isEmpty());
         if (foundRow.isEmpty() && updating.isPresent()) {
             // perhaps an image added since the collection was built: wait for the update
@@ -111,12 +123,13 @@ public class QueryService {
 
     /** As {@link #byUpload(QueryParameters, Path, String)}, found as {@code mode} says. */
     public Outcome byUpload(QueryParameters q, Path image, String fileName, SearchMode mode) {
+        // embedded first, so an upload that is no image is refused before any collection build starts
+        float[] vector = features.embed(image, fileName, q.key().model(), q.key().layer(), q.key().pooling());
         Optional<VectorCollection> found = models.current(q.key());
         if (found.isEmpty()) {
             return new Building(build(q));
         }
         Optional<Job<?>> updating = updater.refreshIfStale(found.get());
-        float[] vector = features.embed(image, fileName, q.key().model(), q.key().layer(), q.key().pooling());
         return rank(found.get(), q, vector, null, new Query(null, null, fileName), updating.orElse(null), mode);
     }
 
@@ -130,6 +143,13 @@ public class QueryService {
         if (vector == null || vector.length == 0) {
             throw InvalidInputException.missing("vector", "an array of numbers");
         }
+        for (int i = 0; i < vector.length; i++) {
+            if (!Float.isFinite(vector[i])) {
+                // a JSON number beyond float32's range arrives here as infinity, the string "NaN" as NaN
+                throw InvalidInputException.invalid("vector", vector[i], "finite float32 numbers only, of magnitude "
+                        + "at most " + Float.MAX_VALUE + " (value at index " + i + ")");
+            }
+        }
         Optional<VectorCollection> found = models.current(q.key());
         if (found.isEmpty()) {
             return new Building(build(q));
@@ -138,13 +158,6 @@ public class QueryService {
         if (vector.length != c.meta().dimension()) {
             throw InvalidInputException.invalid("vector", "[" + vector.length + " values]", "exactly "
                     + c.meta().dimension() + " values, the dimension of collection " + q.key());
-        }
-        for (int i = 0; i < vector.length; i++) {
-            if (!Float.isFinite(vector[i])) {
-                // a JSON number beyond float32's range arrives here as infinity
-                throw InvalidInputException.invalid("vector", vector[i], "finite float32 numbers only, of magnitude "
-                        + "at most " + Float.MAX_VALUE + " (value at index " + i + ")");
-            }
         }
         return rank(c, q, vector, null, new Query(null, null, null), updater.refreshIfStale(c).orElse(null), mode);
     }

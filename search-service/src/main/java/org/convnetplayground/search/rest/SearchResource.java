@@ -1,5 +1,6 @@
 package org.convnetplayground.search.rest;
 
+import org.convnetplayground.guard.ChangesNothing;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -121,6 +122,7 @@ public class SearchResource {
     }
 
     @POST
+    @ChangesNothing
     @Path("query")
     @Consumes(MediaType.APPLICATION_JSON)
     @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON,
@@ -150,6 +152,7 @@ public class SearchResource {
     }
 
     @POST
+    @ChangesNothing
     @Path("query-image")
     @Consumes(MediaType.MULTIPART_FORM_DATA)
     @Operation(summary = "Find the images most similar to an uploaded image",
@@ -185,6 +188,7 @@ public class SearchResource {
     }
 
     @POST
+    @ChangesNothing
     @Path("query-vector")
     @Consumes(MediaType.APPLICATION_JSON)
     @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON,

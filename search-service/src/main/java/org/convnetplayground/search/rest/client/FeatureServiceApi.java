@@ -10,6 +10,7 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.io.InputStream;
@@ -64,6 +65,12 @@ public interface FeatureServiceApi {
                 .collect(Collectors.joining("/"));
         try (Response r = api.imageHead(dataset, encoded)) {
             return r.getStatus() == Response.Status.OK.getStatusCode();
+        } catch (WebApplicationException e) {
+            // the REST client raises a 404 even for a method answering Response: it means "no such image"
+            if (e.getResponse().getStatus() == Response.Status.NOT_FOUND.getStatusCode()) {
+                return false;
+            }
+            throw e;
         }
     }
 
