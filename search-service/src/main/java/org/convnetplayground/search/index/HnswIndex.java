@@ -149,6 +149,12 @@ public final class HnswIndex implements VectorIndex {
      */
     public static void build(Path dir, MappedVectors vectors, HnswParams params, IntConsumer progress,
                              BooleanSupplier cancelled) throws IOException {
+        build(dir, vectors, params, new KernelVectorsScorer(GraphKernels.best()), progress, cancelled);
+    }
+
+    /** {@link #build} scoring with {@code scorer} (the benchmark compares Lucene's own scorer with ours). */
+    static void build(Path dir, MappedVectors vectors, HnswParams params, FlatVectorsScorer scorer,
+                      IntConsumer progress, BooleanSupplier cancelled) throws IOException {
         if (vectors.dim() > WideVectorsCodec.MAX_DIMENSIONS) {
             throw new IllegalArgumentException("vectors of " + vectors.dim() + " dimensions are wider than the "
                     + WideVectorsCodec.MAX_DIMENSIONS + " an approximate index takes");
@@ -158,7 +164,7 @@ public final class HnswIndex implements VectorIndex {
             t.setDaemon(true);
             return t;
         }) : null;
-        Monitor monitor = new Monitor(new KernelVectorsScorer(GraphKernels.best()), progress, cancelled);
+        Monitor monitor = new Monitor(scorer, progress, cancelled);
         KernelHnswVectorsFormat format = new KernelHnswVectorsFormat(params.maxConn(), params.beamWidth(),
                 params.quantized(), monitor, workers == null ? 1 : params.threads(), workers);
         TieredMergePolicy oneSegment = new TieredMergePolicy();
