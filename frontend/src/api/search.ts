@@ -1,6 +1,7 @@
 // Typed client of the search-service (contracts/search-service.yaml).
 import createClient from 'openapi-fetch';
 import { restOfPath, type components, type paths } from './generated/search-service';
+import { unwrap } from './problem';
 import { apiTokenMiddleware } from './token';
 import { contractUrls } from './url';
 
@@ -14,9 +15,19 @@ export function searchJobId(url: string): string | undefined {
   return searchUrls.match('/api/search/jobs/{id}', url)?.id;
 }
 
+/**
+ * GET /api/search/jobs/{id}; with waitMs, the service answers as soon as the job changes (long-poll), at the
+ * latest after waitMs.
+ */
+export async function getSearchJob(id: string, signal: AbortSignal, waitMs?: number): Promise<Job> {
+  const query = waitMs === undefined ? undefined : { wait: waitMs };
+  return unwrap(await searchApi.GET('/api/search/jobs/{id}', { params: { path: { id }, query }, signal }));
+}
+
 export type SearchResults = components['schemas']['SearchResults'];
 export type Hit = components['schemas']['Hit'];
 export type Job = components['schemas']['Job'];
+export type PartialResults = components['schemas']['PartialResults'];
 export type QueryRequest = components['schemas']['QueryRequest'];
 
 /** Sends a plain object as multipart/form-data (Blob values as files, the rest as text fields). */

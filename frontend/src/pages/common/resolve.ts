@@ -3,7 +3,7 @@
 // default; the feature-service's channel indexing with FEATURE_JOBS.
 import { ApiError, problemMessage, unwrap } from '../../api/problem';
 import { featureJobId, featuresApi } from '../../api/features';
-import { isJob, searchApi, type Job } from '../../api/search';
+import { getSearchJob, isJob, type Job } from '../../api/search';
 import { jobFailureMessage, waitForJob, type JobIdOf } from '../search/jobs';
 
 /** An openapi-fetch answer. */
@@ -17,8 +17,8 @@ export interface ResolveOptions {
   signal: AbortSignal;
   /** Called with every state of a job being waited for. */
   onJob(job: Job): void;
-  /** Polls a job; the search-service's /api/search/jobs/{id} by default. */
-  poll?(id: string, signal: AbortSignal): Promise<Job>;
+  /** Polls a job (waiting up to waitMs for a change, when given); the search-service's /api/search/jobs/{id} by default. */
+  poll?(id: string, signal: AbortSignal, waitMs?: number): Promise<Job>;
   /** Jobs to wait for before giving up (a result still "being computed" after that many is reported). */
   maxRounds?: number;
   intervalMs?: number;
@@ -32,8 +32,8 @@ export const FEATURE_JOBS = { poll: pollFeatureJob, jobIdOf: featureJobId, servi
 
 export const MAX_ROUNDS = 4;
 
-export async function pollSearchJob(id: string, signal: AbortSignal): Promise<Job> {
-  return unwrap(await searchApi.GET('/api/search/jobs/{id}', { params: { path: { id } }, signal }));
+export async function pollSearchJob(id: string, signal: AbortSignal, waitMs?: number): Promise<Job> {
+  return getSearchJob(id, signal, waitMs);
 }
 
 /** GET /api/features/jobs/{id}: its ExtractionJob has the fields of a search-service Job that are polled. */

@@ -7,8 +7,13 @@ import { jobFraction } from './jobs';
 
 export interface ProgressView {
   readonly el: HTMLElement;
-  /** Shows the job's progress under a title such as "Building the collection for …". */
-  show(job: Job, title: string): void;
+  /**
+   * Shows the job's progress under a title such as "Building the collection for …"; docked below the area
+   * instead of over it when the area shows something meanwhile (partial results).
+   */
+  show(job: Job, title: string, docked?: boolean): void;
+  /** Docks the panel below the area (true) or lays it over the area (false). */
+  dock(docked: boolean): void;
   hide(): void;
 }
 
@@ -36,7 +41,8 @@ export function createProgress(): ProgressView {
   );
   return {
     el,
-    show(job, heading) {
+    show(job, heading, docked = false) {
+      el.classList.toggle('is-docked', docked);
       const percent = Math.round(jobFraction(job) * 100);
       title.textContent = heading;
       bar.setAttribute('aria-label', heading);
@@ -47,8 +53,12 @@ export function createProgress(): ProgressView {
       bar.setAttribute('aria-valuetext', `${percent}% – ${message.textContent}`);
       el.hidden = false;
     },
+    dock(docked) {
+      el.classList.toggle('is-docked', docked);
+    },
     hide() {
       el.hidden = true;
+      el.classList.remove('is-docked');
     },
   };
 }

@@ -1,9 +1,10 @@
 // The results: a one-line summary and a fixed-height grid of the 50 hits with similarity bars.
 import './results.css';
 import { thumbnailUrl } from '../../api/features';
-import type { Hit, Job, SearchResults } from '../../api/search';
+import type { Hit, Job, PartialResults, SearchResults } from '../../api/search';
 import { h } from '../../lib/dom';
 import { barWidth, formatDistance, formatPercent } from '../../lib/format';
+import { partialNote } from './jobs';
 import { createProgress } from './progress';
 import type { SearchState } from './state';
 import { summarise } from './summary';
@@ -15,6 +16,8 @@ export interface ResultsView {
   readonly el: HTMLElement;
   loading(state: SearchState): void;
   building(job: Job, state: SearchState): void;
+  /** Shows the hits among the images a build has stored so far, noted as partial, until ready() replaces them. */
+  partial(partial: PartialResults, state: SearchState): void;
   ready(results: SearchResults, state: SearchState): void;
   error(message: string): void;
 }
@@ -36,6 +39,8 @@ export function createResults(onPick: (hit: Hit) => void, onRetry: () => void, o
     h('div', { class: 'results-body' }, scroller, message, progress.el),
   );
   let hasHits = false;
+  /** Partial results are on show: the build's progress docks below them instead of covering them. */
+  let partialShown = false;
 
   const setState = (state: string, s?: SearchState) => {
     el.dataset.state = state;
@@ -59,7 +64,7 @@ export function createResults(onPick: (hit: Hit) => void, onRetry: () => void, o
     hasHits = false;
   };
 
-  const card = (dataset: string, hit: Hit, metric: string, queryLabel: string | undefined, state: SearchState): HTMLElement => {
+  const card = (dataset: string, hit: Hit, metric: string, queryLabel: string | undefined, state: SearchState, partial = false): HTMLElement => {
     const id = hit.id ?? '';
     const label = hit.label ?? 'unlabeled';
     const same = queryLabel !== undefined && hit.label === queryLabel;
@@ -81,7 +86,8 @@ export function createResults(onPick: (hit: Hit) => void, onRetry: () => void, o
       ),
     );
     button.addEventListener('click', () => onPick(hit));
-    const why = onWhy
+    // "why similar?" compares with the stored collection, which a build with partial results has not stored yet
+    const why = onWhy && !partial
       ? h('button', { type: 'button', class: 'why-button', 'data-testid': 'why-button', 'aria-label': `Why is ${id} similar to the query?` }, 'Why similar?')
       : null;
     why?.addEventListener('click', () => onWhy!(hit, state, why));
@@ -93,6 +99,8 @@ export function createResults(onPick: (hit: Hit) => void, onRetry: () => void, o
     el,
     loading(s) {
       message.hidden = true;
+      partialShown = false;
+      delete el.dataset.partial;
       if (hasHits) grid.classList.add('is-stale');
       else skeletons();
       setState('loading', s);
@@ -100,12 +108,30 @@ export function createResults(onPick: (hit: Hit) => void, onRetry: () => void, o
     building(job, s) {
       message.hidden = true;
       if (!hasHits) skeletons();
-      grid.classList.add('is-stale');
-      progress.show(job, `Building the collection for ${s.model} · ${s.layer} on ${s.dataset}`);
+      if (!partialShown) grid.classList.add('is-stale');
+      progress.show(job, `Building the collection for ${s.model} · ${s.layer} on ${s.dataset}`, partialShown);
       setState('building', s);
+    },
+    partial(p, s) {
+      const hits = p.hits ?? [];
+      if (hits.length === 0) return;
+      partialShown = true;
+      message.hidden = true;
+      grid.classList.remove('is-stale');
+      // the query's class is not known before its row is stored: no same-class marks on partial results
+      grid.replaceChildren(...hits.map((hit) => card(s.dataset, hit, s.metric, undefined, s, true)));
+      hasHits = true;
+      const done = p.done ?? 0;
+      summary.textContent = partialNote(p);
+      summary.title = '';
+      legend.hidden = true;
+      el.dataset.partial = String(done);
+      progress.dock(true);
     },
     ready(r, s) {
       progress.hide();
+      partialShown = false;
+      delete el.dataset.partial;
       message.hidden = true;
       grid.classList.remove('is-stale');
       const dataset = r.collection?.dataset ?? s.dataset;
@@ -126,6 +152,8 @@ export function createResults(onPick: (hit: Hit) => void, onRetry: () => void, o
     },
     error(text) {
       progress.hide();
+      partialShown = false;
+      delete el.dataset.partial;
       grid.classList.remove('is-stale');
       grid.replaceChildren();
       hasHits = false;

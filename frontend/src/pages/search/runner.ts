@@ -1,14 +1,16 @@
 // Runs a search for the current state: by dataset image or by upload, waiting for a collection
-// build (202) when needed. Only the latest request's answer is rendered.
-import { ApiError, errorMessage, isAbort, problemMessage, unwrap } from '../../api/problem';
-import { formData, isJob, searchApi, type Job, type SearchResults } from '../../api/search';
-import { Latest } from '../../lib/latest';
-import { jobFailureMessage, waitForJob } from './jobs';
+// build (202) when needed and showing the partial results the service gives meanwhile (the hits among the
+// images stored so far), which the complete answer replaces. Only the latest request's answer is rendered.
+import { ApiError, errorMessage, isAbort, problemMessage } from '../../api/problem';
+import { formData, getSearchJob, isJob, searchApi, type Job, type SearchResults } from '../../api/search';
+import { Latest, type Ticket } from '../../lib/latest';
+import { isFinished, jobFailureMessage, nextPartialRefresh, PARTIAL_REFRESH_MS, waitForJob } from './jobs';
 import { K, type ResultsView } from './results';
 import type { SearchState } from './state';
 
 /** A collection that is still "being built" after this many finished builds is reported, not retried forever. */
 const MAX_BUILDS = 3;
+
 
 export interface Runner {
   run(state: SearchState): void;
@@ -32,8 +34,40 @@ export function createRunner(results: ResultsView, callbacks: { onError(message:
     });
   }
 
-  async function poll(id: string, signal: AbortSignal): Promise<Job> {
-    return unwrap(await searchApi.GET('/api/search/jobs/{id}', { params: { path: { id } }, signal }));
+  /** Asks the query again now and then while its collection builds, showing the fresher partial results. */
+  function partialRefresher(s: SearchState, ticket: Ticket) {
+    let asking = false;
+    let over = false;
+    let shown = false;
+    let pause = PARTIAL_REFRESH_MS;
+    let last = 0;
+    const show = (body: Job) => {
+      if (over || !ticket.isCurrent() || !body.partial?.hits?.length) return;
+      results.partial(body.partial, s);
+      if (shown) pause = nextPartialRefresh(pause);
+      shown = true;
+      last = Date.now();
+    };
+    return {
+      show,
+      /** No more partial results: the build has ended (an answer still on its way is dropped). */
+      stop() {
+        over = true;
+      },
+      onChange(job: Job) {
+        if (over || asking || isFinished(job) || (shown && Date.now() - last < pause)) return;
+        asking = true;
+        ask(s, ticket.signal)
+          .then((answer) => {
+            const body = answer.data as SearchResults | Job | undefined;
+            if (isJob(body, answer.response.status)) show(body);
+          })
+          .catch(() => undefined) // a partial refresh that fails changes nothing: the wait for the build goes on
+          .finally(() => {
+            asking = false;
+          });
+      },
+    };
   }
 
   async function run(s: SearchState): Promise<void> {
@@ -51,11 +85,23 @@ export function createRunner(results: ResultsView, callbacks: { onError(message:
           if (builds >= MAX_BUILDS) {
             throw new ApiError(`the collection ${body.key ?? ''} was built ${MAX_BUILDS} times but the search-service still answers that it is being built`);
           }
-          const job = await waitForJob(body, {
-            poll,
-            signal: ticket.signal,
-            onProgress: (j) => ticket.isCurrent() && results.building(j, s),
-          });
+          const partials = body.partial ? partialRefresher(s, ticket) : undefined;
+          partials?.show(body);
+          let job: Job;
+          try {
+            job = await waitForJob(body, {
+              poll: getSearchJob,
+              signal: ticket.signal,
+              onProgress: (j) => {
+                if (!ticket.isCurrent()) return;
+                results.building(j, s);
+                // the first report is the answer itself: nothing has changed yet
+                if (j !== body) partials?.onChange(j);
+              },
+            });
+          } finally {
+            partials?.stop();
+          }
           if (!ticket.isCurrent()) return;
           if (job.state !== 'succeeded') throw new ApiError(jobFailureMessage(job));
           continue; // the collection exists now: ask again (re-sending an upload)

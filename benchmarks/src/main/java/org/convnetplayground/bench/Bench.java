@@ -25,10 +25,14 @@ import org.convnetplayground.testing.ServiceProcess;
 /**
  * The figures {@code make bench} prints, measured side by side in one run on this machine:
  * <ol>
- *   <li>raw ONNX Runtime throughput of MobileNet v2 on random input (same threads, same batch as the service);</li>
- *   <li>throughput of a full extraction job of tinyimagenet-val4000 (4,000 JPEGs) through the services;</li>
- *   <li>their ratio (raw throughput measured before and after the job, averaged, to bracket drift);</li>
- *   <li>p50/p95 latency of a cached top-50 query over the resulting 4,000 vectors.</li>
+ *   <li>raw ONNX Runtime throughput of MobileNet v2 on random input (same threads, same batch as the service),
+ *       before and after the rest;</li>
+ *   <li>what users feel: from the first query of a collection of tinyimagenet-val4000 (4,000 JPEGs) that does not
+ *       exist to its first 200 answer, as images/s and as a ratio to the raw engine, with where the time goes and
+ *       when the first partial results came; the first build loads the model, the next
+ *       ({@code -Dcnp.bench.builds}, 2 in all by default) find its session cached;</li>
+ *   <li>the extraction job's own throughput in those builds, and its ratio to the raw engine;</li>
+ *   <li>p50/p95 latency of a cached top-50 query over the resulting 4,000 vectors, and a full evaluation.</li>
  * </ol>
  */
 public final class Bench {
@@ -70,21 +74,28 @@ public final class Bench {
                     info.path("decodeThreads").asInt());
 
             // the raw engine two ways: ONNX Runtime's defaults (worker threads spin) and the service's options
-            // (no spinning); the job is compared with the faster, measured before and after it
+            // (no spinning); the product is compared with the faster, measured before and after it
             double spinBefore = rawOnnxRuntime(30, true);
             double quietBefore = rawOnnxRuntime(30, false);
             System.out.printf("raw ONNX Runtime (before):  %7.1f images/s spinning, %7.1f images/s not spinning%n",
                     spinBefore, quietBefore);
 
-            Instant t0 = Instant.now();
-            JsonNode job = post(search.url() + "/api/search/collections",
-                    Map.of("dataset", DATASET, "model", MODEL, "layers", List.of(LAYER)));
-            JsonNode done = await(search.url() + job.get("job").asText());
-            double wall = Duration.between(t0, Instant.now()).toMillis() / 1000.0;
-            double jobRate = done.at("/result/imagesPerSecond").asDouble();
-            int size = done.at("/result/size").asInt();
-            System.out.printf("extraction job (%d images): %7.1f images/s (feature job), %.1f s wall incl. storing%n",
-                    size, jobRate, wall);
+            // what users feel: a query on a collection that does not exist yet, until it answers 200; the first
+            // build loads the model, the next ones find its session cached
+            int builds = Integer.getInteger("cnp.bench.builds", 2);
+            List<Felt> felt = new ArrayList<>();
+            for (int b = 0; b < builds; b++) {
+                if (b > 0) {
+                    delete(search.url() + "/api/search/collections/" + DATASET + "/" + MODEL + "/" + LAYER);
+                }
+                Felt f = timeToSearchable(search.url(), QUERY_ID);
+                felt.add(f);
+                System.out.printf("build %d (%s): %d images searchable in %.1f s = %.1f images/s; the extraction job"
+                                + " alone %.1f images/s; first partial results %s%n", b + 1, b == 0 ? "cold" : "warm",
+                        f.images(), f.wallSeconds(), f.imagesPerSecond(), f.jobImagesPerSecond(),
+                        f.firstPartialSeconds() < 0 ? "none" : String.format("after %.1f s", f.firstPartialSeconds()));
+                System.out.println("  where the time goes: " + f.breakdown());
+            }
 
             double spinAfter = rawOnnxRuntime(30, true);
             double quietAfter = rawOnnxRuntime(30, false);
@@ -93,6 +104,7 @@ public final class Bench {
             double spin = (spinBefore + spinAfter) / 2;
             double quiet = (quietBefore + quietAfter) / 2;
             double raw = Math.max(spin, quiet);
+            int size = felt.get(0).size();
 
             double[] latency = queryLatency(search.url(), 1000);
             double[] evaluation = evaluationTime(search.url());
@@ -101,18 +113,168 @@ public final class Bench {
             System.out.println("|---|---|");
             System.out.printf("| feature-service inference device | %s (ONNX Runtime %s; %s) |%n", device,
                     info.path("onnxRuntimeVersion").asText(), info.path("deviceReason").asText());
-            System.out.printf("| raw ONNX Runtime, %s, random input, batch %d, %d threads, ORT defaults (spinning) | %.1f images/s |%n",
-                    MODEL, BATCH, THREADS, spin);
-            System.out.printf("| same, the service's session options (no spinning) | %.1f images/s |%n", quiet);
-            System.out.printf("| full extraction job, %s (%d JPEGs, decode+resize+infer+pool) | %.1f images/s |%n",
-                    DATASET, size, jobRate);
-            System.out.printf("| job / faster raw engine (target >= 0.8) | %.2f |%n", jobRate / raw);
+            System.out.printf("| raw ONNX Runtime, %s, random input, batch %d, %d threads, ORT defaults (spinning), before / after | %.1f / %.1f images/s |%n",
+                    MODEL, BATCH, THREADS, spinBefore, spinAfter);
+            System.out.printf("| same, the service's session options (no spinning), before / after | %.1f / %.1f images/s |%n",
+                    quietBefore, quietAfter);
+            for (int b = 0; b < felt.size(); b++) {
+                Felt f = felt.get(b);
+                String which = b == 0 ? "cold (model loaded)" : "warm (model session cached)";
+                System.out.printf("| build %d, %s: extraction job alone (%d JPEGs: decode, resize, infer, pool) | %.1f images/s = %.2f of the raw engine |%n",
+                        b + 1, which, f.images(), f.jobImagesPerSecond(), f.jobImagesPerSecond() / raw);
+                System.out.printf("| build %d: first query of a missing collection to its first 200 (what users feel) | %.1f s = %.1f images/s = **%.2f** of the raw engine (target >= 0.9) |%n",
+                        b + 1, f.wallSeconds(), f.imagesPerSecond(), f.imagesPerSecond() / raw);
+                // the product's own overhead, which the machine's noise moves far less than the raw engine
+                System.out.printf("| build %d: searchable / the extraction job alone | %.3f |%n", b + 1,
+                        f.imagesPerSecond() / f.jobImagesPerSecond());
+                System.out.printf("| build %d: where the time goes | %s |%n", b + 1, f.breakdown());
+                System.out.printf("| build %d: first partial results after the first query (target <= 5 s) | %s |%n",
+                        b + 1, f.firstPartialSeconds() < 0 ? "none" : String.format("%.1f s (%d of %d images)",
+                                f.firstPartialSeconds(), f.firstPartialDone(), f.images()));
+            }
             System.out.printf("| cached top-50 cosine query over %d x 1280 vectors, HTTP round trip p50 / p95 | %.2f ms / %.2f ms |%n",
                     size, latency[0], latency[1]);
             System.out.printf("| same, ranking inside the service p50 / p95 | %.2f ms / %.2f ms |%n", latency[2], latency[3]);
             System.out.printf("| evaluation of the %d-vector collection under cosine (all %d queries, exact distances, %d threads) | %.1f s (%.1f s wall incl. polling); mAP %.3f |%n",
                     size, size, THREADS, evaluation[0], evaluation[1], evaluation[2]);
         }
+    }
+
+    /** The query image of the time-to-searchable measurement. */
+    static final String QUERY_ID = "abacus/val_1130.JPEG";
+    /** How often the web UI polled a job before the search-service could be long-polled. */
+    static final long UI_POLL_MS = 400;
+    /**
+     * When a client that sees partial results asks for fresher ones (the web UI's rule): on a change of the job, no
+     * sooner than this after the last, the pause doubling up to 30 s.
+     */
+    static final long PARTIAL_REFRESH_MS = 2000;
+    static final long PARTIAL_REFRESH_MAX_MS = 30_000;
+
+    /**
+     * One measurement of what users feel: from the first query of a collection that does not exist to its first 200.
+     *
+     * @param images              images in the dataset
+     * @param size                images in the collection (those that could be used)
+     * @param wallSeconds         first query sent to its 200 received
+     * @param jobImagesPerSecond  the extraction job's own throughput
+     * @param firstPartialSeconds first query sent to the first answer with partial hits (-1: none)
+     * @param firstPartialDone    images searched in that answer
+     * @param breakdown           where the time went
+     */
+    record Felt(int images, int size, double wallSeconds, double jobImagesPerSecond, double firstPartialSeconds,
+                long firstPartialDone, String breakdown) {
+        double imagesPerSecond() {
+            return images / wallSeconds;
+        }
+    }
+
+    /**
+     * Acts as a client of the product: asks for the top 50 of {@code queryId} in a collection that does not exist,
+     * waits for the build as the web UI does (long-polling the job when the service offers it, else polling every
+     * 400 ms as the UI did; asking again for partial results on changes, as the UI does) and asks again until the
+     * answer is 200.
+     */
+    static Felt timeToSearchable(String searchUrl, String queryId) throws Exception {
+        Map<String, Object> body = Map.of("dataset", DATASET, "model", MODEL, "layer", LAYER, "metric", "cosine",
+                "k", 50, "queryId", queryId);
+        Instant t0 = Instant.now();
+        HttpResponse<String> first = postRaw(searchUrl + "/api/search/query", body);
+        Instant answered = Instant.now();
+        if (first.statusCode() != 202) {
+            throw new IllegalStateException("expected 202 for a collection that does not exist, got "
+                    + first.statusCode() + ": " + first.body());
+        }
+        JsonNode job = JSON.readTree(first.body());
+        double firstPartial = -1;
+        long firstPartialDone = 0;
+        Instant lastPartial = null;
+        long pause = PARTIAL_REFRESH_MS;
+        if (hasPartialHits(job)) {
+            firstPartial = seconds(t0, answered);
+            firstPartialDone = job.at("/partial/done").asLong();
+            lastPartial = answered;
+        }
+        boolean partials = job.has("partial");
+        String jobUrl = job.get("job").asText();
+        String pollUrl = job.path("poll").asText(null);
+        Instant deadline = Instant.now().plus(Duration.ofMinutes(30));
+        double reported = -1;
+        while (!isFinal(job.get("state").asText())) {
+            if (Instant.now().isAfter(deadline)) {
+                throw new IllegalStateException("the build did not finish in 30 minutes");
+            }
+            if (pollUrl == null) {
+                Thread.sleep(UI_POLL_MS);
+            }
+            job = get(searchUrl + (pollUrl != null ? pollUrl : jobUrl));
+            double progress = job.path("progress").asDouble();
+            if (progress - reported >= 0.25) {
+                System.out.printf("  build %3.0f%% (%s)%n", progress * 100, job.path("message").asText());
+                reported = progress;
+            }
+            if (partials && !isFinal(job.get("state").asText()) && (lastPartial == null
+                    || Duration.between(lastPartial, Instant.now()).toMillis() >= pause)) {
+                HttpResponse<String> again = postRaw(searchUrl + "/api/search/query", body);
+                JsonNode a = JSON.readTree(again.body());
+                if (again.statusCode() == 202 && hasPartialHits(a)) {
+                    if (lastPartial != null) {
+                        pause = Math.min(PARTIAL_REFRESH_MAX_MS, pause * 2);
+                    }
+                    lastPartial = Instant.now();
+                    if (firstPartial < 0) {
+                        firstPartial = seconds(t0, lastPartial);
+                        firstPartialDone = a.at("/partial/done").asLong();
+                    }
+                }
+            }
+        }
+        Instant seen = Instant.now();
+        if (!job.get("state").asText().equals("succeeded")) {
+            throw new IllegalStateException("the build ended " + job.get("state").asText() + ": " + job);
+        }
+        HttpResponse<String> last = postRaw(searchUrl + "/api/search/query", body);
+        Instant done = Instant.now();
+        if (last.statusCode() != 200 || JSON.readTree(last.body()).get("hits").size() != 50) {
+            throw new IllegalStateException("expected 50 hits once the build succeeded, got " + last.statusCode()
+                    + ": " + last.body());
+        }
+        JsonNode result = job.get("result");
+        JsonNode timing = result.path("timing");
+        int size = result.get("size").asInt();
+        int images = size + result.path("skipped").size();
+        Instant finished = Instant.parse(job.get("finishedAt").asText());
+        String breakdown;
+        if (timing.isObject()) {
+            Instant extractionStarted = Instant.parse(timing.get("extractionStartedAt").asText());
+            Instant extractionFinished = Instant.parse(timing.get("extractionFinishedAt").asText());
+            double load = timing.get("modelLoadSeconds").asDouble();
+            breakdown = String.format(java.util.Locale.ROOT, "first query %.2f s, queued %.2f s, model load %.2f s, "
+                            + "extraction %.2f s, after the extraction %.2f s (receiving vectors %.2f s and writing "
+                            + "them %.2f s in all, overlapped with the extraction), last poll %.2f s, final query %.2f s",
+                    seconds(t0, answered), Math.max(0, seconds(answered, extractionStarted)), load,
+                    seconds(extractionStarted, extractionFinished) - load, seconds(extractionFinished, finished),
+                    timing.get("transferSeconds").asDouble(), timing.get("storeSeconds").asDouble(),
+                    seconds(finished, seen), seconds(seen, done));
+        } else {
+            breakdown = String.format(java.util.Locale.ROOT, "first query %.2f s, build job %.2f s, last poll %.2f s, "
+                    + "final query %.2f s", seconds(t0, answered), seconds(answered, finished), seconds(finished, seen),
+                    seconds(seen, done));
+        }
+        return new Felt(images, size, seconds(t0, done), result.get("imagesPerSecond").asDouble(), firstPartial,
+                firstPartialDone, breakdown);
+    }
+
+    private static boolean hasPartialHits(JsonNode answer) {
+        return answer.at("/partial/hits").isArray() && answer.at("/partial/hits").size() > 0;
+    }
+
+    private static boolean isFinal(String state) {
+        return state.equals("succeeded") || state.equals("failed") || state.equals("cancelled");
+    }
+
+    private static double seconds(Instant from, Instant to) {
+        return Duration.between(from, to).toNanos() / 1e9;
     }
 
     /** Images per second of the unmodified model on random input, after a warm-up. */
@@ -224,6 +386,21 @@ public final class Bench {
     static JsonNode get(String url) throws Exception {
         HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
         return JSON.readTree(r.body());
+    }
+
+    private static HttpResponse<String> postRaw(String url, Object body) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(url))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static void delete(String url) throws Exception {
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(url)).DELETE().build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() >= 400) {
+            throw new IllegalStateException(url + " answered " + r.statusCode() + ": " + r.body());
+        }
     }
 
     static JsonNode post(String url, Object body) throws Exception {

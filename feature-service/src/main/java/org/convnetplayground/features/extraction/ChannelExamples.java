@@ -110,7 +110,7 @@ public class ChannelExamples {
         boolean channelsLast = model.preprocessing().channelsLast();
         ChannelIndex index = new ChannelIndex(images.size());
         ctx.message("recording every channel of " + layer + " over " + images.size() + " images");
-        extractor.pipeline().run(images, model, extractor.models().file(model), List.of(layer), ctx,
+        extractor.pipeline().run(images, model, () -> extractor.models().file(model), List.of(layer), ctx,
                 (from, count, out, slots) -> {
                     LayerOutput o = out.get(layer);
                     for (int r = 0; r < count; r++) {

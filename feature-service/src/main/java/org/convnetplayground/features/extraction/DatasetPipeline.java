@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
+import java.util.function.Supplier;
 import org.convnetplayground.features.config.FeatureConfig;
 import org.convnetplayground.features.dataset.DatasetImage;
 import org.convnetplayground.inference.image.ImageCodec;
@@ -42,8 +43,11 @@ final class DatasetPipeline {
         void accept(int from, int count, Map<String, LayerOutput> outputs, Slot[] slots) throws IOException;
     }
 
-    /** Wall time, time in forward passes, and time the model waited for decoded images. */
-    record Timing(double seconds, double inferenceSeconds, double waitSeconds) {
+    /**
+     * Wall time, time in forward passes, time the model waited for decoded images, and time spent opening the model
+     * session (loading it, unless a cached session was ready).
+     */
+    record Timing(double seconds, double inferenceSeconds, double waitSeconds, double loadSeconds) {
     }
 
     private final ImageCodec codec;
@@ -61,8 +65,12 @@ final class DatasetPipeline {
         this.metrics = metrics;
     }
 
-    Timing run(List<DatasetImage> images, ModelInfo model, Path modelFile, List<String> layers, JobContext ctx,
-               BatchConsumer consumer) throws IOException {
+    /**
+     * @param modelFile the model's file, asked for once the first batches are decoding (fetching it from the catalog
+     *                  on first use overlaps with decoding)
+     */
+    Timing run(List<DatasetImage> images, ModelInfo model, Supplier<Path> modelFile, List<String> layers,
+               JobContext ctx, BatchConsumer consumer) throws IOException {
         long started = System.nanoTime();
         PreprocessingSpec spec = model.preprocessing();
         int n = images.size();
@@ -77,41 +85,55 @@ final class DatasetPipeline {
         List<CompletableFuture<Slot[]>> prepared = new ArrayList<>();
         long waited = 0;
         long inferred = 0;
-        try (InferenceEngine.Runner runner = engine.open(model.sha256(), modelFile, model.inputName(), layers)) {
-            int done = 0;
-            for (int b = 0; b < batches; b++) {
-                while (prepared.size() < Math.min(batches, b + prefetch + 1)) {
-                    int next = prepared.size();
-                    prepared.add(prepare(images, next, batchSize, spec, buffers[next % buffers.length]));
+        long loaded;
+        try {
+            // the first batches decode while the model file is fetched and its session opens
+            prefetch(prepared, 0, prefetch, batches, images, batchSize, spec, buffers);
+            long opening = System.nanoTime();
+            try (InferenceEngine.Runner runner = engine.open(model.sha256(), modelFile.get(), model.inputName(),
+                    layers)) {
+                loaded = System.nanoTime() - opening;
+                int done = 0;
+                for (int b = 0; b < batches; b++) {
+                    prefetch(prepared, b, prefetch, batches, images, batchSize, spec, buffers);
+                    long waitStart = System.nanoTime();
+                    Slot[] slots = prepared.get(b).join();
+                    long inferStart = System.nanoTime();
+                    waited += inferStart - waitStart;
+                    prepared.set(b, null);
+                    int from = b * batchSize;
+                    int count = Math.min(batchSize, n - from);
+                    FloatBuffer batch = buffers[b % buffers.length].duplicate().position(0).limit(count * per).slice();
+                    Map<String, LayerOutput> out = runner.run(batch, spec.tensorShape(count));
+                    long batchNanos = System.nanoTime() - inferStart;
+                    inferred += batchNanos;
+                    consumer.accept(from, count, out, slots);
+                    int failed = 0;
+                    for (Slot s : slots) {
+                        failed += s.ok() ? 0 : 1;
+                    }
+                    metrics.batch(model.id(), count - failed, batchNanos);
+                    metrics.skipped(failed);
+                    done += count;
+                    ctx.progress(done, n);
+                    ctx.throwIfCancelled();
                 }
-                long waitStart = System.nanoTime();
-                Slot[] slots = prepared.get(b).join();
-                long inferStart = System.nanoTime();
-                waited += inferStart - waitStart;
-                prepared.set(b, null);
-                int from = b * batchSize;
-                int count = Math.min(batchSize, n - from);
-                FloatBuffer batch = buffers[b % buffers.length].duplicate().position(0).limit(count * per).slice();
-                Map<String, LayerOutput> out = runner.run(batch, spec.tensorShape(count));
-                long batchNanos = System.nanoTime() - inferStart;
-                inferred += batchNanos;
-                consumer.accept(from, count, out, slots);
-                int failed = 0;
-                for (Slot s : slots) {
-                    failed += s.ok() ? 0 : 1;
-                }
-                metrics.batch(model.id(), count - failed, batchNanos);
-                metrics.skipped(failed);
-                done += count;
-                ctx.progress(done, n);
-                ctx.throwIfCancelled();
             }
         } finally {
             prepared.stream().filter(f -> f != null).forEach(f -> f.cancel(false));
         }
         double seconds = (System.nanoTime() - started) / 1e9;
         metrics.finished(n / seconds);
-        return new Timing(seconds, inferred / 1e9, waited / 1e9);
+        return new Timing(seconds, inferred / 1e9, waited / 1e9, loaded / 1e9);
+    }
+
+    /** Starts decoding batches up to {@code prefetch} ahead of batch {@code b}, each into the buffer it will use. */
+    private void prefetch(List<CompletableFuture<Slot[]>> prepared, int b, int prefetch, int batches,
+                          List<DatasetImage> images, int batchSize, PreprocessingSpec spec, FloatBuffer[] buffers) {
+        while (prepared.size() < Math.min(batches, b + prefetch + 1)) {
+            int next = prepared.size();
+            prepared.add(prepare(images, next, batchSize, spec, buffers[next % buffers.length]));
+        }
     }
 
     /** Decodes one batch on the decode pool. */

@@ -19,6 +19,7 @@ import org.convnetplayground.inference.Pooling;
  * @param imagesPerSecond  throughput of the job
  * @param inferenceSeconds time spent in forward passes
  * @param waitSeconds      time the model waited for decoded images
+ * @param modelLoadSeconds time spent opening the model session (loading it unless it was cached)
  */
 @Schema(name = "ExtractionResult", description = "What an extraction job produced; fetch each layer's vectors from "
         + "/api/features/extractions/{id}/vectors?layer=... as float32 little-endian rows in `items` order.")
@@ -34,7 +35,9 @@ public record ExtractionResult(
         double seconds,
         double imagesPerSecond,
         double inferenceSeconds,
-        double waitSeconds) {
+        double waitSeconds,
+        @Schema(description = "Seconds spent opening the model session: loading the model, unless a session with "
+                + "these layers was still cached.") double modelLoadSeconds) {
 
     /** A layer's vectors: {@code dimension} floats per item. */
     public record LayerVectors(String name, int dimension) {

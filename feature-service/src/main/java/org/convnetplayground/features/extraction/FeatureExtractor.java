@@ -22,6 +22,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
@@ -76,6 +78,8 @@ public class FeatureExtractor {
     private final int decodeThreads;
     private final ExtractionMetrics metrics;
     private final DatasetPipeline pipeline;
+    /** The rows each extraction job has written so far, by job id, while its files are kept. */
+    private final Map<String, ExtractionRows> rows = new ConcurrentHashMap<>();
     private volatile boolean closing;
 
     @Inject
@@ -226,6 +230,7 @@ public class FeatureExtractor {
                 return extract(dataset, plan, ctx);
             } catch (Exception | Error e) {
                 // a job that does not succeed keeps no files
+                rows.remove(ctx.jobId());
                 FileTrees.deleteTree(resultsDir.resolve(ctx.jobId()));
                 throw e;
             }
@@ -238,8 +243,16 @@ public class FeatureExtractor {
 
     /** The vectors file of a finished job's layer: float32 little-endian rows, in the result's item order. */
     public Path vectorsFile(String jobId, ExtractionResult result, String layer) {
-        for (int i = 0; i < result.layers().size(); i++) {
-            if (result.layers().get(i).name().equals(layer)) {
+        return vectorsFile(jobId, result.layers(), layer);
+    }
+
+    /**
+     * The vectors file of a layer of a job that may still be running: its first {@link ExtractionRows#size()} rows
+     * are written (float32 little-endian, in row order).
+     */
+    public Path vectorsFile(String jobId, List<ExtractionResult.LayerVectors> layers, String layer) {
+        for (int i = 0; i < layers.size(); i++) {
+            if (layers.get(i).name().equals(layer)) {
                 Path file = resultsDir.resolve(jobId).resolve(i + ".f32");
                 if (!Files.isRegularFile(file)) {
                     throw GoneException.of("the vectors of extraction " + jobId
@@ -249,7 +262,39 @@ public class FeatureExtractor {
             }
         }
         throw UnknownNameException.unknown("layer", layer, "in extraction " + jobId,
-                result.layers().stream().map(ExtractionResult.LayerVectors::name).toList(), null);
+                layers.stream().map(ExtractionResult.LayerVectors::name).toList(), null);
+    }
+
+    /** The rows a job has written so far; empty while it is queued, or once it failed or was forgotten. */
+    public Optional<ExtractionRows> rows(String jobId) {
+        return Optional.ofNullable(rows.get(jobId));
+    }
+
+    /**
+     * Completes once job {@code jobId} has more than {@code from} rows, has ended, or {@code wait} has passed,
+     * whichever comes first: for readers that take rows as they come instead of asking at a fixed rate.
+     */
+    public CompletableFuture<Void> rowsAfter(Job<?> job, int from, Duration wait) {
+        CompletableFuture<Void> answer = new CompletableFuture<>();
+        answer.completeOnTimeout(null, wait.toMillis(), TimeUnit.MILLISECONDS);
+        awaitRows(job, from, answer);
+        return answer;
+    }
+
+    private void awaitRows(Job<?> job, int from, CompletableFuture<Void> answer) {
+        while (!answer.isDone()) {
+            // the change is taken before the rows are counted, so rows written in between complete it
+            CompletableFuture<Void> change = job.nextChange();
+            if (job.state().isFinal() || rows(job.id()).map(ExtractionRows::size).orElse(0) > from) {
+                answer.complete(null);
+                return;
+            }
+            if (!change.isDone()) {
+                change.whenComplete((v, e) -> awaitRows(job, from, answer));
+                answer.whenComplete((v, e) -> change.cancel(false));
+                return;
+            }
+        }
     }
 
     /** Cancels a running job (its files go when it stops) or forgets a finished one with its files. */
@@ -260,6 +305,7 @@ public class FeatureExtractor {
         }
         if (job.get().state().isFinal()) {
             jobs.remove(jobId);
+            rows.remove(jobId);
             FileTrees.deleteTree(resultsDir.resolve(jobId));
         } else {
             jobs.cancel(jobId);
@@ -297,10 +343,11 @@ public class FeatureExtractor {
         int n = images.size();
         ctx.progress(0, n);
         ctx.message("loading model " + model.id());
-        Path file = models.file(model);
         Path dir = resultsDir.resolve(ctx.jobId());
         Files.createDirectories(dir);
-        List<ExtractionResult.Item> items = new ArrayList<>(n);
+        List<ExtractionResult.LayerVectors> layers = plan.layers().stream()
+                .map(l -> new ExtractionResult.LayerVectors(l.name(), l.dimension())).toList();
+        ExtractionRows written = new ExtractionRows(layers);
         List<ExtractionResult.Skipped> skipped = new ArrayList<>();
         List<FileChannel> outputs = new ArrayList<>();
         DatasetPipeline.Timing timing;
@@ -309,27 +356,33 @@ public class FeatureExtractor {
                 outputs.add(FileChannel.open(dir.resolve(i + ".f32"), StandardOpenOption.CREATE,
                         StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE));
             }
+            rows.put(ctx.jobId(), written);
             ctx.message("extracting " + n + " images");
-            timing = pipeline.run(images, model, file, plan.layerNames(), ctx, (from, count, out, slots) -> {
-                for (int i = 0; i < plan.layers().size(); i++) {
-                    ExtractionPlan.LayerPlan layer = plan.layers().get(i);
-                    writeRows(out.get(layer.name()), layer.dimension(), count, slots, plan.pooling(),
-                            spec.channelsLast(), outputs.get(i));
-                }
-                for (int r = 0; r < count; r++) {
-                    DatasetImage image = images.get(from + r);
-                    if (slots[r].ok()) {
-                        items.add(new ExtractionResult.Item(image.id(), image.label()));
-                    } else {
-                        skipped.add(new ExtractionResult.Skipped(image.id(), slots[r].failure()));
-                    }
-                }
-            });
+            timing = pipeline.run(images, model, () -> models.file(model), plan.layerNames(), ctx,
+                    (from, count, out, slots) -> {
+                        for (int i = 0; i < plan.layers().size(); i++) {
+                            ExtractionPlan.LayerPlan layer = plan.layers().get(i);
+                            writeRows(out.get(layer.name()), layer.dimension(), count, slots, plan.pooling(),
+                                    spec.channelsLast(), outputs.get(i));
+                        }
+                        List<ExtractionResult.Item> batch = new ArrayList<>(count);
+                        for (int r = 0; r < count; r++) {
+                            DatasetImage image = images.get(from + r);
+                            if (slots[r].ok()) {
+                                batch.add(new ExtractionResult.Item(image.id(), image.label()));
+                            } else {
+                                skipped.add(new ExtractionResult.Skipped(image.id(), slots[r].failure()));
+                            }
+                        }
+                        // listed once in every layer's file: readers may fetch them from now on
+                        written.added(batch);
+                    });
         } finally {
             for (FileChannel c : outputs) {
                 c.close();
             }
         }
+        List<ExtractionResult.Item> items = written.all();
         if (items.isEmpty()) {
             throw InvalidInputException.of("no image of dataset '" + dataset.id() + "' could be used; first reason: "
                     + skipped.get(0).reason());
@@ -337,12 +390,12 @@ public class FeatureExtractor {
         double seconds = timing.seconds();
         ctx.message("extracted " + items.size() + " images in " + String.format("%.1f", seconds) + " s");
         LOG.infof("extraction %s: %s on %s, %d images (%d skipped) in %.1f s = %.1f images/s"
-                        + " (inference %.1f s, waiting for decoded images %.1f s)", ctx.jobId(), model.id(), dataset.id(),
-                items.size(), skipped.size(), seconds, n / seconds, timing.inferenceSeconds(), timing.waitSeconds());
-        List<ExtractionResult.LayerVectors> layers = plan.layers().stream()
-                .map(l -> new ExtractionResult.LayerVectors(l.name(), l.dimension())).toList();
+                        + " (model session %.2f s, inference %.1f s, waiting for decoded images %.1f s)", ctx.jobId(),
+                model.id(), dataset.id(), items.size(), skipped.size(), seconds, n / seconds, timing.loadSeconds(),
+                timing.inferenceSeconds(), timing.waitSeconds());
         return new ExtractionResult(dataset.id(), dataset.version(), model.id(), model.sha256(), plan.pooling(), layers,
-                items, skipped, seconds, n / seconds, timing.inferenceSeconds(), timing.waitSeconds());
+                items, skipped, seconds, n / seconds, timing.inferenceSeconds(), timing.waitSeconds(),
+                timing.loadSeconds());
     }
 
     private static void writeRows(LayerOutput out, int dim, int count, DatasetPipeline.Slot[] slots, Pooling pooling,
@@ -371,6 +424,7 @@ public class FeatureExtractor {
         }
         try (Stream<Path> dirs = Files.list(resultsDir)) {
             dirs.filter(d -> jobs.find(d.getFileName().toString()).isEmpty()).forEach(FileTrees::deleteTree);
+            rows.keySet().removeIf(id -> jobs.find(id).isEmpty());
         } catch (IOException e) {
             LOG.warnf("cannot sweep %s: %s", resultsDir, e.getMessage());
         }

@@ -12,11 +12,14 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
+import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletionStage;
 import org.convnetplayground.features.dataset.Dataset;
 import org.convnetplayground.features.dataset.DatasetRegistry;
 import org.convnetplayground.features.extraction.ExtractionPlan;
 import org.convnetplayground.features.extraction.ExtractionResult;
+import org.convnetplayground.features.extraction.ExtractionRows;
 import org.convnetplayground.features.extraction.FeatureExtractor;
 import org.convnetplayground.jobs.Job;
 import org.convnetplayground.jobs.JobState;
@@ -31,12 +34,19 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.jboss.resteasy.reactive.PathPart;
 
 /** Extraction jobs over whole datasets. Translates HTTP to {@link FeatureExtractor} calls. */
 @Path("/extractions")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "extractions", description = "Run a model over a whole dataset as a job; fetch the vectors per layer")
 public class ExtractionResource {
+
+    /** The longest a request for rows waits for new ones: short enough for any proxy's read timeout. */
+    static final long MAX_WAIT_MS = 10_000;
+    /** Rows listed per answer unless asked otherwise, and the most: bounds one answer's JSON. */
+    static final int DEFAULT_ROWS = 10_000;
+    static final int MAX_ROWS = 100_000;
 
     @Inject
     FeatureExtractor extractor;
@@ -112,21 +122,102 @@ public class ExtractionResource {
     }
 
     @GET
+    @Path("/{id}/rows")
+    @Operation(summary = "Take an extraction's rows as they are written",
+            description = "The images of the rows written so far from row `from` on, with the job's state: for "
+                    + "clients that store vectors while the extraction runs. With `wait`, answers as soon as there "
+                    + "are rows beyond `from` or the job has ended, at the latest after `wait` milliseconds "
+                    + "(long-poll; at most " + MAX_WAIT_MS + "). Rows keep the order of the final result's `items`; "
+                    + "images that cannot be used get no row.")
+    @APIResponse(responseCode = "200", description = "The rows from `from` on (perhaps none yet) and the job's state.")
+    @APIResponse(responseCode = "400", description = "Negative from or wait, or limit out of range.",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "404", description = "No such job.",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public CompletionStage<RowsView> rows(
+            @Parameter(description = "Job id") @PathParam("id") String id,
+            @Parameter(description = "The first row wanted; 0 when absent.") @QueryParam("from") Integer from,
+            @Parameter(description = "Most rows listed, 1 to " + MAX_ROWS + "; " + DEFAULT_ROWS + " when absent.")
+            @QueryParam("limit") Integer limit,
+            @Parameter(description = "Milliseconds to wait for rows beyond from (long-poll), 0 to " + MAX_WAIT_MS
+                    + " (larger values wait " + MAX_WAIT_MS + "); 0 when absent.") @QueryParam("wait") Long wait) {
+        Job<?> job = require(id);
+        int start = from == null ? 0 : from;
+        if (start < 0) {
+            throw ProblemException.invalid("from", from, "a row number, 0 or more");
+        }
+        int max = limit == null ? DEFAULT_ROWS : limit;
+        if (max < 1 || max > MAX_ROWS) {
+            throw ProblemException.invalid("limit", limit, "an integer from 1 to " + MAX_ROWS);
+        }
+        long waitMs = wait == null ? 0 : wait;
+        if (waitMs < 0) {
+            throw ProblemException.invalid("wait", wait, "milliseconds from 0 to " + MAX_WAIT_MS);
+        }
+        return extractor.rowsAfter(job, start, Duration.ofMillis(Math.min(waitMs, MAX_WAIT_MS)))
+                .thenApply(v -> RowsView.of(job, extractor.rows(id).orElse(null), start, max));
+    }
+
+    @GET
     @Path("/{id}/vectors")
     @Produces(MediaType.APPLICATION_OCTET_STREAM)
     @Operation(summary = "Fetch one layer's vectors",
             description = "float32 little-endian, row-major: one row of `dimension` values per item, in the order of "
-                    + "the result's `items`. Headers X-Vector-Count and X-Vector-Dimension give the shape.")
+                    + "the result's `items`. Headers X-Vector-Count and X-Vector-Dimension give the shape. Without "
+                    + "`from` and `count`, every row of a job that has succeeded; with them, rows `from` to "
+                    + "`from + count - 1` of a job that may still be running, once written (see the rows endpoint; "
+                    + "X-Vector-From gives the first row).")
     @APIResponse(responseCode = "200", description = "The vectors.",
             content = @Content(mediaType = MediaType.APPLICATION_OCTET_STREAM,
                     schema = @Schema(type = SchemaType.STRING, format = "binary")))
+    @APIResponse(responseCode = "400", description = "Missing layer; negative from or count.",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "404", description = "No such job or layer.",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "409", description = "The job has not succeeded.",
+    @APIResponse(responseCode = "409", description = "The job has not succeeded (whole layer), or the rows asked "
+            + "for are not written (yet, or any more: the job failed or was cancelled).",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public Response vectors(@Parameter(description = "Job id") @PathParam("id") String id,
-                            @Parameter(description = "Layer name", required = true) @QueryParam("layer") String layer) {
+                            @Parameter(description = "Layer name", required = true) @QueryParam("layer") String layer,
+                            @Parameter(description = "The first row; with count, rows of a running job.")
+                            @QueryParam("from") Integer from,
+                            @Parameter(description = "Rows wanted from `from` on; every row written from there when "
+                                    + "absent.") @QueryParam("count") Integer count) {
         Job<?> job = require(id);
+        if (from == null && count == null) {
+            return wholeLayer(id, job, layer);
+        }
+        int start = from == null ? 0 : from;
+        if (start < 0) {
+            throw ProblemException.invalid("from", from, "a row number, 0 or more");
+        }
+        if (count != null && count < 0) {
+            throw ProblemException.invalid("count", count, "a number of rows, 0 or more");
+        }
+        ExtractionRows written = extractor.rows(id).orElseThrow(() -> ProblemException.conflict("extraction " + id
+                + " is " + job.state().id() + " and has no rows to fetch"
+                + (job.state().isFinal() ? "" : " yet; ask its rows endpoint to wait for them")));
+        if (layer == null || layer.isBlank()) {
+            throw ProblemException.missing("layer", "one of " + written.layers().stream()
+                    .map(ExtractionResult.LayerVectors::name).toList());
+        }
+        java.nio.file.Path file = extractor.vectorsFile(id, written.layers(), layer);
+        int rows = written.size();
+        int n = count == null ? Math.max(0, rows - start) : count;
+        if ((long) start + n > rows) {
+            throw ProblemException.conflict("extraction " + id + " has written rows 0 to " + (rows - 1) + " so far; rows "
+                    + start + " to " + ((long) start + n - 1) + " are not written yet");
+        }
+        int dim = written.layers().stream().filter(l -> l.name().equals(layer)).findFirst().orElseThrow().dimension();
+        long rowBytes = (long) dim * Float.BYTES;
+        return Response.ok(new PathPart(file, start * rowBytes, n * rowBytes), MediaType.APPLICATION_OCTET_STREAM)
+                .header("X-Vector-From", start)
+                .header("X-Vector-Count", n)
+                .header("X-Vector-Dimension", dim)
+                .build();
+    }
+
+    private Response wholeLayer(String id, Job<?> job, String layer) {
         if (job.state() != JobState.SUCCEEDED) {
             throw ProblemException.conflict("extraction " + id + " is " + job.state().id() + "; vectors are available once it has succeeded");
         }

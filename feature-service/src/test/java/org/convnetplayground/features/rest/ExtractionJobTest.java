@@ -18,6 +18,7 @@ import static org.convnetplayground.features.FeatureTesting.read;
 import static org.convnetplayground.features.FeatureTesting.startExtraction;
 import static org.convnetplayground.features.FeatureTesting.startedJob;
 import static org.convnetplayground.features.FeatureTesting.vectors;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -188,6 +189,87 @@ class ExtractionJobTest {
         assertNotEquals(queued, again);
         given().when().delete(API + "/extractions/" + again).then().statusCode(204);
         awaitGoneOrFinal(again);
+    }
+
+    @Test
+    void rowsArriveWhileTheJobRunsAndTheirVectorsAreTheFinalOnes() {
+        String embedding = catalogModel(TINY_MODEL).getString("embeddingLayer");
+        String id = startedJob(TINYIMAGENET, TINY_MODEL, List.of(embedding), "max");
+        // take the rows as they come, as the search-service does: each answer at once when there are new rows or the
+        // job has ended (long-poll), each chunk of vectors fetched by range while the job may still run
+        List<String> ids = new java.util.ArrayList<>();
+        java.io.ByteArrayOutputStream taken = new java.io.ByteArrayOutputStream();
+        JsonPath rows;
+        java.time.Instant deadline = java.time.Instant.now().plus(DEADLINE);
+        while (true) {
+            assertTrue(java.time.Instant.now().isBefore(deadline), "the job did not end in " + DEADLINE);
+            rows = given().queryParam("from", ids.size()).queryParam("wait", 10_000).when()
+                    .get(API + "/extractions/" + id + "/rows").then().statusCode(200).extract().jsonPath();
+            List<String> chunk = rows.getList("items.id", String.class);
+            assertEquals(ids.size(), rows.getInt("from"));
+            if (!chunk.isEmpty()) {
+                Response v = given().queryParam("layer", embedding).queryParam("from", ids.size())
+                        .queryParam("count", chunk.size()).when().get(API + "/extractions/" + id + "/vectors");
+                assertEquals(200, v.statusCode(), v.asString());
+                assertEquals(String.valueOf(ids.size()), v.header("X-Vector-From"));
+                assertEquals(String.valueOf(chunk.size()), v.header("X-Vector-Count"));
+                taken.writeBytes(v.asByteArray());
+                ids.addAll(chunk);
+            } else if (List.of("succeeded", "failed", "cancelled").contains(rows.getString("state"))) {
+                break;
+            }
+        }
+        assertEquals("succeeded", rows.getString("state"));
+        assertEquals(ids.size(), rows.getInt("rows"));
+        assertEquals(embedding, rows.getString("layers[0].name"));
+
+        // the rows are the result's items in its order, and their vectors the whole layer's, byte for byte
+        JsonPath done = job(id);
+        assertEquals(done.getList("result.items.id", String.class), ids);
+        Response whole = given().queryParam("layer", embedding).when().get(API + "/extractions/" + id + "/vectors");
+        assertArrayEquals(whole.asByteArray(), taken.toByteArray());
+
+        // ranges of a finished job, and asking beyond what is written
+        int dim = done.getInt("result.layers[0].dimension");
+        Response tail = given().queryParam("layer", embedding).queryParam("from", ids.size() - 3).when()
+                .get(API + "/extractions/" + id + "/vectors");
+        assertEquals(3L * dim * Float.BYTES, tail.asByteArray().length);
+        assertProblem(given().queryParam("layer", embedding).queryParam("from", ids.size()).queryParam("count", 1)
+                .when().get(API + "/extractions/" + id + "/vectors"), 409, "not written");
+        assertProblem(given().queryParam("layer", embedding).queryParam("from", -1).when()
+                .get(API + "/extractions/" + id + "/vectors"), 400, "from", "-1");
+        assertProblem(given().queryParam("from", 0).queryParam("count", 1).when()
+                .get(API + "/extractions/" + id + "/vectors"), 400, "layer", embedding);
+        assertProblem(given().queryParam("layer", "conv99").queryParam("from", 0).when()
+                .get(API + "/extractions/" + id + "/vectors"), 404, "conv99");
+        assertProblem(given().queryParam("from", -5).when().get(API + "/extractions/" + id + "/rows"), 400, "from");
+        assertProblem(given().queryParam("limit", 0).when().get(API + "/extractions/" + id + "/rows"), 400, "limit");
+        assertProblem(given().queryParam("wait", -1).when().get(API + "/extractions/" + id + "/rows"), 400, "wait");
+        assertProblem(given().when().get(API + "/extractions/no-such-job/rows"), 404, "no-such-job");
+
+        // a limit pages through the rows; an ended job answers at once, whatever the wait
+        JsonPath page = given().queryParam("from", 5).queryParam("limit", 2).queryParam("wait", 10_000).when()
+                .get(API + "/extractions/" + id + "/rows").then().statusCode(200).extract().jsonPath();
+        assertEquals(ids.subList(5, 7), page.getList("items.id", String.class));
+        given().when().delete(API + "/extractions/" + id).then().statusCode(204);
+        assertProblem(given().when().get(API + "/extractions/" + id + "/rows"), 404, id);
+    }
+
+    @Test
+    void anImageOfADatasetEmbedsAsInItsExtraction() {
+        String embedding = catalogModel(TINY_MODEL).getString("embeddingLayer");
+        String imageId = imageIdsOnDisk(TINYIMAGENET).get(7);
+        JsonPath byId = given().contentType("multipart/form-data").multiPart("dataset", TINYIMAGENET)
+                .multiPart("imageId", imageId).multiPart("model", TINY_MODEL).multiPart("layers", embedding)
+                .when().post(API + "/embeddings").then().statusCode(200).extract().jsonPath();
+        JsonPath byUpload = embed(read(datasetDir(TINYIMAGENET).resolve(imageId)), "x.jpg", TINY_MODEL, embedding,
+                null).then().statusCode(200).extract().jsonPath();
+        assertArrayEquals(layerVector(byUpload, embedding), layerVector(byId, embedding));
+        assertProblem(given().contentType("multipart/form-data").multiPart("dataset", TINYIMAGENET)
+                .multiPart("imageId", "goldfish/none.JPEG").multiPart("model", TINY_MODEL).when()
+                .post(API + "/embeddings"), 404, "goldfish/none.JPEG", TINYIMAGENET);
+        assertProblem(given().contentType("multipart/form-data").multiPart("imageId", imageId)
+                .multiPart("model", TINY_MODEL).when().post(API + "/embeddings"), 400, "dataset");
     }
 
     /** Polls until a job is final (returns it) or forgotten (returns null). */

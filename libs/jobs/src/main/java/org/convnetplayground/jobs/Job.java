@@ -4,9 +4,13 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicReference;
 import org.convnetplayground.problem.Problem;
 
-/** One unit of long work. Its state only moves forward; reads are lock-free snapshots. */
+/**
+ * One unit of long work. Its state only moves forward; reads are lock-free snapshots. Pollers that would rather be
+ * told than ask at a fixed rate wait on {@link #nextChange()}.
+ */
 public final class Job<R> implements JobContext {
 
     private final String id;
@@ -25,6 +29,8 @@ public final class Job<R> implements JobContext {
     private volatile Instant finishedAt;
     private volatile boolean cancelRequested;
     private volatile R result;
+    /** Completed, and replaced by a new one, whenever what pollers see changes. */
+    private final AtomicReference<CompletableFuture<Void>> change = new AtomicReference<>(new CompletableFuture<>());
 
     Job(String id, String kind, String key, Clock clock) {
         this.id = id;
@@ -77,15 +83,37 @@ public final class Job<R> implements JobContext {
         return new JobStatus(id, kind, key, s, progress, d, t, message, error, createdAt, startedAt, finishedAt);
     }
 
+    /**
+     * Completes at the job's next change of state, progress or message; already complete once the job has ended.
+     * Each caller gets its own future (completing it or adding a timeout touches no other waiter).
+     */
+    public CompletableFuture<Void> nextChange() {
+        CompletableFuture<Void> next = change.get();
+        // read after the future: a job that ends in between has completed it, or is seen ended here
+        return state.isFinal() ? CompletableFuture.completedFuture(null) : next.copy();
+    }
+
+    private void changed() {
+        change.getAndSet(new CompletableFuture<>()).complete(null);
+    }
+
     @Override
     public void progress(long done, long total) {
+        if (done == this.done && total == this.total) {
+            return;
+        }
         this.total = total;
         this.done = done;
+        changed();
     }
 
     @Override
     public void message(String message) {
+        if (java.util.Objects.equals(message, this.message)) {
+            return;
+        }
         this.message = message;
+        changed();
     }
 
     @Override
@@ -112,6 +140,7 @@ public final class Job<R> implements JobContext {
             state = JobState.RUNNING;
             startedAt = clock.instant();
         }
+        changed();
         try {
             R value = work.run(this);
             if (cancelRequested) {
@@ -140,5 +169,6 @@ public final class Job<R> implements JobContext {
         this.error = problem;
         this.finishedAt = clock.instant();
         this.state = finalState;
+        changed();
     }
 }

@@ -1,6 +1,7 @@
 package org.convnetplayground.jobs;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -88,5 +89,47 @@ class JobRegistryTest {
         assertTrue(registry.cancel(job.id()));
         assertThrows(CancellationException.class, () -> job.completion().get(10, TimeUnit.SECONDS));
         assertEquals(JobState.CANCELLED, job.status().state());
+    }
+
+    @Test
+    void nextChangeCompletesOnProgressMessageAndEndButNotOnRepeats() throws Exception {
+        CountDownLatch step = new CountDownLatch(1);
+        CountDownLatch reported = new CountDownLatch(1);
+        CountDownLatch finish = new CountDownLatch(1);
+        Job<String> job = registry.submit("test", "n", ctx -> {
+            assertTrue(step.await(10, TimeUnit.SECONDS));
+            ctx.progress(1, 4);
+            reported.countDown();
+            assertTrue(finish.await(10, TimeUnit.SECONDS));
+            return "done";
+        });
+        // wait until it runs (its start is a change too)
+        java.util.concurrent.CompletableFuture<Void> started = job.nextChange();
+        if (job.state() == JobState.QUEUED) {
+            started.get(10, TimeUnit.SECONDS);
+        }
+        java.util.concurrent.CompletableFuture<Void> progress = job.nextChange();
+        assertFalse(progress.isDone(), "nothing changed yet");
+        step.countDown();
+        progress.get(10, TimeUnit.SECONDS);
+        assertTrue(reported.await(10, TimeUnit.SECONDS));
+
+        // the same progress again is no change; a new message is
+        java.util.concurrent.CompletableFuture<Void> next = job.nextChange();
+        job.progress(1, 4);
+        assertFalse(next.isDone(), "a repeated progress is no change");
+        job.message("halfway");
+        assertTrue(next.isDone(), "a new message is a change");
+
+        // a waiter's timeout touches no other waiter
+        java.util.concurrent.CompletableFuture<Void> a = job.nextChange();
+        java.util.concurrent.CompletableFuture<Void> b = job.nextChange();
+        a.complete(null);
+        assertFalse(b.isDone());
+
+        finish.countDown();
+        b.get(10, TimeUnit.SECONDS);
+        job.completion().get(10, TimeUnit.SECONDS);
+        assertTrue(job.nextChange().isDone(), "an ended job has no next change to wait for");
     }
 }

@@ -8,6 +8,8 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.channels.Channels;
+import java.nio.channels.WritableByteChannel;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -15,6 +17,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import org.convnetplayground.errors.UnknownNameException;
+import org.convnetplayground.errors.UpstreamFailureException;
 import org.convnetplayground.jobs.Job;
 import org.convnetplayground.jobs.JobContext;
 import org.convnetplayground.search.background.BackgroundJobs;
@@ -120,18 +123,21 @@ public class CollectionUpdater {
                     ctx.message("extracting " + added.size() + " new images");
                     FeatureServiceApi.ExtractionJob extraction = features.startExtraction(key.dataset(), key.model(),
                             List.of(key.layer()), key.pooling(), added);
-                    FeatureServiceApi.ExtractionResult result = CollectionBuilder.await(features, extraction.id(), ctx,
-                            config.pollInterval());
-                    try (InputStream in = features.vectors(extraction.id(), key.layer())) {
-                        for (FeatureServiceApi.Item item : result.items()) {
-                            byte[] bytes = in.readNBytes(dim * Float.BYTES);
-                            if (bytes.length != dim * Float.BYTES) {
-                                throw new java.io.EOFException("the feature-service sent fewer vectors than images");
-                            }
-                            out.write(bytes);
-                            items.add(new CollectionMeta.Item(item.id(), item.label()));
-                        }
-                    }
+                    CollectionBuilder.Copy copy = new CollectionBuilder.Copy();
+                    WritableByteChannel channel = Channels.newChannel(out);
+                    // the new images' rows are appended as the feature-service writes them
+                    CollectionBuilder.follow(features, extraction.id(), ctx, config.extractionWait(),
+                            (from, rows, layers, total) -> {
+                                if (CollectionBuilder.dimension(layers, key.layer()) != dim) {
+                                    throw new UpstreamFailureException("Extraction incomplete", "the feature-service "
+                                            + "sent vectors of another dimension than collection " + key + "'s " + dim);
+                                }
+                                try (InputStream in = features.vectors(extraction.id(), key.layer(), from,
+                                        rows.size())) {
+                                    copy.rows(in, channel, (long) rows.size() * dim * Float.BYTES);
+                                }
+                                rows.forEach(item -> items.add(new CollectionMeta.Item(item.id(), item.label())));
+                            });
                     CollectionBuilder.forget(features, extraction.id());
                 }
             }

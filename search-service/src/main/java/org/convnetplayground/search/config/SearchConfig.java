@@ -90,9 +90,13 @@ public interface SearchConfig {
      */
     java.util.Optional<java.util.List<String>> warmUp();
 
-    /** How often a build polls its extraction job on the feature-service. */
-    @WithDefault("PT0.2S")
-    Duration pollInterval();
+    /**
+     * How long a build's request for new rows waits on the feature-service (long-poll) before it asks again; it is
+     * answered at once when rows are written or the extraction ends, so this bounds only how soon a cancelled build
+     * notices (at most 10 s, the feature-service's cap).
+     */
+    @WithDefault("PT2S")
+    Duration extractionWait();
 
     /**
      * Collections with more labelled images than this are evaluated on a fixed random sample of

@@ -79,6 +79,19 @@ public class FeatureService {
         return call(() -> api.vectors(id, layer));
     }
 
+    /** Rows {@code from .. from + count - 1} of a layer of an extraction, once written. */
+    public InputStream vectors(String id, String layer, int from, int count) {
+        return call(() -> api.vectorRows(id, layer, from, count));
+    }
+
+    /**
+     * The rows of an extraction from {@code from} on, at most {@code limit}; waits up to {@code wait} for some to be
+     * written (or for the extraction to end).
+     */
+    public FeatureServiceApi.ExtractionRows rows(String id, int from, int limit, java.time.Duration wait) {
+        return call(() -> api.rows(id, from, limit, wait.toMillis()));
+    }
+
     public void deleteExtraction(String id) {
         call(() -> {
             api.deleteExtraction(id);
@@ -90,6 +103,18 @@ public class FeatureService {
     public float[] embed(Path image, String fileName, String model, String layer, String pooling) {
         ClientMultipartForm form = ClientMultipartForm.create()
                 .binaryFileUpload("image", fileName, image.toString(), "application/octet-stream")
+                .attribute("model", model, null)
+                .attribute("layers", layer, null)
+                .attribute("pooling", pooling, null);
+        FeatureServiceApi.Embedding e = call(() -> api.embed(form));
+        return e.layers().get(0).vector();
+    }
+
+    /** The vector of image {@code imageId} of {@code dataset} at one layer, computed now. */
+    public float[] embed(String dataset, String imageId, String model, String layer, String pooling) {
+        ClientMultipartForm form = ClientMultipartForm.create()
+                .attribute("dataset", dataset, null)
+                .attribute("imageId", imageId, null)
                 .attribute("model", model, null)
                 .attribute("layers", layer, null)
                 .attribute("pooling", pooling, null);

@@ -152,7 +152,7 @@ public class VectorImports {
             // a large collection starts building its approximate index now, not at its first query
             indexes.index(c);
             return new CollectionBuilder.BuildResult(List.of(key), c.meta().size(), List.of(),
-                    c.meta().size() / Math.max(1e-9, seconds));
+                    c.meta().size() / Math.max(1e-9, seconds), null);
         }
     }
 

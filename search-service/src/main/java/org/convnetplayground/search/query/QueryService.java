@@ -8,11 +8,13 @@ import java.util.Optional;
 import java.util.Set;
 
 import org.convnetplayground.errors.InvalidInputException;
+import org.convnetplayground.errors.DomainException;
 import org.convnetplayground.errors.UnknownNameException;
 import org.convnetplayground.jobs.Job;
 import org.convnetplayground.search.build.CollectionBuilder;
 import org.convnetplayground.search.build.CollectionUpdater;
 import org.convnetplayground.search.build.ModelVersions;
+import org.convnetplayground.search.build.PartialCollection;
 import org.convnetplayground.search.collection.CollectionMeta;
 import org.convnetplayground.search.collection.VectorCollection;
 import org.convnetplayground.search.features.FeatureService;
@@ -26,10 +28,13 @@ import org.convnetplayground.search.ranking.Ranker;
 
 /**
  * Answers queries: by an item of the collection, by an uploaded image or by a raw vector. A collection that does
- * not exist yet is built on demand and the caller gets the build job to wait for.
+ * not exist yet is built on demand and the caller gets the build job to wait for, with the hits among the images
+ * stored so far (partial results, which the complete answer replaces).
  */
 @ApplicationScoped
 public class QueryService {
+
+    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(QueryService.class);
 
     private final CollectionBuilder builder;
     private final FeatureService features;
@@ -65,7 +70,32 @@ public class QueryService {
                           double tookMs, Job<?> updating, SearchMode mode, String modeNote) implements Outcome {
     }
 
-    public record Building(Job<?> job) implements Outcome {
+    /**
+     * @param job     the job to wait for
+     * @param partial while the collection itself is being built: the hits among the images stored so far (null when
+     *                the job is something else, such as an update the query has to wait for)
+     */
+    public record Building(Job<?> job, Partial partial) implements Outcome {
+        public Building(Job<?> job) {
+            this(job, null);
+        }
+    }
+
+    /**
+     * The nearest items among those a build has stored so far, ranked exactly.
+     *
+     * @param done  images searched: those whose vectors are stored so far
+     * @param total images in the dataset being extracted (0 while the extraction has not started)
+     * @param hits  nearest first (none while no image is stored yet)
+     */
+    public record Partial(int done, long total, List<Hit> hits) {
+
+        static final Partial NOTHING_YET = new Partial(0, 0, List.of());
+
+        /** The fraction of the dataset searched, 0 to 1. */
+        public double fraction() {
+            return total <= 0 ? 0 : Math.min(1, (double) done / total);
+        }
     }
 
     /** What the query was: an item of the collection (id, label) or an upload (its file name). */
@@ -94,7 +124,10 @@ public class QueryService {
         Optional<VectorCollection> found = models.current(q.key());
         if (found.isEmpty()) {
             features.requireImage(q.key().dataset(), queryId);
-            return new Building(build(q));
+            Job<?> job = build(q);
+            return new Building(job, partial(q, queryId, (building, rows) -> rows.row(queryId).isPresent()
+                    ? rows.vectors().row(rows.row(queryId).getAsInt())
+                    : building.queryVector(queryId).orElseGet(() -> embedForPartial(q, queryId, building))));
         }
         VectorCollection c = found.get();
         java.util.OptionalInt foundRow = c.row(queryId);
@@ -127,7 +160,8 @@ public class QueryService {
         float[] vector = features.embed(image, fileName, q.key().model(), q.key().layer(), q.key().pooling());
         Optional<VectorCollection> found = models.current(q.key());
         if (found.isEmpty()) {
-            return new Building(build(q));
+            Job<?> job = build(q);
+            return new Building(job, partial(q, null, (building, rows) -> vector));
         }
         Optional<Job<?>> updating = updater.refreshIfStale(found.get());
         return rank(found.get(), q, vector, null, new Query(null, null, fileName), updating.orElse(null), mode);
@@ -152,14 +186,61 @@ public class QueryService {
         }
         Optional<VectorCollection> found = models.current(q.key());
         if (found.isEmpty()) {
-            return new Building(build(q));
+            Job<?> job = build(q);
+            return new Building(job, partial(q, null, (building, rows) -> checked(vector, rows, q)));
         }
-        VectorCollection c = found.get();
+        return rank(found.get(), q, checked(vector, found.get(), q), null, new Query(null, null, null),
+                updater.refreshIfStale(found.get()).orElse(null), mode);
+    }
+
+    /** {@code vector} (finite values, checked before) if it has collection {@code c}'s dimension. */
+    private static float[] checked(float[] vector, VectorCollection c, QueryParameters q) {
         if (vector.length != c.meta().dimension()) {
             throw InvalidInputException.invalid("vector", "[" + vector.length + " values]", "exactly "
                     + c.meta().dimension() + " values, the dimension of collection " + q.key());
         }
-        return rank(c, q, vector, null, new Query(null, null, null), updater.refreshIfStale(c).orElse(null), mode);
+        return vector;
+    }
+
+    /**
+     * The vector of image {@code queryId}, not stored yet by the build, computed now (once); null when it cannot be:
+     * partial results are a courtesy, and the complete answer says what is wrong with the image.
+     */
+    private float[] embedForPartial(QueryParameters q, String queryId, PartialCollection building) {
+        try {
+            float[] v = features.embed(q.key().dataset(), queryId, q.key().model(), q.key().layer(), q.key().pooling());
+            building.keepQueryVector(queryId, v);
+            return v;
+        } catch (DomainException e) {
+            LOG.debugf("no partial results for %s in %s: %s", queryId, q.key(), e.getMessage());
+            return null;
+        }
+    }
+
+    /** The query vector of a query on a collection being built, given the rows stored so far (null: none). */
+    @FunctionalInterface
+    private interface PartialQuery {
+        float[] vector(PartialCollection building, VectorCollection rows);
+    }
+
+    /**
+     * The hits among the rows the build of {@code q}'s collection has stored so far (none while it has stored none),
+     * {@code excludeId} left out.
+     */
+    private Partial partial(QueryParameters q, String excludeId, PartialQuery query) {
+        Optional<PartialCollection> building = builder.partial(q.key());
+        Optional<VectorCollection> rows = building.flatMap(PartialCollection::snapshot);
+        if (rows.isEmpty()) {
+            return building.map(b -> new Partial(0, b.total(), List.of())).orElse(Partial.NOTHING_YET);
+        }
+        VectorCollection c = rows.get();
+        float[] vector = query.vector(building.get(), c);
+        if (vector == null) {
+            return new Partial(0, building.get().total(), List.of());
+        }
+        int exclude = excludeId == null ? -1 : c.row(excludeId).orElse(-1);
+        return new Partial(c.meta().size(), building.get().total(),
+                ranker.rankOnce(c, vector, q.metric(), q.p(), q.k(), exclude));
     }
 
     /** Asks the collection's index (exact scan, or HNSW for large collections) and makes hits of its answer. */

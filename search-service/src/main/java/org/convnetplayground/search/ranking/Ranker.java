@@ -40,11 +40,23 @@ public class Ranker {
      * @param excludeRow a row to leave out (the query item itself), or -1
      */
     public List<Hit> rank(VectorCollection c, float[] query, Metric metric, double p, int k, int excludeRow) {
+        return rank(c, query, metric, p, k, excludeRow, scales.typical(c, metric, p));
+    }
+
+    /**
+     * As {@link #rank}, for a collection seen once (the rows a build has stored so far): its typical distance is
+     * computed for it and not kept, since the next look at the build has more rows.
+     */
+    public List<Hit> rankOnce(VectorCollection c, float[] query, Metric metric, double p, int k, int excludeRow) {
+        return rank(c, query, metric, p, k, excludeRow, Similarity.typicalDistance(c, metric, p));
+    }
+
+    private List<Hit> rank(VectorCollection c, float[] query, Metric metric, double p, int k, int excludeRow,
+                           double typical) {
         IntPredicate exclude = excludeRow < 0 ? null : row -> row == excludeRow;
         long start = System.nanoTime();
         List<ScoredRow> rows = c.search().topK(query, metric, p, k, exclude);
         timer.record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
-        double typical = scales.typical(c, metric, p);
         List<Hit> hits = new ArrayList<>(rows.size());
         for (ScoredRow r : rows) {
             CollectionMeta.Item item = c.item(r.row());

@@ -56,8 +56,10 @@ public class SearchResource {
             + "it was answered.";
 
     private static final String BUILDING = "The collection does not exist yet: it is being built (features are "
-            + "extracted by the feature-service). The body is the job; poll its `job` URL until it succeeds, then "
-            + "repeat the query.";
+            + "extracted by the feature-service). The body is the job: wait for it at its `poll` URL (answered as soon "
+            + "as it changes) or poll its `job` URL until it succeeds, then repeat the query. Meanwhile `partial` holds "
+            + "the hits among the images stored so far (none until the first are), which repeating the query "
+            + "refreshes.";
 
     @Inject
     QueryService queries;
@@ -218,7 +220,8 @@ public class SearchResource {
         if (outcome instanceof QueryService.Results results) {
             return Response.ok(SearchResponse.of(results)).build();
         }
-        return JobView.accepted(((QueryService.Building) outcome).job());
+        QueryService.Building building = (QueryService.Building) outcome;
+        return JobView.accepted(building.job(), building.partial());
     }
 
     private static SearchMode mode(String value) {

@@ -57,7 +57,9 @@ public interface FeatureServiceApi {
 
     /**
      * Whether {@code dataset} has the image {@code imageId} (a path such as {@code elephant/image_0001.jpg}), asked
-     * with a HEAD request: its answer has no body to carry a problem, so the status is all there is to read.
+     * with a HEAD request: its answer has no body to carry a problem, so the status is all there is to read. A
+     * client error (404, or 400 for an id that cannot name a file, such as one with dot segments) means no such
+     * image; the client throws those as exceptions, whatever the return type.
      */
     static boolean hasImage(FeatureServiceApi api, String dataset, String imageId) {
         String encoded = Arrays.stream(imageId.split("/", -1))
@@ -66,8 +68,11 @@ public interface FeatureServiceApi {
         try (Response r = api.imageHead(dataset, encoded)) {
             return r.getStatus() == Response.Status.OK.getStatusCode();
         } catch (WebApplicationException e) {
-            // the REST client raises a 404 even for a method answering Response: it means "no such image"
-            if (e.getResponse().getStatus() == Response.Status.NOT_FOUND.getStatusCode()) {
+            // the REST client raises client errors even for a method answering Response: a 404, or a 400 for an id
+            // that cannot name a file (dot segments), means "no such image"
+            int status = e.getResponse().getStatus();
+            if (status == Response.Status.NOT_FOUND.getStatusCode()
+                    || status == Response.Status.BAD_REQUEST.getStatusCode()) {
                 return false;
             }
             throw e;
@@ -88,6 +93,22 @@ public interface FeatureServiceApi {
     @Produces(MediaType.APPLICATION_OCTET_STREAM)
     InputStream vectors(@PathParam("id") String id, @QueryParam("layer") String layer);
 
+    /** Rows {@code from .. from + count - 1} of a layer, once written (the extraction may still be running). */
+    @GET
+    @Path("/extractions/{id}/vectors")
+    @Produces(MediaType.APPLICATION_OCTET_STREAM)
+    InputStream vectorRows(@PathParam("id") String id, @QueryParam("layer") String layer, @QueryParam("from") int from,
+                           @QueryParam("count") int count);
+
+    /**
+     * The rows written from {@code from} on (at most {@code limit}), answered as soon as there are some or the
+     * extraction has ended, at the latest after {@code wait} milliseconds.
+     */
+    @GET
+    @Path("/extractions/{id}/rows")
+    ExtractionRows rows(@PathParam("id") String id, @QueryParam("from") int from, @QueryParam("limit") int limit,
+                        @QueryParam("wait") long wait);
+
     @DELETE
     @Path("/extractions/{id}")
     void deleteExtraction(@PathParam("id") String id);
@@ -101,7 +122,17 @@ public interface FeatureServiceApi {
     }
 
     record ExtractionJob(String id, String state, double progress, long done, long total, String message,
-                         Problem error, ExtractionResult result) {
+                         Problem error, java.time.Instant createdAt, java.time.Instant startedAt,
+                         java.time.Instant finishedAt, ExtractionResult result) {
+    }
+
+    /** An extraction's rows from {@code from} on, and its state (see the feature-service's ExtractionRows). */
+    record ExtractionRows(String id, String state, long done, long total, String message, Problem error, int from,
+                          int rows, List<Item> items, List<LayerVectors> layers) {
+
+        public boolean ended() {
+            return !"queued".equals(state) && !"running".equals(state);
+        }
 
         /**
          * Why the extraction failed, as the domain failure the feature-service's problem stands for (same words,
@@ -114,7 +145,7 @@ public interface FeatureServiceApi {
 
     record ExtractionResult(String dataset, String datasetVersion, String model, String modelSha256, String pooling,
                             List<LayerVectors> layers, List<Item> items, List<Skipped> skipped,
-                            double imagesPerSecond) {
+                            double imagesPerSecond, double modelLoadSeconds) {
     }
 
     record LayerVectors(String name, int dimension) {
