@@ -165,12 +165,8 @@ public interface SearchConfig {
         @WithDefault("150")
         int minCandidates();
 
-        /** Heap buffering vectors while an index is built, in MB (the build's memory does not grow beyond it). */
-        @WithDefault("256")
-        int ramBufferMb();
-
-        /** Threads building an index's graph while merging segments. */
-        @WithDefault("2")
+        /** Threads building an index's graph; 0 = one per core. */
+        @WithDefault("0")
         int buildThreads();
     }
 

@@ -7,27 +7,34 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import java.util.function.IntConsumer;
-import org.apache.lucene.codecs.KnnVectorsFormat;
-import org.apache.lucene.codecs.lucene99.Lucene99HnswScalarQuantizedVectorsFormat;
-import org.apache.lucene.codecs.lucene99.Lucene99HnswVectorsFormat;
-import org.apache.lucene.document.Document;
-import org.apache.lucene.document.KnnFloatVectorField;
-import org.apache.lucene.document.NumericDocValuesField;
-import org.apache.lucene.index.DirectoryReader;
+import org.apache.lucene.codecs.Codec;
+import org.apache.lucene.codecs.KnnVectorsReader;
+import org.apache.lucene.codecs.hnsw.FlatVectorsScorer;
+import org.apache.lucene.codecs.perfield.PerFieldKnnVectorsFormat;
+import org.apache.lucene.index.FieldInfo;
+import org.apache.lucene.index.FieldInfos;
 import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.index.IndexWriterConfig;
-import org.apache.lucene.index.LeafReaderContext;
-import org.apache.lucene.index.NumericDocValues;
+import org.apache.lucene.index.SegmentCommitInfo;
+import org.apache.lucene.index.SegmentInfo;
+import org.apache.lucene.index.SegmentInfos;
+import org.apache.lucene.index.SegmentReadState;
+import org.apache.lucene.index.SerialMergeScheduler;
+import org.apache.lucene.index.TieredMergePolicy;
 import org.apache.lucene.index.VectorSimilarityFunction;
-import org.apache.lucene.search.DocIdSetIterator;
-import org.apache.lucene.search.IndexSearcher;
-import org.apache.lucene.search.KnnFloatVectorQuery;
 import org.apache.lucene.search.ScoreDoc;
-import org.apache.lucene.search.TopDocs;
+import org.apache.lucene.search.TopKnnCollector;
 import org.apache.lucene.store.Directory;
 import org.apache.lucene.store.FSDirectory;
+import org.apache.lucene.store.IOContext;
+import org.apache.lucene.util.IOUtils;
+import org.apache.lucene.util.hnsw.RandomAccessVectorValues;
+import org.apache.lucene.util.hnsw.RandomVectorScorer;
+import org.apache.lucene.util.hnsw.RandomVectorScorerSupplier;
+import org.convnetplayground.vectors.GraphKernels;
 import org.convnetplayground.vectors.MappedVectors;
 import org.convnetplayground.vectors.Metric;
 import org.convnetplayground.vectors.ScoredRow;
@@ -38,40 +45,32 @@ import org.convnetplayground.vectors.ScoredRow;
  * queries take {@link HnswParams#candidates} candidates from the graph and re-rank them exactly under the metric;
  * every other metric (the graph's order says nothing reliable about them) and exact-mode queries are answered by the
  * exact scan it wraps, which is also the source of every reported distance.
+ *
+ * <p>The files are plain Lucene 9.12 files (Lucene's HNSW formats under their own names); building and searching score
+ * vectors with our SIMD {@link KernelVectorsScorer}, so the segments are read here through Lucene's own vectors
+ * readers constructed with that scorer, not through an {@code IndexSearcher} (whose readers Lucene's service loader
+ * picks, with Lucene's plain-loop scorer on Java 17).
  */
 public final class HnswIndex implements VectorIndex {
 
     static final String VECTOR_FIELD = "v";
-    static final String ROW_FIELD = "row";
 
     private final ExactIndex exact;
     private final Directory directory;
-    private final DirectoryReader reader;
-    private final IndexSearcher searcher;
-    private final int[] rowOfDoc;
+    private final List<Segment> segments;
     private final HnswParams params;
     private final int crossover;
 
-    private HnswIndex(ExactIndex exact, Directory directory, DirectoryReader reader, HnswParams params, int crossover)
-            throws IOException {
+    /** One segment's vectors reader and the row of its first document (documents are rows, in order). */
+    private record Segment(KnnVectorsReader vectors, Directory files, int docBase, int maxDoc) {
+    }
+
+    private HnswIndex(ExactIndex exact, Directory directory, List<Segment> segments, HnswParams params, int crossover) {
         this.exact = exact;
         this.directory = directory;
-        this.reader = reader;
-        this.searcher = new IndexSearcher(reader);
+        this.segments = segments;
         this.params = params;
         this.crossover = crossover;
-        this.rowOfDoc = new int[reader.maxDoc()];
-        for (LeafReaderContext leaf : reader.leaves()) {
-            NumericDocValues rows = leaf.reader().getNumericDocValues(ROW_FIELD);
-            for (int doc = rows.nextDoc(); doc != DocIdSetIterator.NO_MORE_DOCS; doc = rows.nextDoc()) {
-                rowOfDoc[leaf.docBase + doc] = (int) rows.longValue();
-            }
-        }
-        if (reader.numDocs() != exact.size()) {
-            close();
-            throw new IllegalStateException("the HNSW index holds " + reader.numDocs() + " vectors, the collection "
-                    + exact.size());
-        }
     }
 
     /**
@@ -81,82 +80,216 @@ public final class HnswIndex implements VectorIndex {
      */
     public static HnswIndex open(ExactIndex exact, Path dir, HnswParams params, int crossover) throws IOException {
         Directory directory = FSDirectory.open(dir);
+        List<Segment> segments = new ArrayList<>();
         try {
-            return new HnswIndex(exact, directory, DirectoryReader.open(directory), params, crossover);
+            FlatVectorsScorer scorer = new KernelVectorsScorer(GraphKernels.best());
+            int docBase = 0;
+            for (SegmentCommitInfo commit : SegmentInfos.readLatestCommit(directory)) {
+                if (commit.hasDeletions()) {
+                    throw new IOException("segment " + commit.info.name + " has deleted documents; rows would shift");
+                }
+                segments.add(openSegment(directory, commit.info, scorer, docBase));
+                docBase += commit.info.maxDoc();
+            }
+            if (docBase != exact.size()) {
+                throw new IOException("the HNSW index holds " + docBase + " vectors, the collection " + exact.size());
+            }
+            return new HnswIndex(exact, directory, List.copyOf(segments), params, crossover);
         } catch (IOException | RuntimeException e) {
+            for (Segment s : segments) {
+                IOUtils.closeWhileHandlingException(s.vectors(), s.files() == directory ? null : s.files());
+            }
             directory.close();
             throw e;
         }
     }
 
+    /** Lucene's vectors reader of one segment's vector field, as {@code PerFieldKnnVectorsFormat} opens it. */
+    private static Segment openSegment(Directory directory, SegmentInfo info, FlatVectorsScorer scorer, int docBase)
+            throws IOException {
+        Codec codec = info.getCodec();
+        Directory files = info.getUseCompoundFile()
+                ? codec.compoundFormat().getCompoundReader(directory, info, IOContext.DEFAULT) : directory;
+        try {
+            FieldInfos fields = codec.fieldInfosFormat().read(files, info, "", IOContext.READONCE);
+            FieldInfo field = fields.fieldInfo(VECTOR_FIELD);
+            String format = field == null ? null : field.getAttribute(PerFieldKnnVectorsFormat.PER_FIELD_FORMAT_KEY);
+            String suffix = field == null ? null : field.getAttribute(PerFieldKnnVectorsFormat.PER_FIELD_SUFFIX_KEY);
+            if (format == null || suffix == null) {
+                throw new IOException("segment " + info.name + " has no vectors in field " + VECTOR_FIELD);
+            }
+            boolean quantized;
+            if (format.equals(KernelHnswVectorsFormat.QUANTIZED_NAME)) {
+                quantized = true;
+            } else if (format.equals(KernelHnswVectorsFormat.FLOAT_NAME)) {
+                quantized = false;
+            } else {
+                throw new IOException("segment " + info.name + " has vectors of format " + format);
+            }
+            SegmentReadState state = new SegmentReadState(files, info, fields, IOContext.DEFAULT,
+                    format + "_" + suffix);
+            KnnVectorsReader reader = KernelHnswVectorsFormat.forReading(quantized, scorer).fieldsReader(state);
+            return new Segment(reader, files, docBase, info.maxDoc());
+        } catch (IOException | RuntimeException e) {
+            if (files != directory) {
+                IOUtils.closeWhileHandlingException(files);
+            }
+            throw e;
+        }
+    }
+
     /**
-     * Builds an index of every row of {@code vectors} into the empty folder {@code dir}, streaming: the heap holds at
-     * most {@link HnswParams#ramBufferMb} of buffered vectors, whatever the collection's size.
+     * Builds an index of every row of {@code vectors} into the empty folder {@code dir}: the rows are added as one
+     * segment read from the mapped file ({@link MappedRowsReader}), so Lucene writes (and quantizes) the vectors once
+     * and builds one graph over all of them with {@link HnswParams#threads} workers. The heap holds the graph (about
+     * 300 bytes a row at M 16), never the vectors.
      *
-     * @param progress  told the number of rows added so far
-     * @param cancelled checked between rows; the build stops (IOException) when it says so
+     * @param progress  told the number of rows in the graph so far (every 4,096 rows)
+     * @param cancelled checked every 4,096 rows; the build stops (IOException) when it says so
      */
     public static void build(Path dir, MappedVectors vectors, HnswParams params, IntConsumer progress,
                              BooleanSupplier cancelled) throws IOException {
+        build(dir, vectors, params, new KernelVectorsScorer(GraphKernels.best()), progress, cancelled);
+    }
+
+    /** {@link #build} scoring with {@code scorer} (the benchmark compares Lucene's own scorer with ours). */
+    static void build(Path dir, MappedVectors vectors, HnswParams params, FlatVectorsScorer scorer,
+                      IntConsumer progress, BooleanSupplier cancelled) throws IOException {
         if (vectors.dim() > WideVectorsCodec.MAX_DIMENSIONS) {
             throw new IllegalArgumentException("vectors of " + vectors.dim() + " dimensions are wider than the "
                     + WideVectorsCodec.MAX_DIMENSIONS + " an approximate index takes");
         }
-        ExecutorService merges = params.threads() > 1 ? Executors.newFixedThreadPool(params.threads(), r -> {
-            Thread t = new Thread(r, "hnsw-merge");
+        ExecutorService workers = params.threads() > 1 ? Executors.newFixedThreadPool(params.threads(), r -> {
+            Thread t = new Thread(r, "hnsw-build");
             t.setDaemon(true);
             return t;
         }) : null;
-        int workers = merges == null ? 1 : params.threads();
-        KnnVectorsFormat format = params.quantized()
-                ? new Lucene99HnswScalarQuantizedVectorsFormat(params.maxConn(), params.beamWidth(), workers, 7, false,
-                        null, merges)
-                : new Lucene99HnswVectorsFormat(params.maxConn(), params.beamWidth(), workers, merges);
+        Monitor monitor = new Monitor(scorer, progress, cancelled);
+        KernelHnswVectorsFormat format = new KernelHnswVectorsFormat(params.maxConn(), params.beamWidth(),
+                params.quantized(), monitor, workers == null ? 1 : params.threads(), workers);
+        TieredMergePolicy oneSegment = new TieredMergePolicy();
+        oneSegment.setNoCFSRatio(0);
         IndexWriterConfig config = new IndexWriterConfig().setCodec(new WideVectorsCodec(format))
-                .setOpenMode(IndexWriterConfig.OpenMode.CREATE).setRAMBufferSizeMB(params.ramBufferMb())
-                .setUseCompoundFile(false);
+                .setOpenMode(IndexWriterConfig.OpenMode.CREATE).setUseCompoundFile(false)
+                .setMergePolicy(oneSegment)
+                // the one merge runs on this (the job's) thread; its graph is built on the workers
+                .setMergeScheduler(new SerialMergeScheduler()).setCommitOnClose(false);
         try (Directory directory = FSDirectory.open(dir); IndexWriter writer = new IndexWriter(directory, config)) {
-            float[] row = new float[vectors.dim()];
-            for (int i = 0; i < vectors.size(); i++) {
-                if ((i & 1023) == 0) {
-                    if (cancelled.getAsBoolean()) {
-                        writer.rollback();
-                        throw new IOException("cancelled");
-                    }
-                    progress.accept(i);
+            try {
+                writer.addIndexes(new MappedRowsReader(vectors, VECTOR_FIELD, monitor::stopped));
+                writer.commit();
+            } catch (IOException | RuntimeException e) {
+                writer.rollback();
+                if (monitor.stopped()) {
+                    throw new IOException("cancelled", e);
                 }
-                vectors.copyRow(i, row, 0);
-                Document doc = new Document();
-                doc.add(new KnnFloatVectorField(VECTOR_FIELD, unit(row), VectorSimilarityFunction.DOT_PRODUCT));
-                doc.add(new NumericDocValuesField(ROW_FIELD, i));
-                writer.addDocument(doc);
+                throw e;
             }
-            // one graph answers faster than one per segment
-            writer.forceMerge(1);
-            writer.commit();
             progress.accept(vectors.size());
         } finally {
-            if (merges != null) {
-                merges.shutdownNow();
+            if (workers != null) {
+                workers.shutdownNow();
             }
+        }
+    }
+
+    /**
+     * The scorer of a build, watching it: the graph builder asks for a scorer of each row it inserts, in about row
+     * order (batches of 2,048 rows handed out in order to the workers), so the highest row asked for is the build's
+     * progress; every 4,096 rows it asks whether the build is cancelled, and then fails every later request.
+     */
+    private static final class Monitor implements FlatVectorsScorer {
+        private final FlatVectorsScorer scorer;
+        private final IntConsumer progress;
+        private final BooleanSupplier cancelled;
+        private final AtomicInteger highest = new AtomicInteger(-1);
+        private volatile boolean stop;
+
+        Monitor(FlatVectorsScorer scorer, IntConsumer progress, BooleanSupplier cancelled) {
+            this.scorer = scorer;
+            this.progress = progress;
+            this.cancelled = cancelled;
+        }
+
+        boolean stopped() {
+            if (!stop && cancelled.getAsBoolean()) {
+                stop = true;
+            }
+            return stop;
+        }
+
+        void asked(int row) throws IOException {
+            if (stop) {
+                throw new IOException("cancelled");
+            }
+            int seen = highest.get();
+            if (row > seen && highest.compareAndSet(seen, row) && (row >>> 12) != (seen >>> 12)) {
+                if (stopped()) {
+                    throw new IOException("cancelled");
+                }
+                progress.accept(row);
+            }
+        }
+
+        @Override
+        public RandomVectorScorerSupplier getRandomVectorScorerSupplier(VectorSimilarityFunction similarity,
+                RandomAccessVectorValues values) throws IOException {
+            return watched(scorer.getRandomVectorScorerSupplier(similarity, values));
+        }
+
+        private RandomVectorScorerSupplier watched(RandomVectorScorerSupplier supplier) {
+            return new RandomVectorScorerSupplier() {
+                @Override
+                public RandomVectorScorer scorer(int ord) throws IOException {
+                    asked(ord);
+                    return supplier.scorer(ord);
+                }
+
+                @Override
+                public RandomVectorScorerSupplier copy() throws IOException {
+                    return watched(supplier.copy());
+                }
+            };
+        }
+
+        @Override
+        public RandomVectorScorer getRandomVectorScorer(VectorSimilarityFunction similarity,
+                RandomAccessVectorValues values, float[] target) throws IOException {
+            return scorer.getRandomVectorScorer(similarity, values, target);
+        }
+
+        @Override
+        public RandomVectorScorer getRandomVectorScorer(VectorSimilarityFunction similarity,
+                RandomAccessVectorValues values, byte[] target) throws IOException {
+            return scorer.getRandomVectorScorer(similarity, values, target);
+        }
+
+        @Override
+        public String toString() {
+            return scorer.toString();
         }
     }
 
     /** {@code v} scaled to length 1 (a zero vector stays zero), as a new array. */
     static float[] unit(float[] v) {
+        float[] out = v.clone();
+        toUnit(out);
+        return out;
+    }
+
+    /** Scales {@code v} to length 1 in place (a zero vector stays zero). */
+    static void toUnit(float[] v) {
         double sum = 0;
         for (float x : v) {
             sum += (double) x * x;
         }
-        float[] out = new float[v.length];
         if (sum == 0) {
-            return out;
+            return;
         }
         double scale = 1 / Math.sqrt(sum);
         for (int i = 0; i < v.length; i++) {
-            out[i] = (float) (v[i] * scale);
+            v[i] = (float) (v[i] * scale);
         }
-        return out;
     }
 
     @Override
@@ -212,17 +345,11 @@ public final class HnswIndex implements VectorIndex {
         if (wanted == 0) {
             return List.of();
         }
-        TopDocs top;
-        try {
-            top = searcher.search(new KnnFloatVectorQuery(VECTOR_FIELD, unit(q.vector()), wanted), wanted);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot search the HNSW index", e);
-        }
+        int[] candidates = candidates(q.vector(), wanted);
         var excluded = exact.excluded(q);
-        int[] rows = new int[top.scoreDocs.length];
+        int[] rows = new int[candidates.length];
         int n = 0;
-        for (ScoreDoc hit : top.scoreDocs) {
-            int row = rowOfDoc[hit.doc];
+        for (int row : candidates) {
             if (excluded == null || !excluded.test(row)) {
                 rows[n++] = row;
             }
@@ -232,10 +359,34 @@ public final class HnswIndex implements VectorIndex {
         return exact.neighbours(new ArrayList<>(ranked));
     }
 
+    /** The rows the graph finds nearest to {@code vector} under cosine, at most {@code wanted}, nearest first. */
+    int[] candidates(float[] vector, int wanted) {
+        float[] query = unit(vector);
+        List<ScoreDoc> hits = new ArrayList<>();
+        try {
+            for (Segment segment : segments) {
+                TopKnnCollector collector = new TopKnnCollector(Math.min(wanted, segment.maxDoc()), Integer.MAX_VALUE);
+                segment.vectors().search(VECTOR_FIELD, query, collector, null);
+                for (ScoreDoc hit : collector.topDocs().scoreDocs) {
+                    hits.add(new ScoreDoc(segment.docBase() + hit.doc, hit.score));
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot search the HNSW index", e);
+        }
+        if (segments.size() > 1) {
+            // the best of every segment's best
+            hits.sort((a, b) -> Float.compare(b.score, a.score));
+        }
+        return hits.stream().limit(wanted).mapToInt(h -> h.doc).toArray();
+    }
+
     @Override
     public void close() {
         try {
-            reader.close();
+            for (Segment s : segments) {
+                IOUtils.close(s.vectors(), s.files() == directory ? null : s.files());
+            }
             directory.close();
         } catch (IOException e) {
             throw new UncheckedIOException(e);

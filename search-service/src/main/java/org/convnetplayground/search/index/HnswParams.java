@@ -9,11 +9,10 @@ package org.convnetplayground.search.index;
  *                    in memory while searching; the floats stay on disk for the exact re-rank)
  * @param oversample  candidates asked of the graph per neighbour wanted (then re-ranked exactly)
  * @param minCandidates the fewest candidates asked of the graph (its search beam, efSearch)
- * @param ramBufferMb heap used to buffer vectors while building, before a segment is written
- * @param threads     threads merging segments while building
+ * @param threads     threads building the graph
  */
 public record HnswParams(int maxConn, int beamWidth, boolean quantized, double oversample, int minCandidates,
-                         int ramBufferMb, int threads) {
+                         int threads) {
 
     public HnswParams {
         if (maxConn < 2 || maxConn > 512) {
@@ -21,6 +20,9 @@ public record HnswParams(int maxConn, int beamWidth, boolean quantized, double o
         }
         if (beamWidth < 1 || beamWidth > 3200) {
             throw new IllegalArgumentException("beamWidth must be 1 to 3200, got " + beamWidth);
+        }
+        if (threads < 1) {
+            throw new IllegalArgumentException("threads must be >= 1, got " + threads);
         }
         if (!(oversample >= 1)) {
             throw new IllegalArgumentException("oversample must be >= 1, got " + oversample);

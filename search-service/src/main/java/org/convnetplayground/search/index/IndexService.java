@@ -48,6 +48,11 @@ public class IndexService {
     public static final String KIND = "index-build";
     static final String HNSW_FOLDER = "hnsw";
     static final String READY_FILE = "ready.json";
+    /**
+     * Says which layout an index folder has: 2 = one segment per build, document i = row i. Folders of another layout
+     * (layout 1 kept a row field in segments of any order) are built again.
+     */
+    static final int LAYOUT = 2;
     private static final String STAGING_PREFIX = ".hnsw-staging-";
     public static final String SOLR_SYNC = "solr-sync";
     public static final String SOLR_DELETE = "solr-delete";
@@ -89,8 +94,8 @@ public class IndexService {
             }
         });
         this.params = new HnswParams(this.config.maxConn(), this.config.beamWidth(), this.config.quantized(),
-                this.config.oversample(), this.config.minCandidates(), this.config.ramBufferMb(),
-                this.config.buildThreads());
+                this.config.oversample(), this.config.minCandidates(), this.config.buildThreads() > 0
+                        ? this.config.buildThreads() : Runtime.getRuntime().availableProcessors());
         if (config.backend() == SearchConfig.Backend.SOLR) {
             SearchConfig.Solr s = config.solr();
             this.solr = new SolrBackend(new SolrBackend.Settings(s.urls(), s.shards(), s.replicas(),
@@ -313,10 +318,15 @@ public class IndexService {
     private boolean isBuilt(Path hnsw, VectorCollection c) {
         try {
             Path ready = hnsw.resolve(READY_FILE);
-            return Files.isRegularFile(ready) && Files.readString(ready).trim().equals(c.meta().createdAt().toString());
+            return Files.isRegularFile(ready) && Files.readString(ready).trim().equals(readyMark(c));
         } catch (IOException e) {
             return false;
         }
+    }
+
+    /** What a finished index of {@code c}'s current version says in its ready file. */
+    private static String readyMark(VectorCollection c) {
+        return "{\"collection\": \"" + c.meta().createdAt() + "\", \"layout\": " + LAYOUT + "}";
     }
 
     private Object build(VectorCollection c, MappedVectors vectors, Path folder, JobContext ctx) throws IOException {
@@ -330,7 +340,7 @@ public class IndexService {
             ctx.message("adding " + vectors.size() + " vectors to an HNSW graph (M " + params.maxConn() + ", beam "
                     + params.beamWidth() + (params.quantized() ? ", int8" : "") + ")");
             HnswIndex.build(staging, vectors, params, done -> ctx.progress(done, vectors.size()), ctx::isCancelled);
-            Files.writeString(staging.resolve(READY_FILE), c.meta().createdAt().toString());
+            Files.writeString(staging.resolve(READY_FILE), readyMark(c));
             synchronized (store) {
                 if (store.meta(c.key()).map(m -> !m.createdAt().equals(c.meta().createdAt())).orElse(true)) {
                     ctx.message("the collection changed while its index was built; discarded");
