@@ -1,48 +1,23 @@
 package org.convnetplayground.catalog.rest;
 
-import io.vertx.ext.web.Router;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
-import jakarta.ws.rs.ext.Provider;
-import jakarta.ws.rs.ext.ReaderInterceptor;
-import jakarta.ws.rs.ext.ReaderInterceptorContext;
-import java.io.IOException;
 import org.convnetplayground.catalog.config.CatalogConfig;
-import org.convnetplayground.problem.BodyLimitProblems;
 
-/**
- * JSON request bodies are held to cnp.catalog.max-json-body-size before they are parsed: a larger declared
- * Content-Length is refused before the body is read, and one streamed without a length is cut off as it passes the
- * limit (413 problem naming the limit either way).
- */
+/** JSON request bodies are held to cnp.catalog.max-json-body-size before they are parsed (see the shared mechanism). */
 @ApplicationScoped
-public class JsonBodyLimit {
-
-    static final String SETTING = "cnp.catalog.max-json-body-size";
+public class JsonBodyLimit extends org.convnetplayground.problem.JsonBodyLimit {
 
     @Inject
     CatalogConfig config;
 
-    long limit() {
+    @Override
+    protected long limit() {
         return config.maxJsonBodySize().asLongValue();
     }
 
-    void install(@Observes Router router) {
-        BodyLimitProblems.refuseJsonDeclaredOver(router, limit(), SETTING);
-    }
-
-    /** The streaming half: counts a JSON entity's bytes as the reader takes them. */
-    @Provider
-    public static class WhileStreaming implements ReaderInterceptor {
-
-        // a client proxy: providers are made before the configuration is there, the limit is read per request
-        @Inject
-        JsonBodyLimit limits;
-
-        @Override
-        public Object aroundReadFrom(ReaderInterceptorContext context) throws IOException {
-            return BodyLimitProblems.readJsonWithin(context, limits.limit(), SETTING);
-        }
+    @Override
+    protected String setting() {
+        return "cnp.catalog.max-json-body-size";
     }
 }
