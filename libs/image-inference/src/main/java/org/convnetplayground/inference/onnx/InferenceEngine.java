@@ -10,21 +10,13 @@ import java.io.IOException;
 import java.nio.FloatBuffer;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.Lock;
-import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.convnetplayground.onnx.graph.OnnxModel;
 import org.convnetplayground.errors.InvalidInputException;
-import org.convnetplayground.errors.UnavailableException;
 import org.jboss.logging.Logger;
 
 /**
@@ -36,8 +28,9 @@ import org.jboss.logging.Logger;
  * <p>The device models run on is chosen once, when the engine is built ({@link DeviceChoice}): a GPU that was asked
  * for but cannot be used stops the build with a message naming what is missing.
  *
- * <p>Every session creation and forward pass holds a shared lock; {@link #close()} takes it exclusively (bounded)
- * before it closes the sessions, because closing a session while a pass runs in it crashes the JVM inside ONNX Runtime.
+ * <p>The sessions live in a {@link SessionCache}, which counts every session creation and forward pass:
+ * {@link #close()} waits (bounded) for them before it closes the sessions, because closing a session while a pass
+ * runs in it crashes the JVM inside ONNX Runtime.
  *
  * <p>Plain Java: made with {@link #builder()} from values; the host (a service, a Spark executor) closes it once.
  */
@@ -49,20 +42,12 @@ public class InferenceEngine implements AutoCloseable {
     private final InferenceDevice device;
     private final int threads;
     private final int batchSize;
-    private final int capacity;
     private final boolean allowSpinning;
-    private final LinkedHashMap<String, Entry> sessions = new LinkedHashMap<>(16, 0.75f, true);
-    private final ReentrantReadWriteLock inUse = new ReentrantReadWriteLock();
-    private final Duration shutdownTimeout;
-    private final String owner;
-    private volatile boolean closing;
+    private final SessionCache<String, OrtSession> sessions;
 
     private InferenceEngine(Builder b) {
         this.threads = b.threads > 0 ? b.threads : Runtime.getRuntime().availableProcessors();
-        this.capacity = Math.max(1, b.sessionCacheSize);
         this.allowSpinning = b.allowSpinning;
-        this.shutdownTimeout = b.shutdownTimeout;
-        this.owner = b.owner;
         List<String> providers = OrtEnvironment.getAvailableProviders().stream().map(OrtProvider::getName).toList();
         try {
             this.device = DeviceChoice.choose(b.deviceSetting, b.device, providers, NvidiaHost.detect(),
@@ -76,6 +61,12 @@ public class InferenceEngine implements AutoCloseable {
         LOG.logf(fellBack ? Logger.Level.WARN : Logger.Level.INFO,
                 "inference on %s (%s); ONNX Runtime %s with %s; batch %d, %d intra-op threads",
                 device.id(), device.reason(), device.onnxRuntimeVersion(), providers, batchSize, threads);
+        this.sessions = SessionCache.builder()
+                .optCapacity(b.sessionCacheSize)
+                .optShutdownTimeout(b.shutdownTimeout)
+                .optOwner(b.owner)
+                .optWork("inference")
+                .build();
     }
 
     /** Settings with the feature-service's defaults: the CPU, every core, batches of 16 (64 on a GPU). */
@@ -183,46 +174,11 @@ public class InferenceEngine implements AutoCloseable {
      * @param inputName the image input's name
      */
     public Runner open(String cacheKey, Path modelFile, String inputName, List<String> layers) {
-        if (closing) {
-            throw shuttingDown();
-        }
         String key = cacheKey + "|" + String.join("\u0000", new TreeSet<>(layers));
-        Entry entry;
-        boolean create = false;
-        synchronized (sessions) {
-            entry = sessions.get(key);
-            if (entry == null) {
-                entry = new Entry();
-                sessions.put(key, entry);
-                create = true;
-            }
-            entry.refs++;
-        }
-        if (create) {
-            try {
-                entry.session.complete(createSession(modelFile, layers));
-            } catch (RuntimeException e) {
-                entry.session.completeExceptionally(e);
-                synchronized (sessions) {
-                    sessions.remove(key, entry);
-                }
-            }
-            evictIdle();
-        }
-        try {
-            return new Runner(entry, entry.session.get(), inputName, layers);
-        } catch (ExecutionException e) {
-            release(entry);
-            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
-        } catch (InterruptedException e) {
-            release(entry);
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while loading a model", e);
-        }
+        return new Runner(sessions.open(key, () -> createSession(modelFile, layers)), inputName, layers);
     }
 
     private OrtSession createSession(Path modelFile, List<String> layers) {
-        Lock lock = acquire();
         try {
             OnnxModel model = OnnxModel.read(modelFile, Long.MAX_VALUE);
             // ONNX Runtime would read external data from the paths the model names (relative ones from the working
@@ -251,110 +207,28 @@ public class InferenceEngine implements AutoCloseable {
         } catch (IOException | OrtException e) {
             throw InferenceFailedException.cannotLoad("ONNX Runtime cannot load "
                     + modelFile.getFileName() + " with outputs " + layers + ": " + e.getMessage(), e);
-        } finally {
-            lock.unlock();
         }
-    }
-
-    /** The shared lock for using ONNX Runtime, or the failure that the service is shutting down. */
-    private Lock acquire() {
-        Lock lock = inUse.readLock();
-        // tryLock: once shutdown holds the lock for good, callers are told at once instead of waiting forever
-        if (!lock.tryLock()) {
-            throw shuttingDown();
-        }
-        if (closing) {
-            lock.unlock();
-            throw shuttingDown();
-        }
-        return lock;
-    }
-
-    private UnavailableException shuttingDown() {
-        return UnavailableException.of(owner + " is shutting down; try again once it is back");
-    }
-
-    private void release(Entry entry) {
-        synchronized (sessions) {
-            entry.refs--;
-        }
-        evictIdle();
-    }
-
-    /** Closes the least recently used idle sessions beyond the cache capacity. */
-    private void evictIdle() {
-        List<OrtSession> toClose = new ArrayList<>();
-        synchronized (sessions) {
-            Iterator<Map.Entry<String, Entry>> it = sessions.entrySet().iterator();
-            int excess = sessions.size() - capacity;
-            while (excess > 0 && it.hasNext()) {
-                Entry e = it.next().getValue();
-                if (e.refs == 0 && e.session.isDone() && !e.session.isCompletedExceptionally()) {
-                    it.remove();
-                    toClose.add(e.session.join());
-                    excess--;
-                }
-            }
-        }
-        toClose.forEach(InferenceEngine::closeQuietly);
     }
 
     /**
      * Refuses new work, waits (bounded) for session creations and forward passes to return, then closes every
-     * session. Call once, when the host shuts down. Sessions still in use after the wait are left to the end of the process: closing them under a running
-     * pass would crash the JVM.
+     * session nothing runs in. Call once, when the host shuts down. A session still in use after the wait is left
+     * open until its pass returns: closing it under a running pass would crash the JVM. Work asked for afterwards
+     * fails with {@link org.convnetplayground.errors.UnavailableException} ("... is shutting down").
      */
     @Override
     public void close() {
-        closing = true;
-        boolean idle;
-        try {
-            // held for good once taken: nothing runs in ONNX Runtime after this
-            idle = inUse.writeLock().tryLock(shutdownTimeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            idle = false;
-        }
-        if (!idle) {
-            LOG.warnf("shutting down: inference still running after %s; its ONNX Runtime sessions are left open",
-                    shutdownTimeout);
-            return;
-        }
-        List<OrtSession> open = new ArrayList<>();
-        synchronized (sessions) {
-            sessions.values().stream().filter(e -> e.session.isDone() && !e.session.isCompletedExceptionally())
-                    .forEach(e -> open.add(e.session.join()));
-            sessions.clear();
-        }
-        open.forEach(InferenceEngine::closeQuietly);
-        LOG.infof("shutting down: no inference running; closed %d ONNX Runtime session%s", open.size(),
-                open.size() == 1 ? "" : "s");
-    }
-
-    private static void closeQuietly(OrtSession s) {
-        try {
-            s.close();
-        } catch (OrtException e) {
-            LOG.warn("closing a session failed", e);
-        }
-    }
-
-    private static final class Entry {
-        final CompletableFuture<OrtSession> session = new CompletableFuture<>();
-        int refs;
+        sessions.close();
     }
 
     /** Runs batches through one session. Thread-safe; close once. */
     public final class Runner implements AutoCloseable {
-        private final Entry entry;
-        private final OrtSession session;
+        private final SessionCache<String, OrtSession>.Lease lease;
         private final String inputName;
         private final List<String> layers;
-        private boolean closed;
 
-        private Runner(Entry entry, OrtSession session, String inputName, List<String> layers) {
-            this.entry = entry;
-            this.session = session;
+        private Runner(SessionCache<String, OrtSession>.Lease lease, String inputName, List<String> layers) {
+            this.lease = lease;
             this.inputName = inputName;
             this.layers = List.copyOf(layers);
         }
@@ -365,31 +239,31 @@ public class InferenceEngine implements AutoCloseable {
          * @return each requested layer's output, by name
          */
         public Map<String, LayerOutput> run(FloatBuffer input, long[] shape) {
-            Lock lock = acquire();
-            try (OnnxTensor x = OnnxTensor.createTensor(env, input, shape);
-                 OrtSession.Result result = session.run(Map.of(inputName, x), new HashSet<>(layers))) {
-                Map<String, LayerOutput> out = new LinkedHashMap<>();
-                for (String layer : layers) {
-                    OnnxValue v = result.get(layer).orElseThrow();
-                    if (!(v instanceof OnnxTensor t) || t.getInfo().type != ai.onnxruntime.OnnxJavaType.FLOAT) {
-                        throw InvalidInputException.of("layer '" + layer + "' does not output float values");
+            try {
+                return lease.use(session -> {
+                    try (OnnxTensor x = OnnxTensor.createTensor(env, input, shape);
+                         OrtSession.Result result = session.run(Map.of(inputName, x), new HashSet<>(layers))) {
+                        Map<String, LayerOutput> out = new LinkedHashMap<>();
+                        for (String layer : layers) {
+                            OnnxValue v = result.get(layer).orElseThrow();
+                            if (!(v instanceof OnnxTensor t)
+                                    || t.getInfo().type != ai.onnxruntime.OnnxJavaType.FLOAT) {
+                                throw InvalidInputException.of("layer '" + layer + "' does not output float values");
+                            }
+                            out.put(layer, new LayerOutput(t.getInfo().getShape(), t.getFloatBuffer()));
+                        }
+                        return out;
                     }
-                    out.put(layer, new LayerOutput(t.getInfo().getShape(), t.getFloatBuffer()));
-                }
-                return out;
+                });
             } catch (OrtException e) {
                 throw InferenceFailedException.failed("ONNX Runtime failed: " + e.getMessage(), e);
-            } finally {
-                lock.unlock();
             }
         }
 
+        /** Releases the session, which may then be evicted. Later calls do nothing. */
         @Override
         public void close() {
-            if (!closed) {
-                closed = true;
-                release(entry);
-            }
+            lease.close();
         }
     }
 }
