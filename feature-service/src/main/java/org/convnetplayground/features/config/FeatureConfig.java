@@ -26,8 +26,9 @@ public interface FeatureConfig {
 
     /**
      * How long shutdown waits, first for running jobs to stop (each stops after its current batch), then for forward
-     * passes still running, before ONNX Runtime's sessions are closed. Sessions still in use after it are left to the
-     * end of the process rather than closed under a running pass (which crashes the JVM).
+     * passes still running (of models, and of the generated gradient graphs), before ONNX Runtime's sessions are
+     * closed. A session still in use after it is left open until its pass returns rather than closed under it (which
+     * crashes the JVM).
      */
     @WithDefault("PT5S")
     Duration shutdownTimeout();

@@ -6,46 +6,45 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import io.quarkus.runtime.ShutdownEvent;
+import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.nio.FloatBuffer;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.function.Supplier;
 import org.convnetplayground.errors.InternalFailureException;
 import org.convnetplayground.features.config.FeatureConfig;
-import org.jboss.logging.Logger;
+import org.convnetplayground.inference.onnx.SessionCache;
 
 /**
  * Runs generated graphs (input gradients, the Fourier image of feature visualisation) with ONNX Runtime: one
- * session per key in a small LRU cache, built from the graph's bytes only on a miss, closed when evicted and idle or
- * on shutdown. Callers see float arrays and names only.
+ * session per key in a small LRU {@link SessionCache}, built from the graph's bytes only on a miss, closed when
+ * evicted and idle, or on shutdown once the passes running in it have returned (bounded by
+ * {@code cnp.features.shutdown-timeout}). Callers see float arrays and names only.
  */
 @ApplicationScoped
 public class GradientSessions {
 
-    private static final Logger LOG = Logger.getLogger(GradientSessions.class);
-
     private final OrtEnvironment env = OrtEnvironment.getEnvironment();
     private final int threads;
-    private final int capacity;
     private final boolean allowSpinning;
-    private final LinkedHashMap<String, Entry> sessions = new LinkedHashMap<>(16, 0.75f, true);
+    private final SessionCache<String, OrtSession> sessions;
 
     @Inject
     public GradientSessions(FeatureConfig config) {
         int configured = config.inference().threads();
         this.threads = configured > 0 ? configured : Runtime.getRuntime().availableProcessors();
-        this.capacity = Math.max(1, config.gradients().sessionCacheSize());
         this.allowSpinning = config.inference().allowSpinning();
+        this.sessions = SessionCache.builder()
+                .optCapacity(config.gradients().sessionCacheSize())
+                .optShutdownTimeout(config.shutdownTimeout())
+                .optOwner("the feature-service")
+                .optWork("gradient graphs")
+                .build();
     }
 
     /** A float tensor: values row-major and the shape. */
@@ -56,40 +55,10 @@ public class GradientSessions {
      * A handle on the session of {@code key}; close it when done.
      *
      * @param graph makes the serialised ONNX graph, called only when no session for the key is loaded
+     * @throws org.convnetplayground.errors.UnavailableException once the service is shutting down
      */
     public Graph open(String key, Supplier<byte[]> graph) {
-        Entry entry;
-        boolean create = false;
-        synchronized (sessions) {
-            entry = sessions.get(key);
-            if (entry == null) {
-                entry = new Entry();
-                sessions.put(key, entry);
-                create = true;
-            }
-            entry.refs++;
-        }
-        if (create) {
-            try {
-                entry.session.complete(create(graph.get()));
-            } catch (RuntimeException e) {
-                entry.session.completeExceptionally(e);
-                synchronized (sessions) {
-                    sessions.remove(key, entry);
-                }
-            }
-            evictIdle();
-        }
-        try {
-            return new Graph(entry, entry.session.get());
-        } catch (ExecutionException e) {
-            release(entry);
-            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
-        } catch (InterruptedException e) {
-            release(entry);
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while loading a gradient graph", e);
-        }
+        return new Graph(sessions.open(key, () -> create(graph.get())));
     }
 
     private OrtSession create(byte[] bytes) {
@@ -104,63 +73,28 @@ public class GradientSessions {
         }
     }
 
-    private void release(Entry entry) {
-        synchronized (sessions) {
-            entry.refs--;
-        }
-        evictIdle();
-    }
-
-    private void evictIdle() {
-        List<OrtSession> toClose = new ArrayList<>();
-        synchronized (sessions) {
-            Iterator<Map.Entry<String, Entry>> it = sessions.entrySet().iterator();
-            int excess = sessions.size() - capacity;
-            while (excess > 0 && it.hasNext()) {
-                Entry e = it.next().getValue();
-                if (e.refs == 0 && e.session.isDone() && !e.session.isCompletedExceptionally()) {
-                    it.remove();
-                    toClose.add(e.session.join());
-                    excess--;
-                }
-            }
-        }
-        toClose.forEach(GradientSessions::closeQuietly);
-    }
-
-    void onShutdown(@Observes ShutdownEvent event) {
-        synchronized (sessions) {
-            sessions.values().stream().filter(e -> e.session.isDone() && !e.session.isCompletedExceptionally())
-                    .forEach(e -> closeQuietly(e.session.join()));
-            sessions.clear();
-        }
-    }
-
-    private static void closeQuietly(OrtSession s) {
-        try {
-            s.close();
-        } catch (OrtException e) {
-            LOG.warn("closing a gradient session failed", e);
-        }
-    }
-
-    private static final class Entry {
-        final CompletableFuture<OrtSession> session = new CompletableFuture<>();
-        int refs;
+    /**
+     * Refuses new work, waits (bounded) for passes still running, then closes the sessions; one still busy after the
+     * wait is closed when its pass returns, never under it. Runs with the inference engine's shutdown, after the
+     * visualisation jobs were told to stop.
+     */
+    void onShutdown(@Observes @Priority(InferenceEngines.SHUTDOWN_ORDER) ShutdownEvent event) {
+        sessions.close();
     }
 
     /** Runs one loaded graph. Thread-safe; close once. */
     public final class Graph implements AutoCloseable {
-        private final Entry entry;
-        private final OrtSession session;
-        private boolean closed;
+        private final SessionCache<String, OrtSession>.Lease lease;
 
-        private Graph(Entry entry, OrtSession session) {
-            this.entry = entry;
-            this.session = session;
+        private Graph(SessionCache<String, OrtSession>.Lease lease) {
+            this.lease = lease;
         }
 
-        /** Runs the graph on {@code inputs} and returns the requested float outputs, by name. */
+        /**
+         * Runs the graph on {@code inputs} and returns the requested float outputs, by name.
+         *
+         * @throws org.convnetplayground.errors.UnavailableException once the service is shutting down
+         */
         public Map<String, float[]> run(Map<String, Tensor> inputs, Set<String> outputs) {
             Map<String, OnnxTensor> tensors = new HashMap<>();
             try {
@@ -168,17 +102,19 @@ public class GradientSessions {
                     tensors.put(e.getKey(), OnnxTensor.createTensor(env, FloatBuffer.wrap(e.getValue().data()),
                             e.getValue().shape()));
                 }
-                try (OrtSession.Result result = session.run(tensors, outputs)) {
-                    Map<String, float[]> out = new LinkedHashMap<>();
-                    for (String name : outputs) {
-                        OnnxValue v = result.get(name).orElseThrow();
-                        FloatBuffer b = ((OnnxTensor) v).getFloatBuffer();
-                        float[] values = new float[b.remaining()];
-                        b.get(values);
-                        out.put(name, values);
+                return lease.use(session -> {
+                    try (OrtSession.Result result = session.run(tensors, outputs)) {
+                        Map<String, float[]> out = new LinkedHashMap<>();
+                        for (String name : outputs) {
+                            OnnxValue v = result.get(name).orElseThrow();
+                            FloatBuffer b = ((OnnxTensor) v).getFloatBuffer();
+                            float[] values = new float[b.remaining()];
+                            b.get(values);
+                            out.put(name, values);
+                        }
+                        return out;
                     }
-                    return out;
-                }
+                });
             } catch (OrtException e) {
                 throw InternalFailureException.of("ONNX Runtime failed on a gradient graph: " + e.getMessage());
             } finally {
@@ -188,10 +124,7 @@ public class GradientSessions {
 
         @Override
         public void close() {
-            if (!closed) {
-                closed = true;
-                release(entry);
-            }
+            lease.close();
         }
     }
 }

@@ -15,6 +15,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
@@ -23,6 +26,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 import org.convnetplayground.errors.UnavailableException;
 import org.junit.jupiter.api.AfterEach;
@@ -84,8 +88,8 @@ class SessionCacheTest {
         long deadline = System.nanoTime() + WAIT.toNanos();
         while (!condition.getAsBoolean()) {
             assertTrue(System.nanoTime() < deadline, "timed out waiting until " + what);
-            Thread.onSpinWait();
-            Thread.yield();
+            // a short pause between polls, not a wait for the condition: the cores are shared
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
         }
     }
 
@@ -104,7 +108,7 @@ class SessionCacheTest {
     }
 
     /** Starts {@code work} in a thread of its own and hands back the thread, for its state, and its outcome. */
-    private <T> Future<T> start(java.util.concurrent.Callable<T> work, AtomicReference<Thread> thread) {
+    private <T> Future<T> start(Callable<T> work, AtomicReference<Thread> thread) {
         return threads.submit(() -> {
             thread.set(Thread.currentThread());
             return work.call();
@@ -114,7 +118,7 @@ class SessionCacheTest {
     @Test
     void closeWaitsForWorkRunningInASessionAndClosesItOnlyAfterwards() throws Exception {
         SessionCache<String, Resource> cache = cache(4, WAIT.multipliedBy(3));
-        Map<String, Resource> made = new java.util.concurrent.ConcurrentHashMap<>();
+        Map<String, Resource> made = new ConcurrentHashMap<>();
         SessionCache<String, Resource>.Lease lease = open(cache, "busy", made);
         Resource busy = made.get("busy");
         CountDownLatch inside = new CountDownLatch(1);
@@ -159,7 +163,7 @@ class SessionCacheTest {
     @Test
     void closeGivesUpAfterItsTimeoutLeavingTheBusySessionOpenUntilItsWorkReturns() throws Exception {
         SessionCache<String, Resource> cache = cache(4, Duration.ofMillis(200));
-        Map<String, Resource> made = new java.util.concurrent.ConcurrentHashMap<>();
+        Map<String, Resource> made = new ConcurrentHashMap<>();
         open(cache, "idle", made).close();
         SessionCache<String, Resource>.Lease lease = open(cache, "busy", made);
         CountDownLatch inside = new CountDownLatch(1);
@@ -189,7 +193,7 @@ class SessionCacheTest {
     @Test
     void afterCloseNewLeasesAndWorkAreRefusedWithAClearMessage() {
         SessionCache<String, Resource> cache = cache(4, WAIT);
-        Map<String, Resource> made = new java.util.concurrent.ConcurrentHashMap<>();
+        Map<String, Resource> made = new ConcurrentHashMap<>();
         SessionCache<String, Resource>.Lease held = open(cache, "held", made);
         assertEquals("held", held.use(r -> r.key));
 
@@ -209,7 +213,7 @@ class SessionCacheTest {
     @Test
     void evictionClosesOnlyIdleSessionsBeyondTheCapacityLeastRecentlyUsedFirst() {
         SessionCache<String, Resource> cache = cache(2, WAIT);
-        Map<String, Resource> made = new java.util.concurrent.ConcurrentHashMap<>();
+        Map<String, Resource> made = new ConcurrentHashMap<>();
         open(cache, "a", made).close();
         open(cache, "b", made).close();
         assertEquals(2, cache.size());
@@ -255,7 +259,7 @@ class SessionCacheTest {
         SessionCache<String, Resource> cache = cache(4, WAIT);
         CountDownLatch created = new CountDownLatch(1);
         CyclicBarrier go = new CyclicBarrier(callers);
-        List<Thread> callerThreads = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<Thread> callerThreads = new CopyOnWriteArrayList<>();
         List<Future<Resource>> results = new ArrayList<>();
         for (int i = 0; i < callers; i++) {
             results.add(threads.submit(() -> {
@@ -296,7 +300,7 @@ class SessionCacheTest {
         SessionCache<String, Resource> cache = cache(4, WAIT);
         CountDownLatch fail = new CountDownLatch(1);
         CyclicBarrier go = new CyclicBarrier(callers);
-        List<Thread> callerThreads = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<Thread> callerThreads = new CopyOnWriteArrayList<>();
         IllegalArgumentException failure = new IllegalArgumentException("cannot load k");
         List<Future<Throwable>> results = new ArrayList<>();
         for (int i = 0; i < callers; i++) {
@@ -328,7 +332,7 @@ class SessionCacheTest {
         assertEquals(1, creations.get());
         assertEquals(0, cache.size(), "the failed creation was kept");
 
-        Map<String, Resource> made = new java.util.concurrent.ConcurrentHashMap<>();
+        Map<String, Resource> made = new ConcurrentHashMap<>();
         try (SessionCache<String, Resource>.Lease lease = open(cache, "k", made)) {
             assertEquals("k", lease.use(r -> r.key));
         }
