@@ -272,13 +272,14 @@ public final class SessionCache<K, S extends AutoCloseable> implements AutoClose
             Thread.currentThread().interrupt();
         }
         toClose.forEach(SessionCache::closeQuietly);
+        // the words of InferenceEngine's messages before this class, which operators and ShutdownIT look for
         if (busy > 0) {
-            LOG.warnf("shutting down: %s still running in %d session%s after %s; %s left open until %s returns "
-                            + "(closing under a running pass would crash the JVM); closed %d idle session%s", work,
-                    busy, busy == 1 ? "" : "s", shutdownTimeout, busy == 1 ? "it is" : "they are",
+            LOG.warnf("shutting down: %s still running after %s; %d ONNX Runtime session%s left open until %s "
+                            + "returns (closing under a running pass would crash the JVM); closed %d idle ONNX Runtime "
+                            + "session%s", work, shutdownTimeout, busy, busy == 1 ? " is" : "s are",
                     busy == 1 ? "its work" : "their work", toClose.size(), toClose.size() == 1 ? "" : "s");
         } else {
-            LOG.infof("shutting down: no %s running; closed %d session%s", work, toClose.size(),
+            LOG.infof("shutting down: no %s running; closed %d ONNX Runtime session%s", work, toClose.size(),
                     toClose.size() == 1 ? "" : "s");
         }
     }
