@@ -28,6 +28,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import org.convnetplayground.errors.UnavailableException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -115,21 +116,36 @@ class SessionCacheTest {
         });
     }
 
+    /** Work running in a session in a thread of its own until told to finish. */
+    private final class BusyWork {
+        final CountDownLatch inside = new CountDownLatch(1);
+        final CountDownLatch release = new CountDownLatch(1);
+        /** Whether the session was still open at the very end of the work (not closed underneath). */
+        final Future<Boolean> result;
+
+        BusyWork(SessionCache<String, Resource>.Lease lease) throws InterruptedException {
+            result = threads.submit(() -> lease.use(r -> {
+                inside.countDown();
+                assertTrue(release.await(WAIT.toSeconds(), TimeUnit.SECONDS));
+                return !r.closed();
+            }));
+            assertTrue(inside.await(WAIT.toSeconds(), TimeUnit.SECONDS), "the work did not start");
+        }
+
+        /** Lets the work end; whether the session was open until then. */
+        boolean finish() throws Exception {
+            release.countDown();
+            return result.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+        }
+    }
+
     @Test
     void closeWaitsForWorkRunningInASessionAndClosesItOnlyAfterwards() throws Exception {
         SessionCache<String, Resource> cache = cache(4, WAIT.multipliedBy(3));
         Map<String, Resource> made = new ConcurrentHashMap<>();
         SessionCache<String, Resource>.Lease lease = open(cache, "busy", made);
         Resource busy = made.get("busy");
-        CountDownLatch inside = new CountDownLatch(1);
-        CountDownLatch finish = new CountDownLatch(1);
-        Future<Boolean> user = threads.submit(() -> lease.use(r -> {
-            inside.countDown();
-            assertTrue(finish.await(WAIT.toSeconds(), TimeUnit.SECONDS));
-            // still open at the very end of the work: close() did not close it underneath
-            return !r.closed();
-        }));
-        assertTrue(inside.await(WAIT.toSeconds(), TimeUnit.SECONDS));
+        BusyWork work = new BusyWork(lease);
 
         AtomicReference<Thread> closer = new AtomicReference<>();
         Future<?> closing = start(() -> {
@@ -149,8 +165,7 @@ class SessionCacheTest {
         assertFalse(closing.isDone(), "close() returned while work was running");
         assertFalse(busy.closed(), "the session was closed under running work");
 
-        finish.countDown();
-        assertTrue(user.get(WAIT.toSeconds(), TimeUnit.SECONDS), "the session was closed before the work ended");
+        assertTrue(work.finish(), "the session was closed before the work ended");
         closing.get(WAIT.toSeconds(), TimeUnit.SECONDS);
         assertEquals(1, busy.closes.get(), "closed exactly once, after the work");
         int before = creations.get();
@@ -166,23 +181,15 @@ class SessionCacheTest {
         Map<String, Resource> made = new ConcurrentHashMap<>();
         open(cache, "idle", made).close();
         SessionCache<String, Resource>.Lease lease = open(cache, "busy", made);
-        CountDownLatch inside = new CountDownLatch(1);
-        CountDownLatch finish = new CountDownLatch(1);
-        Future<Boolean> user = threads.submit(() -> lease.use(r -> {
-            inside.countDown();
-            assertTrue(finish.await(WAIT.toSeconds(), TimeUnit.SECONDS));
-            return !r.closed();
-        }));
-        assertTrue(inside.await(WAIT.toSeconds(), TimeUnit.SECONDS));
+        BusyWork work = new BusyWork(lease);
 
         cache.close(); // returns after its timeout although the work still runs
-        assertFalse(user.isDone());
+        assertFalse(work.result.isDone());
         assertFalse(made.get("busy").closed(), "a busy session was closed");
         assertEquals(1, made.get("idle").closes.get(), "the idle session was not closed");
         assertThrows(UnavailableException.class, () -> lease.use(r -> r));
 
-        finish.countDown();
-        assertTrue(user.get(WAIT.toSeconds(), TimeUnit.SECONDS), "the session was closed before the work ended");
+        assertTrue(work.finish(), "the session was closed before the work ended");
         // the work leaving it was the last use: the session is closed then, not left for the end of the process
         await(() -> made.get("busy").closed(), "the busy session is closed once its work returned");
         lease.close();
@@ -253,35 +260,49 @@ class SessionCacheTest {
         made.values().forEach(r -> assertEquals(1, r.closes.get(), r.key + " closed " + r.closes + " times"));
     }
 
-    @Test
-    void concurrentCallersOfOneKeyWaitForOneCreation() throws Exception {
-        int callers = 6;
-        SessionCache<String, Resource> cache = cache(4, WAIT);
-        CountDownLatch created = new CountDownLatch(1);
+    /**
+     * Starts {@code callers} threads that call {@code call} together and returns once every one is parked in
+     * {@link SessionCache#open} with a creation begun: one creating, the others waiting for it.
+     */
+    private <T> List<Future<T>> parkedInOpen(int callers, Callable<T> call) {
         CyclicBarrier go = new CyclicBarrier(callers);
         List<Thread> callerThreads = new CopyOnWriteArrayList<>();
-        List<Future<Resource>> results = new ArrayList<>();
+        List<Future<T>> results = new ArrayList<>();
         for (int i = 0; i < callers; i++) {
             results.add(threads.submit(() -> {
                 callerThreads.add(Thread.currentThread());
                 go.await(WAIT.toSeconds(), TimeUnit.SECONDS);
-                SessionCache<String, Resource>.Lease lease = cache.open("k", () -> {
-                    creations.incrementAndGet();
-                    try {
-                        assertTrue(created.await(WAIT.toSeconds(), TimeUnit.SECONDS));
-                    } catch (InterruptedException e) {
-                        throw new IllegalStateException(e);
-                    }
-                    return new Resource("k");
-                });
-                try (lease) {
-                    return lease.use(r -> r);
-                }
+                return call.call();
             }));
         }
-        // every caller is parked: one creating, the others waiting for that creation
         await(() -> callerThreads.size() == callers && callerThreads.stream().allMatch(t -> waitingIn(t, "open"))
                 && creations.get() >= 1, "all callers wait");
+        return results;
+    }
+
+    /** A creation that is counted, then waits for {@code gate} before it makes its session. */
+    private Supplier<Resource> gated(CountDownLatch gate, Supplier<Resource> make) {
+        return () -> {
+            creations.incrementAndGet();
+            try {
+                assertTrue(gate.await(WAIT.toSeconds(), TimeUnit.SECONDS));
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+            return make.get();
+        };
+    }
+
+    @Test
+    void concurrentCallersOfOneKeyWaitForOneCreation() throws Exception {
+        SessionCache<String, Resource> cache = cache(4, WAIT);
+        CountDownLatch created = new CountDownLatch(1);
+        Supplier<Resource> create = gated(created, () -> new Resource("k"));
+        List<Future<Resource>> results = parkedInOpen(6, () -> {
+            try (SessionCache<String, Resource>.Lease lease = cache.open("k", create)) {
+                return lease.use(r -> r);
+            }
+        });
         assertEquals(1, creations.get(), "each caller created its own session");
         created.countDown();
         Resource first = results.get(0).get(WAIT.toSeconds(), TimeUnit.SECONDS);
@@ -296,35 +317,20 @@ class SessionCacheTest {
 
     @Test
     void aFailedCreationIsThrownToEveryWaiterAndForgotten() throws Exception {
-        int callers = 4;
         SessionCache<String, Resource> cache = cache(4, WAIT);
         CountDownLatch fail = new CountDownLatch(1);
-        CyclicBarrier go = new CyclicBarrier(callers);
-        List<Thread> callerThreads = new CopyOnWriteArrayList<>();
         IllegalArgumentException failure = new IllegalArgumentException("cannot load k");
-        List<Future<Throwable>> results = new ArrayList<>();
-        for (int i = 0; i < callers; i++) {
-            results.add(threads.submit(() -> {
-                callerThreads.add(Thread.currentThread());
-                go.await(WAIT.toSeconds(), TimeUnit.SECONDS);
-                try {
-                    cache.open("k", () -> {
-                        creations.incrementAndGet();
-                        try {
-                            assertTrue(fail.await(WAIT.toSeconds(), TimeUnit.SECONDS));
-                        } catch (InterruptedException e) {
-                            throw new IllegalStateException(e);
-                        }
-                        throw failure;
-                    }).close();
-                    return null;
-                } catch (RuntimeException e) {
-                    return e;
-                }
-            }));
-        }
-        await(() -> callerThreads.size() == callers && callerThreads.stream().allMatch(t -> waitingIn(t, "open"))
-                && creations.get() >= 1, "all callers wait");
+        Supplier<Resource> create = gated(fail, () -> {
+            throw failure;
+        });
+        List<Future<Throwable>> results = parkedInOpen(4, () -> {
+            try {
+                cache.open("k", create).close();
+                return null;
+            } catch (RuntimeException e) {
+                return e;
+            }
+        });
         fail.countDown();
         for (Future<Throwable> r : results) {
             assertSame(failure, r.get(WAIT.toSeconds(), TimeUnit.SECONDS));
