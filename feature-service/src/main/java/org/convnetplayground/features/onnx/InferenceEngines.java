@@ -45,8 +45,8 @@ public class InferenceEngines {
     }
 
     /**
-     * Refuses new work, waits (bounded) for forward passes to return, then closes every session; sessions still in
-     * use after the wait are left to the end of the process (see {@link InferenceEngine#close()}).
+     * Refuses new work, waits (bounded) for forward passes to return, then closes every session; a session still in
+     * use after the wait is left open until its pass returns (see {@link InferenceEngine#close()}).
      */
     void onShutdown(@Observes @Priority(SHUTDOWN_ORDER) ShutdownEvent event, InferenceEngine engine) {
         engine.close();
