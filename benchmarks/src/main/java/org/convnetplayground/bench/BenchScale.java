@@ -48,11 +48,14 @@ import org.convnetplayground.testing.SolrClusterProcess;
  * and 100 queries) and says where it wrote them. It imports the vectors into a search-service started with
  * {@code -Xmx2g}, waits for the HNSW index, then prints one JSON line per mode: rows, dimension, import time, bytes on
  * disk, heap used after import, p50/p95 of the in-service ranking time and of the HTTP round trip for k = 50 under
- * cosine, and recall@50 against an exact top-50 computed here, outside the product, by a plain scan of the file. It
+ * cosine, and recall@50 against an exact top-50 computed here, outside the product, by a plain scan of the file.
  * With {@code BACKENDS=embedded,solr} (the default) it does so twice in one run: with the embedded HNSW index, then
  * with a search-service on a local 2-node SolrCloud (2 shards x 2 replicas), each line naming its {@code backend}. It
  * also measures the machine's memory bandwidth (a sequential read of the mapped vectors on every core) and the
- * exact-scan time that bandwidth allows.
+ * exact-scan time that bandwidth allows. {@code DUPLICATES=1} also times a near-duplicate scan of the whole collection;
+ * {@code FAISS_HNSW=program} (set by scripts/bench-scale.sh from {@code FAISS_HOME}) ends the run with FAISS's HNSW on
+ * the same files and ground truth, side by side with the embedded index. The exact top-50s are cached next to the
+ * generated files.
  */
 public final class BenchScale {
 
@@ -89,6 +92,7 @@ public final class BenchScale {
             System.out.println("queries: " + queries + " (generated, seed 4242)");
         }
         Npy data = Npy.open(vectors);
+        BenchScale.data = data;
         Npy q = Npy.open(queries);
         if (q.dim != data.dim) {
             throw new IllegalArgumentException("queries have " + q.dim + " dimensions, vectors " + data.dim);
@@ -102,8 +106,19 @@ public final class BenchScale {
                 + "%d threads, best of two passes after one to load them); exact-scan bound %.1f ms per query%n", bandwidth / 1e9,
                 data.rows * (double) data.dim * 4 / 1e9, Runtime.getRuntime().availableProcessors(), scanBoundMs);
 
-        System.out.println("exact top-" + K + " of every query, outside the product (plain scan in double)...");
-        List<Set<Integer>> truth = groundTruth(data, q);
+        Path truthFile = work.resolve("truth-" + vectors.getFileName() + "-" + Files.size(vectors) + "-"
+                + queries.getFileName() + ".txt");
+        List<Set<Integer>> truth;
+        if (Files.exists(truthFile) && Files.getLastModifiedTime(truthFile).compareTo(Files.getLastModifiedTime(vectors)) > 0
+                && Files.getLastModifiedTime(truthFile).compareTo(Files.getLastModifiedTime(queries)) > 0) {
+            truth = readTruth(truthFile);
+            System.out.println("exact top-" + K + " of every query: read from " + truthFile);
+        } else {
+            System.out.println("exact top-" + K + " of every query, outside the product (plain scan in double)...");
+            truth = groundTruth(data, q);
+            writeTruth(truthFile, truth);
+            System.out.println("  written to " + truthFile);
+        }
 
         // BACKENDS=embedded,solr (the default) measures both, side by side in one run; solr on a local 2-node SolrCloud
         List<String> backends = List.of(env("BACKENDS", "embedded,solr").split(","));
@@ -131,17 +146,161 @@ public final class BenchScale {
                     config.put("cnp.search.solr.urls", solr.urls());
                     System.out.println("Solr nodes: " + solr.urls());
                 }
-                try (ServiceProcess search = ServiceProcess.start("search-service", config)) {
-                    run(search.url(), backend, vectors, ids, data, q, truth, bandwidth, scanBoundMs,
-                            dataDir.resolve("search-" + backend));
+                if (backend.equals("embedded") && System.getenv("CANDIDATES") != null) {
+                    sweep(config, List.of(System.getenv("CANDIDATES").split(",")), dataDir, q, truth);
                 }
+                try (ServiceProcess search = ServiceProcess.start("search-service", config)) {
+                    Map<String, Object> approximate = run(search.url(), backend, vectors, ids, data, q, truth, bandwidth,
+                            scanBoundMs, dataDir.resolve("search-" + backend));
+                    if (backend.equals("embedded")) {
+                        embeddedApproximate = approximate;
+                    }
+                    if (System.getenv("DUPLICATES") != null && backend.equals("embedded")) {
+                        duplicates(search.url(), data);
+                    }
+                }
+            }
+        }
+        if (System.getenv("FAISS_HNSW") != null && embeddedApproximate != null) {
+            faiss(Path.of(System.getenv("FAISS_HNSW")), vectors, queries, truthFile, embeddedApproximate, work);
+        }
+    }
+
+    /**
+     * {@code CANDIDATES=100,150,300}: approximate queries with each number of graph candidates (efSearch, then re-ranked
+     * exactly), one search-service start per value over the same stored index (imported and built first if needed),
+     * to choose {@code cnp.search.index.min-candidates} by measurement.
+     */
+    static void sweep(Map<String, String> base, List<String> values, Path dataDir, Npy q, List<Set<Integer>> truth)
+            throws Exception {
+        for (String value : values) {
+            Map<String, String> config = new LinkedHashMap<>(base);
+            config.put("cnp.search.index.min-candidates", value.trim());
+            config.put("cnp.search.index.oversample", "1");
+            try (ServiceProcess search = ServiceProcess.start("search-service", config)) {
+                JsonNode stored = get(search.url() + "/api/search/collections");
+                if (!stored.toString().contains("\"" + DATASET + "\"")) {
+                    System.out.println("sweep: the collection is not stored yet; run once without CANDIDATES first");
+                    return;
+                }
+                awaitIndex(search.url());
+                Map<String, Object> line = new LinkedHashMap<>();
+                line.put("sweep", "embedded approximate");
+                line.put("graphCandidates", Math.max(Integer.parseInt(value.trim()), K));
+                line.putAll(measure(search.url(), q, "approximate", truth));
+                System.out.println(JSON.writeValueAsString(line));
             }
         }
     }
 
-    /** One backend: import, wait for its approximate index, measure both modes. */
-    static void run(String url, String backend, Path vectors, Path ids, Npy data, Npy q, List<Set<Integer>> truth,
+    /** The embedded backend's approximate figures, compared with FAISS at the end of the run. */
+    static Map<String, Object> embeddedApproximate;
+
+    /**
+     * FAISS's HNSW (M 16, efConstruction as ours, one search thread) on the same files and ground truth, after the
+     * services stopped: the smallest efSearch whose recall@50 reaches the embedded index's, and the two p50s side by
+     * side. FAISS_HNSW names the program built from benchmarks/faiss/faiss_hnsw.cpp.
+     */
+    static void faiss(Path program, Path vectors, Path queries, Path truthFile, Map<String, Object> ours, Path work)
+            throws Exception {
+        double recall = (Double) ours.get("recallAt50");
+        int beamWidth = Integer.parseInt(env("FAISS_EF_CONSTRUCTION", "100"));
+        Path cache = work.resolve("faiss-hnsw-" + vectors.getFileName() + "-M16-ef" + beamWidth + ".index");
+        System.out.printf(Locale.ROOT, "FAISS HNSW on the same files (M 16, efConstruction %d, index cached in %s), "
+                + "one search thread, efSearch raised until recall@50 >= %.4f...%n", beamWidth, cache, recall);
+        Process p = new ProcessBuilder(program.toString(), "--vectors", vectors.toString(), "--queries",
+                queries.toString(), "--truth", truthFile.toString(), "--k", String.valueOf(K), "--m", "16",
+                "--ef-construction", String.valueOf(beamWidth), "--target-recall", String.valueOf(recall),
+                "--index-cache", cache.toString()).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        JsonNode reached = null;
+        try (var lines = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(),
+                StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = lines.readLine()) != null) {
+                System.out.println(line);
+                JsonNode n = JSON.readTree(line);
+                if (n.path("reachesTarget").asBoolean() && reached == null) {
+                    reached = n;
+                }
+            }
+        }
+        if (p.waitFor() != 0) {
+            throw new IllegalStateException("faiss_hnsw exited " + p.exitValue());
+        }
+        Map<String, Object> line = new LinkedHashMap<>();
+        line.put("comparison", "embedded approximate (in-service tookMs) vs FAISS HNSW (one thread, smallest efSearch "
+                + "reaching the same recall@50)");
+        line.put("rows", ours.get("rows"));
+        line.put("recallAt50", recall);
+        line.put("oursTookMsP50", ours.get("tookMsP50"));
+        if (reached == null) {
+            line.put("faiss", "no efSearch up to 1024 reached the recall");
+        } else {
+            line.put("faissEfSearch", reached.get("efSearch").asInt());
+            line.put("faissRecallAt50", reached.get("recallAt50").asDouble());
+            line.put("faissMsP50", reached.get("msP50").asDouble());
+            line.put("oursOverFaiss", Math.round((Double) ours.get("tookMsP50") / reached.get("msP50").asDouble() * 100)
+                    / 100.0);
+        }
+        System.out.println(JSON.writeValueAsString(line));
+    }
+
+    /**
+     * Finds every pair closer than the default threshold (a job on a large collection) and prints how long it took,
+     * from the request to the answer.
+     */
+    static void duplicates(String url, Npy data) throws Exception {
+        String request = url + "/api/search/duplicates?dataset=" + DATASET + "&model=" + MODEL + "&layer=" + LAYER
+                + "&maxPairs=100";
+        System.out.println("duplicates over " + data.rows + " rows (default cosine threshold)...");
+        Instant t0 = Instant.now();
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(request)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() == 202) {
+            await(url + JSON.readTree(r.body()).get("job").asText(), "duplicates");
+            r = HTTP.send(HttpRequest.newBuilder(URI.create(request)).build(), HttpResponse.BodyHandlers.ofString());
+        }
+        if (r.statusCode() != 200) {
+            throw new IllegalStateException("duplicates answered " + r.statusCode() + ": " + r.body());
+        }
+        double seconds = Duration.between(t0, Instant.now()).toMillis() / 1000.0;
+        JsonNode d = JSON.readTree(r.body());
+        Map<String, Object> line = new LinkedHashMap<>();
+        line.put("duplicates", "embedded");
+        line.put("rows", data.rows);
+        line.put("seconds", seconds);
+        line.put("threshold", d.get("threshold").asDouble());
+        line.put("typicalDistance", d.get("typicalDistance").asDouble());
+        line.put("pairs", d.get("total").asLong());
+        line.put("groups", d.get("groups").size());
+        System.out.println(JSON.writeValueAsString(line));
+    }
+
+    static List<Set<Integer>> readTruth(Path file) throws IOException {
+        List<Set<Integer>> out = new ArrayList<>();
+        for (String line : Files.readAllLines(file)) {
+            Set<Integer> rows = new HashSet<>();
+            for (String id : line.trim().split(" ")) {
+                rows.add(Integer.parseInt(id));
+            }
+            out.add(rows);
+        }
+        return out;
+    }
+
+    static void writeTruth(Path file, List<Set<Integer>> truth) throws IOException {
+        try (BufferedWriter out = Files.newBufferedWriter(file)) {
+            for (Set<Integer> rows : truth) {
+                out.write(rows.stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(" ")));
+                out.write('\n');
+            }
+        }
+    }
+
+    /** One backend: import, wait for its approximate index, measure both modes; returns the approximate line. */
+    static Map<String, Object> run(String url, String backend, Path vectors, Path ids, Npy data, Npy q, List<Set<Integer>> truth,
                     double bandwidth, double scanBoundMs, Path searchDir) throws Exception {
+        Map<String, Object> approximate = null;
         {
             Instant t0 = Instant.now();
             boolean stored = HTTP.send(HttpRequest.newBuilder(URI.create(url + "/api/search/collections/" + DATASET + "/"
@@ -180,15 +339,22 @@ public final class BenchScale {
                     line.put("scanBoundMs", Math.round(scanBoundMs * 10) / 10.0);
                 }
                 System.out.println(JSON.writeValueAsString(line));
+                if (mode.equals("approximate")) {
+                    approximate = line;
+                }
             }
             System.out.printf(Locale.ROOT, "heap used at the end: %d MB%n", heapUsed(url) >> 20);
         }
+        return approximate;
     }
 
     static String env(String name, String fallback) {
         String v = System.getenv(name);
         return v == null || v.isBlank() ? fallback : v;
     }
+
+    /** The vectors, read after each exact query to measure the bandwidth bound side by side. */
+    static Npy data;
 
     /** Latency percentiles and recall@50 of one mode over every query. */
     static Map<String, Object> measure(String url, Npy q, String mode, List<Set<Integer>> truth) throws Exception {
@@ -198,6 +364,9 @@ public final class BenchScale {
         }
         double[] took = new double[q.rows];
         double[] http = new double[q.rows];
+        // exact: a plain read of the same number of bytes after every query, so the bound is measured side by side
+        double[] bound = new double[q.rows];
+        double[] ratio = new double[q.rows];
         double found = 0;
         Set<String> modes = new HashSet<>();
         for (int i = 0; i < q.rows; i++) {
@@ -205,6 +374,10 @@ public final class BenchScale {
             JsonNode r = query(url, q.row(i), mode);
             http[i] = (System.nanoTime() - t) / 1e6;
             took[i] = r.get("tookMs").asDouble();
+            if (mode.equals("exact") && data != null) {
+                bound[i] = readPass(data) * 1e3;
+                ratio[i] = took[i] / bound[i];
+            }
             modes.add(r.get("mode").asText());
             Set<Integer> expected = truth.get(i);
             for (JsonNode hit : r.get("hits")) {
@@ -224,8 +397,63 @@ public final class BenchScale {
         m.put("httpMsP50", round(http[q.rows / 2]));
         m.put("httpMsP95", round(http[(int) (q.rows * 0.95)]));
         m.put("recallAt50", Math.round(found / (q.rows * (double) K) * 10000) / 10000.0);
+        if (mode.equals("exact") && data != null) {
+            Arrays.sort(bound);
+            Arrays.sort(ratio);
+            m.put("readPassMsP50", round(bound[q.rows / 2]));
+            m.put("exactOverReadPassP50", round(ratio[q.rows / 2]));
+        }
+        m.putAll(byId(url, mode));
         return m;
     }
+
+    /** Items queried by id (spread over the collection) in each mode; the exact answers, to compare the approximate. */
+    static final Map<String, Set<String>> EXACT_BY_ID = new LinkedHashMap<>();
+
+    /**
+     * Queries by id ({@code /api/search/query}) for {@value #BY_ID} items spread over the collection: the p50 of the
+     * in-service time and, in approximate mode, recall@50 against the exact mode's answers to the same ids.
+     */
+    static Map<String, Object> byId(String url, String mode) throws Exception {
+        JsonNode collection = get(url + "/api/search/collections/" + DATASET + "/" + MODEL + "/" + LAYER);
+        int size = collection.path("size").asInt(collection.path("items").asInt(0));
+        double[] took = new double[BY_ID];
+        double found = 0;
+        int compared = 0;
+        for (int i = 0; i < BY_ID; i++) {
+            String id = "item-" + (long) i * Math.max(size, 1) / BY_ID;
+            Map<String, Object> body = new LinkedHashMap<>(Map.of("dataset", DATASET, "model", MODEL, "layer", LAYER,
+                    "metric", "cosine", "k", K, "mode", mode, "queryId", id));
+            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(url + "/api/search/query"))
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            if (r.statusCode() != 200) {
+                throw new IllegalStateException("query by id " + id + " answered " + r.statusCode() + ": " + r.body());
+            }
+            JsonNode answer = JSON.readTree(r.body());
+            took[i] = answer.get("tookMs").asDouble();
+            Set<String> hits = new HashSet<>();
+            answer.get("hits").forEach(h -> hits.add(h.get("id").asText()));
+            if (mode.equals("exact")) {
+                EXACT_BY_ID.put(id, hits);
+            } else if (EXACT_BY_ID.containsKey(id)) {
+                hits.retainAll(EXACT_BY_ID.get(id));
+                found += hits.size();
+                compared++;
+            }
+        }
+        Arrays.sort(took);
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("byIdQueries", BY_ID);
+        m.put("byIdTookMsP50", round(took[BY_ID / 2]));
+        if (compared > 0) {
+            m.put("byIdRecallAt50VsExactMode", Math.round(found / (compared * (double) K) * 10000) / 10000.0);
+        }
+        return m;
+    }
+
+    static final int BY_ID = 20;
 
     static double round(double v) {
         return Math.round(v * 100) / 100.0;
@@ -299,13 +527,24 @@ public final class BenchScale {
         return top;
     }
 
-    /** Bytes per second of a sequential read of the mapped vectors on every core (second pass: data in memory). */
+    /** Bytes per second of a sequential read of the mapped vectors on every core (best pass after one to load them). */
     static double bandwidth(Npy data) throws Exception {
-        int threads = Runtime.getRuntime().availableProcessors();
         double best = 0;
         for (int pass = 0; pass < 3; pass++) {
-            long start = System.nanoTime();
-            ExecutorService pool = Executors.newFixedThreadPool(threads);
+            double seconds = readPass(data);
+            if (pass > 0) {
+                best = Math.max(best, data.bytes() / seconds);
+            }
+        }
+        return best;
+    }
+
+    /** Seconds of one sequential read of every mapped vector, the rows split across all cores. */
+    static double readPass(Npy data) throws Exception {
+        int threads = Runtime.getRuntime().availableProcessors();
+        long start = System.nanoTime();
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
             List<Future<Double>> parts = new ArrayList<>();
             int step = (data.rows + threads - 1) / threads;
             for (int t = 0; t < threads; t++) {
@@ -317,14 +556,11 @@ public final class BenchScale {
             for (Future<Double> f : parts) {
                 sum += f.get();
             }
-            pool.shutdown();
-            double seconds = (System.nanoTime() - start) / 1e9;
-            if (pass > 0) {
-                best = Math.max(best, data.rows * (double) data.dim * 4 / seconds);
-            }
             sink = sum;
+            return (System.nanoTime() - start) / 1e9;
+        } finally {
+            pool.shutdown();
         }
-        return best;
     }
 
     static JsonNode importVectors(String url, Path vectors, Path ids) throws Exception {
@@ -491,6 +727,10 @@ public final class BenchScale {
                 }
                 return new Npy(rows, dim, chunks, rowsPerChunk);
             }
+        }
+
+        long bytes() {
+            return rows * (long) dim * Float.BYTES;
         }
 
         float[] row(int r) {
