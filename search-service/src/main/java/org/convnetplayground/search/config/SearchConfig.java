@@ -80,6 +80,18 @@ public interface SearchConfig {
     @WithDefault("100000")
     int duplicatesMaxPairs();
 
+    /**
+     * The most neighbours a duplicate scan of a large collection (one with an approximate index) asks of the index
+     * for each image; an image with more close neighbours than this has only the nearest of them counted, and the
+     * answer says how many images hit the cap ({@code imagesAtCap}: its total is then a lower bound). Without a cap a
+     * dense group (many shots of one product) would make the scan one exact pass over the collection per image:
+     * hours at 200,000 x 1,280. 50 because an index query takes max(min-candidates, k x oversample) = 150 graph
+     * candidates at any k up to 50 (2 to 5 ms at 1,280 dimensions): up to 50 neighbours cost what 8 cost, so the scan
+     * asks once per image, about 200,000 x 4 ms on 2 cores, a few minutes; more would cost 3 candidates a neighbour.
+     */
+    @WithDefault("50")
+    int duplicatesNeighbours();
+
     /** How long finished build jobs stay visible to pollers. */
     @WithDefault("PT1H")
     Duration jobRetention();
