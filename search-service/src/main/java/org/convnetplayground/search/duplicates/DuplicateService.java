@@ -82,9 +82,9 @@ public class DuplicateService {
             }
             ctx.message("scanning " + n + " images for near-duplicates");
             // large collections: each item's neighbours from the approximate index instead of all pairs
-            VectorCollection scanned = indexes.forNeighbourScans(c, q.metric());
-            return DuplicateFinder.find(scanned, q.metric(), q.p(), threshold, typical, cap,
-                    scanned == c ? DuplicateFinder.Neighbours.EXACT : indexNeighbours(),
+            VectorCollection searched = indexes.forNeighbourScans(c, q.metric());
+            return DuplicateFinder.find(searched, q.metric(), q.p(), threshold, typical, cap,
+                    searched == c ? DuplicateFinder.Neighbours.EXACT : indexNeighbours(),
                     Runtime.getRuntime().availableProcessors(), done -> {
                 ctx.progress(done, n);
                 ctx.throwIfCancelled();
