@@ -2,6 +2,7 @@ package org.convnetplayground.search;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
@@ -61,6 +62,21 @@ class DuplicateScanTest {
             }
             assertTrue(one.truncated(), "more pairs than listed: the kept ones do not depend on timing either");
         }
+    }
+
+    @Test
+    void aProgressThatThrowsStopsTheScan() {
+        VectorCollection c = blobs();
+        List<Integer> progress = new ArrayList<>();
+        IllegalStateException stop = assertThrows(IllegalStateException.class, () -> DuplicateFinder.find(c,
+                Metric.EUCLIDEAN, 3, 0.5, 10, 300, DuplicateFinder.Neighbours.capped(2, 6), 3, done -> {
+                    progress.add(done);
+                    if (done == 50) {
+                        throw new IllegalStateException("cancelled");
+                    }
+                }));
+        assertEquals("cancelled", stop.getMessage());
+        assertEquals(50, progress.size(), "no progress after the stop");
     }
 
     @Test
