@@ -16,8 +16,9 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
  * @param maxThreshold     the largest threshold accepted: the typical distance
  * @param typicalDistance  the median distance between two images of the collection
  * @param scanned          images scanned
- * @param total            pairs closer than the threshold, all those found counted (all of them when
- *                         {@code imagesAtCap} is 0 and the neighbours were exact)
+ * @param total            pairs closer than the threshold, all those found counted: all of them without a
+ *                         neighbour cap; with one a lower bound (the index may miss a few; pairs beyond the cap of
+ *                         the {@code imagesAtCap} images are not counted)
  * @param neighbourCap     the most neighbours asked for each image (from the approximate index of a large collection);
  *                         null when every image's close neighbours were found exactly
  * @param imagesAtCap      images whose {@code neighbourCap}-th neighbour was still closer than the threshold: their
@@ -37,8 +38,10 @@ public record Duplicates(
                 + "apart as a typical pair is no near-duplicate).") double maxThreshold,
         @Schema(description = "The median distance between two images of the collection.") double typicalDistance,
         int scanned,
-        @Schema(description = "Pairs closer than the threshold, all those found counted, listed or not: all of them "
-                + "unless `imagesAtCap` is above 0, when it is a lower bound.") long total,
+        @Schema(description = "Pairs closer than the threshold, all those found counted, listed or not. Without "
+                + "`neighbourCap`, all of them; with it, those among each image's nearest neighbours from the "
+                + "approximate index (which, as in searches, may miss a few): a lower bound, well below the true "
+                + "count when `imagesAtCap` is above 0.") long total,
         @Schema(description = "On large collections (those with an approximate index), the most neighbours asked for "
                 + "each image, from the index: an image with more close neighbours than this has the nearest of them "
                 + "counted. Absent when every image's close neighbours were found exactly (smaller collections, or a "
