@@ -17,7 +17,7 @@ import type { CollectionChoice } from '../search/controls';
 import { createProgress } from '../search/progress';
 import { toHash as searchHash } from '../search/state';
 import { duplicatesHash, formatThreshold, parseDuplicatesHash, parseThreshold, sliderRange, thresholdTooHigh } from './state';
-import { csvUrl, duplicatesQuery, exportFileName, groupClasses, pairDistances, summaryText } from './summary';
+import { atLeast, csvUrl, duplicatesQuery, exportFileName, groupClasses, pairDistances, summaryText } from './summary';
 
 export const DUP_THUMB_SIZE = 160;
 const GROUPS_PER_PAGE = 40;
@@ -256,7 +256,9 @@ export function mountDuplicatesPage(banner: Banner, hash: string): Page {
       d.maxThreshold === undefined ? '' : d.maxThreshold === d.typicalDistance ? ', the most a threshold may be' : ` · at most ${formatThreshold(d.maxThreshold)}`,
     );
     counts.textContent = summaryText(d);
-    counts.title = d.truncated ? `Only the closest ${formatInt(d.pairs?.length ?? 0)} pairs are listed with their distances; every pair below the threshold joins its group.` : '';
+    const listedNote = d.truncated ? `Only the closest ${formatInt(d.pairs?.length ?? 0)} pairs are listed with their distances; every pair below the threshold joins its group.` : '';
+    const capNote = atLeast(d) ? `${formatInt(d.imagesAtCap ?? 0)} images have more than ${formatInt(d.neighbourCap ?? 0)} neighbours below the threshold, the most the scan of a large collection asks for: their further pairs are not counted (they still join their groups), so the total is a lower bound.` : '';
+    counts.title = [listedNote, capNote].filter(Boolean).join(' ');
     results.dataset.truncated = String(Boolean(d.truncated));
     setExports(d);
     renderGroups();

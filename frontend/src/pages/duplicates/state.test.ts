@@ -86,6 +86,15 @@ describe('what the scan found', () => {
     expect(pairsShown({ pairs: d.pairs })).toBe('2 of 2 pairs shown');
   });
 
+  it('says "at least" when images of a large collection hit the neighbour cap', () => {
+    const capped = { ...d, total: 2, truncated: false, neighbourCap: 50, imagesAtCap: 120 };
+    expect(summaryText(capped)).toBe('2 groups, 5 images, scanned 204 · at least 2 pairs');
+    expect(summaryText({ ...capped, imagesAtCap: 0 })).toBe('2 groups, 5 images, scanned 204');
+    const many = { scanned: 4000, groups: [['a', 'b', 'c']], pairs: Array.from({ length: 3 }, (_, i) => ({ a: 'a', b: `x${i}`, distance: 0.1 })), total: 48210, truncated: true, imagesAtCap: 1 };
+    expect(pairsShown(many)).toBe('3 of at least 48,210 pairs shown');
+    expect(summaryText(many)).toBe('1 group, 3 images, scanned 4,000 · 3 of at least 48,210 pairs shown');
+  });
+
   it('looks up pair distances in either order', () => {
     const distance = pairDistances(d.pairs);
     expect(distance('x/2.jpg', 'x/1.jpg')).toBe(0.05);

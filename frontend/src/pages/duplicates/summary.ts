@@ -15,20 +15,33 @@ export function pairDistances(pairs: Duplicates['pairs']): (a: string, b: string
   return (a, b) => map.get(`${a}\u0000${b}`);
 }
 
-/** "5 groups, 10 images, scanned 204", and "· 10,000 of 48,210 pairs shown" when only the closest pairs are listed. */
-export function summaryText(d: Pick<Duplicates, 'groups' | 'scanned' | 'pairs' | 'total' | 'truncated'>): string {
+/**
+ * "5 groups, 10 images, scanned 204", "· 10,000 of 48,210 pairs shown" when only the closest pairs are listed, and
+ * "at least" before the total when images of a large collection had more close neighbours than the scan asks for
+ * (imagesAtCap: the total is then a lower bound).
+ */
+export function summaryText(d: Pick<Duplicates, 'groups' | 'scanned' | 'pairs' | 'total' | 'truncated' | 'imagesAtCap'>): string {
   const groups = d.groups ?? [];
   const images = groups.reduce((n, g) => n + g.length, 0);
-  const plural = (n: number, one: string, many: string) => `${formatInt(n)} ${n === 1 ? one : many}`;
   const text = `${plural(groups.length, 'group', 'groups')}, ${plural(images, 'image', 'images')}, scanned ${formatInt(d.scanned ?? 0)}`;
-  return d.truncated ? `${text} · ${pairsShown(d)}` : text;
+  if (d.truncated) return `${text} · ${pairsShown(d)}`;
+  return atLeast(d) ? `${text} · at least ${plural(Math.max(d.total ?? 0, d.pairs?.length ?? 0), 'pair', 'pairs')}` : text;
 }
 
-/** "10,000 of 48,210 pairs shown" (the pairs listed, closest first, of all those below the threshold). */
-export function pairsShown(d: Pick<Duplicates, 'pairs' | 'total'>): string {
+/** "10,000 of 48,210 pairs shown" (the pairs listed, closest first, of all those below the threshold; "of at least" when that is a lower bound). */
+export function pairsShown(d: Pick<Duplicates, 'pairs' | 'total' | 'imagesAtCap'>): string {
   const listed = d.pairs?.length ?? 0;
   const total = Math.max(d.total ?? listed, listed);
-  return `${formatInt(listed)} of ${formatInt(total)} ${total === 1 ? 'pair' : 'pairs'} shown`;
+  return `${formatInt(listed)} of ${atLeast(d) ? 'at least ' : ''}${formatInt(total)} ${total === 1 ? 'pair' : 'pairs'} shown`;
+}
+
+/** Whether the total is a lower bound: some images had more close neighbours than the scan's neighbour cap. */
+export function atLeast(d: Pick<Duplicates, 'imagesAtCap'>): boolean {
+  return (d.imagesAtCap ?? 0) > 0;
+}
+
+function plural(n: number, one: string, many: string): string {
+  return `${formatInt(n)} ${n === 1 ? one : many}`;
 }
 
 /** The classes of a group's images, most frequent first: "grand_piano" or "ketch, schooner". */

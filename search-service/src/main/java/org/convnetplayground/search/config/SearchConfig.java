@@ -80,6 +80,21 @@ public interface SearchConfig {
     @WithDefault("100000")
     int duplicatesMaxPairs();
 
+    /**
+     * The most neighbours a duplicate scan of a large collection (one with an approximate index) asks of the index
+     * for each image; an image with more close neighbours than this has only the nearest of them counted, and the
+     * answer says how many images hit the cap ({@code imagesAtCap}: its total is then a lower bound). Without a cap a
+     * dense group (many shots of one product) would make the scan one exact pass over the collection per image:
+     * hours at 200,000 x 1,280. 50 because an index query takes max(min-candidates, k x oversample) = 150 graph
+     * candidates at any k up to 50, so the scan asks each image once; a larger cap costs 3 candidates a neighbour and
+     * a second query for every image at the cap. DuplicateScanBench (10,000 x 1,280 of make bench-scale's clustered
+     * vectors, every image at the cap, 2 threads on a loaded 2-core machine): 0.67 ms a row at cap 8, 1.0 at 50, 1.75
+     * at 100, against 24 ms a row for the scan with exact passes, whose passes grow with the rows; 200,000 rows at
+     * cap 50 take minutes.
+     */
+    @WithDefault("50")
+    int duplicatesNeighbours();
+
     /** How long finished build jobs stay visible to pollers. */
     @WithDefault("PT1H")
     Duration jobRetention();

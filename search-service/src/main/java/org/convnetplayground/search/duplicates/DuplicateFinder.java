@@ -1,10 +1,15 @@
 package org.convnetplayground.search.duplicates;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.PriorityQueue;
 import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.function.IntConsumer;
 import org.convnetplayground.search.collection.VectorCollection;
 import org.convnetplayground.search.ranking.Similarity;
@@ -13,10 +18,16 @@ import org.convnetplayground.vectors.ScoredRow;
 
 /**
  * Finds pairs of images closer than a threshold with one nearest-neighbour query per image, then joins them into
- * groups. An image with few close neighbours needs its first few neighbours only; one with many gets all its
- * distances in one exact pass. Each pair is taken from the scan of its first image, so no set of pairs seen is
- * needed; every pair is counted and joins its group, but only the closest {@code maxPairs} are kept, so the work
- * stays within two scans per image and the memory within the cap, whatever the threshold.
+ * groups. Each pair is counted once; only the closest {@code maxPairs} are kept, so the memory stays within the cap
+ * whatever the threshold. Images are scanned in parallel and merged in row order, so the answer does not depend on
+ * thread timing.
+ *
+ * <p>Neighbours are asked in one of two ways ({@link Neighbours}). Exactly: an image with few close neighbours needs
+ * its first few only; one with many gets all its distances in one exact pass, so every pair is found. From an
+ * approximate index (large collections): an image whose first neighbours are all close asks again for more, up to a
+ * cap, and never for all its distances: a group of thousands of near-identical images would otherwise make the scan
+ * one exact pass per image (hours at 200,000 rows). Its pairs beyond the cap are not counted, and the answer says
+ * so ({@link Duplicates#imagesAtCap()}); it still joins its group through the neighbours found.
  */
 public final class DuplicateFinder {
 
@@ -39,10 +50,39 @@ public final class DuplicateFinder {
      */
     public static final double MAX_THRESHOLD_FRACTION = 1.0;
 
-    private static final int FIRST_NEIGHBOURS = 8;
+    /** Neighbours asked first of each image in an exact scan. */
+    public static final int FIRST_NEIGHBOURS = 8;
+
+    /** Images scanned ahead of the merge, per thread: enough to keep the threads busy, few enough to hold. */
+    private static final int AHEAD_PER_THREAD = 8;
 
     private static final Comparator<Duplicates.Pair> CLOSEST_FIRST = Comparator.comparingDouble(Duplicates.Pair::distance)
             .thenComparing(Duplicates.Pair::a).thenComparing(Duplicates.Pair::b);
+
+    /**
+     * How a scan asks each image's neighbours.
+     *
+     * @param first neighbours asked first
+     * @param cap   null: an image whose {@code first} neighbours are all close gets all its distances in one exact pass
+     *              (every pair found); otherwise it asks again for {@code cap} neighbours, and no more
+     */
+    public record Neighbours(int first, Integer cap) {
+
+        /** Every pair found: the first few neighbours, all distances when they are all close. */
+        public static final Neighbours EXACT = new Neighbours(FIRST_NEIGHBOURS, null);
+
+        public Neighbours {
+            if (first < 1 || (cap != null && cap < first)) {
+                throw new IllegalArgumentException("neighbours asked: first " + first + ", cap " + cap
+                        + "; expected 1 <= first <= cap");
+            }
+        }
+
+        /** At most {@code cap} neighbours an image, {@code first} of them asked first. */
+        public static Neighbours capped(int first, int cap) {
+            return new Neighbours(first, cap);
+        }
+    }
 
     private DuplicateFinder() {
     }
@@ -56,59 +96,197 @@ public final class DuplicateFinder {
         return find(c, metric, p, threshold, Similarity.typicalDistance(c, metric, p), Integer.MAX_VALUE, progress);
     }
 
-    /**
-     * @param threshold the distance below which (strictly) two images are duplicates; the default when null
-     * @param typical   the collection's median pair distance under the metric ({@link Similarity#typicalDistance})
-     * @param maxPairs  most pairs listed (the closest); all are counted and grouped
-     * @param progress  called with the number of images scanned
-     */
+    /** An exact scan on the calling thread: every pair below the threshold counted. */
     public static Duplicates find(VectorCollection c, Metric metric, double p, Double threshold, double typical,
                                   int maxPairs, IntConsumer progress) {
+        try {
+            return find(c, metric, p, threshold, typical, maxPairs, Neighbours.EXACT, 1, progress);
+        } catch (InterruptedException e) {
+            // one thread waits for nothing
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * @param threshold  the distance below which (strictly) two images are duplicates; the default when null
+     * @param typical    the collection's median pair distance under the metric ({@link Similarity#typicalDistance})
+     * @param maxPairs   most pairs listed (the closest); all those found are counted and grouped
+     * @param neighbours how each image's neighbours are asked
+     * @param threads    images scanned at once (1: on the calling thread)
+     * @param progress   called on the calling thread with the number of images scanned, in row order; it may throw
+     *                   to stop the scan
+     */
+    public static Duplicates find(VectorCollection c, Metric metric, double p, Double threshold, double typical,
+                                  int maxPairs, Neighbours neighbours, int threads, IntConsumer progress)
+            throws InterruptedException {
         double byDefault = defaultFraction(metric) * typical;
         double limit = threshold == null ? byDefault : threshold;
         int n = c.meta().size();
-        ClosestPairs kept = new ClosestPairs(maxPairs);
-        long total = 0;
-        int[] parent = new int[n];
-        boolean[] paired = new boolean[n];
-        for (int i = 0; i < n; i++) {
-            parent[i] = i;
-        }
-        for (int i = 0; i < n; i++) {
-            int row = i;
-            float[] query = c.vectors().row(i);
-            List<ScoredRow> near = c.search().topK(query, metric, p, FIRST_NEIGHBOURS, r -> r == row);
-            boolean allClose = near.size() == FIRST_NEIGHBOURS && near.get(near.size() - 1).distance() < limit;
-            if (allClose) {
-                // many close neighbours: all of this image's distances in one exact pass
-                double[] d = c.search().distances(query, metric, p);
-                for (int j = i + 1; j < n; j++) {
-                    if (d[j] < limit) {
-                        total++;
-                        kept.offer(c, i, j, d[j]);
-                        join(parent, paired, i, j);
-                    }
-                }
-            } else {
-                for (ScoredRow s : near) {
-                    if (!(s.distance() < limit)) {
-                        break;
-                    }
-                    // the pair with an earlier image was taken in that image's scan
-                    if (s.row() > i) {
-                        total++;
-                        kept.offer(c, i, s.row(), s.distance());
-                        join(parent, paired, i, s.row());
-                    }
+        Merge merge = new Merge(c, n, maxPairs, neighbours.cap() != null);
+        if (threads <= 1) {
+            for (int i = 0; i < n; i++) {
+                merge.add(i, scan(c, metric, p, limit, neighbours, i));
+                if (progress != null) {
+                    progress.accept(i + 1);
                 }
             }
-            if (progress != null) {
-                progress.accept(i + 1);
+        } else {
+            ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
+                Thread t = new Thread(r, "duplicates-scan");
+                t.setDaemon(true);
+                return t;
+            });
+            try {
+                ArrayDeque<Future<Found>> ahead = new ArrayDeque<>();
+                int next = 0;
+                for (int i = 0; i < n; i++) {
+                    while (next < n && next < i + threads * AHEAD_PER_THREAD) {
+                        int row = next++;
+                        ahead.add(pool.submit(() -> scan(c, metric, p, limit, neighbours, row)));
+                    }
+                    merge.add(i, result(ahead.poll()));
+                    if (progress != null) {
+                        progress.accept(i + 1);
+                    }
+                }
+            } finally {
+                pool.shutdownNow();
             }
         }
-        List<Duplicates.Pair> pairs = kept.sorted();
-        return new Duplicates(metric.id(), limit, byDefault, MAX_THRESHOLD_FRACTION * typical, typical, n, total,
-                pairs.size() < total, maxPairs, pairs, groups(c, parent, paired));
+        List<Duplicates.Pair> pairs = merge.kept.sorted();
+        return new Duplicates(metric.id(), limit, byDefault, MAX_THRESHOLD_FRACTION * typical, typical, n, merge.total,
+                neighbours.cap(), merge.atCap, pairs.size() < merge.total, maxPairs, pairs,
+                groups(c, merge.parent, merge.paired));
+    }
+
+    private static Found result(Future<Found> f) throws InterruptedException {
+        try {
+            return f.get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            if (e.getCause() instanceof Error r) {
+                throw r;
+            }
+            throw new IllegalStateException("duplicate scan failed: " + e.getCause().getMessage(), e.getCause());
+        }
+    }
+
+    /**
+     * The close neighbours of one image: in an exact scan those after it (a pair with an earlier image was found
+     * in that image's scan); from an index all those found.
+     *
+     * @param rows      the neighbours closer than the threshold
+     * @param distances their distances
+     * @param atCap     whether the cap-th neighbour was still close (more may be)
+     * @param reach     the distance of the farthest neighbour asked: nothing farther was listed
+     */
+    private record Found(int[] rows, double[] distances, boolean atCap, double reach) {
+    }
+
+    private static Found scan(VectorCollection c, Metric metric, double p, double limit, Neighbours neighbours, int i) {
+        float[] query = c.vectors().row(i);
+        List<ScoredRow> near = c.search().topK(query, metric, p, neighbours.first(), r -> r == i);
+        boolean allClose = near.size() == neighbours.first() && near.get(near.size() - 1).distance() < limit;
+        if (allClose && neighbours.cap() == null) {
+            // many close neighbours: all of this image's distances in one exact pass
+            double[] d = c.search().distances(query, metric, p);
+            int count = 0;
+            for (int j = i + 1; j < d.length; j++) {
+                if (d[j] < limit) {
+                    count++;
+                }
+            }
+            int[] rows = new int[count];
+            double[] distances = new double[count];
+            for (int j = i + 1, k = 0; j < d.length; j++) {
+                if (d[j] < limit) {
+                    rows[k] = j;
+                    distances[k++] = d[j];
+                }
+            }
+            return new Found(rows, distances, false, Double.POSITIVE_INFINITY);
+        }
+        int asked = neighbours.first();
+        if (allClose && neighbours.cap() > asked) {
+            asked = neighbours.cap();
+            near = c.search().topK(query, metric, p, asked, r -> r == i);
+        }
+        int count = 0;
+        for (ScoredRow s : near) {
+            if (!(s.distance() < limit)) {
+                break;
+            }
+            if (neighbours.cap() != null || s.row() > i) {
+                count++;
+            }
+        }
+        int[] rows = new int[count];
+        double[] distances = new double[count];
+        int k = 0;
+        for (ScoredRow s : near) {
+            if (k == count) {
+                break;
+            }
+            if (neighbours.cap() != null || s.row() > i) {
+                rows[k] = s.row();
+                distances[k++] = s.distance();
+            }
+        }
+        boolean atCap = neighbours.cap() != null && near.size() == asked && asked == neighbours.cap()
+                && near.get(near.size() - 1).distance() < limit;
+        double reach = near.isEmpty() ? Double.POSITIVE_INFINITY : near.get(near.size() - 1).distance();
+        return new Found(rows, distances, atCap, reach);
+    }
+
+    /** The scans' pairs taken in row order: counted, the closest kept, joined into groups. */
+    private static final class Merge {
+        final VectorCollection c;
+        final boolean capped;
+        final ClosestPairs kept;
+        final int[] parent;
+        final boolean[] paired;
+        /** Per image already merged (capped scans): whether it hit the cap, and its farthest neighbour asked. */
+        final boolean[] hitCap;
+        final double[] reach;
+        long total;
+        int atCap;
+
+        Merge(VectorCollection c, int n, int maxPairs, boolean capped) {
+            this.c = c;
+            this.capped = capped;
+            this.kept = new ClosestPairs(maxPairs);
+            this.parent = new int[n];
+            this.paired = new boolean[n];
+            for (int i = 0; i < n; i++) {
+                parent[i] = i;
+            }
+            this.hitCap = capped ? new boolean[n] : null;
+            this.reach = capped ? new double[n] : null;
+        }
+
+        void add(int i, Found f) {
+            if (capped) {
+                hitCap[i] = f.atCap();
+                reach[i] = f.reach();
+                if (f.atCap()) {
+                    atCap++;
+                }
+            }
+            for (int k = 0; k < f.rows().length; k++) {
+                int j = f.rows()[k];
+                double d = f.distances()[k];
+                // a pair is counted in the scan of its first image; in the later one's only when the first could
+                // not list it (its cap was reached nearer), so never twice
+                if (j > i || (hitCap[j] && d > reach[j])) {
+                    total++;
+                    kept.offer(c, Math.min(i, j), Math.max(i, j), d);
+                }
+                join(parent, paired, i, j);
+            }
+        }
     }
 
     /** Images joined by pairs, by their group's root: ids sorted, largest group first, then by first id. */

@@ -20,7 +20,9 @@ import org.convnetplayground.search.ranking.SimilarityScales;
 /**
  * Duplicate scans: at once for small collections, as a job for large ones; cached per collection version, threshold
  * and cap (within cnp.search.duplicates-cache-max-bytes). The threshold is bounded by the collection's median pair
- * distance and the pairs listed by a cap, so neither the work nor the answer grows with what a client asks.
+ * distance and the pairs listed by a cap, so neither the work nor the answer grows with what a client asks. Large
+ * collections are scanned on every core, each image's neighbours asked of the approximate index up to
+ * cnp.search.duplicates-neighbours.
  */
 @ApplicationScoped
 public class DuplicateService {
@@ -80,12 +82,28 @@ public class DuplicateService {
             }
             ctx.message("scanning " + n + " images for near-duplicates");
             // large collections: each item's neighbours from the approximate index instead of all pairs
-            return DuplicateFinder.find(indexes.forNeighbourScans(c, q.metric()), q.metric(), q.p(), threshold, typical,
-                    cap, done -> {
+            VectorCollection searched = indexes.forNeighbourScans(c, q.metric());
+            return DuplicateFinder.find(searched, q.metric(), q.p(), threshold, typical, cap,
+                    searched == c ? DuplicateFinder.Neighbours.EXACT : indexNeighbours(),
+                    Runtime.getRuntime().availableProcessors(), done -> {
                 ctx.progress(done, n);
                 ctx.throwIfCancelled();
             });
         });
+    }
+
+    /**
+     * Neighbours asked of an approximate index: at most the configured cap, first as many as cost no more than
+     * {@link DuplicateFinder#FIRST_NEIGHBOURS} (a query takes at least min-candidates from the graph, oversample per
+     * neighbour), so that an image with many close neighbours asks twice only when the cap costs more.
+     */
+    private DuplicateFinder.Neighbours indexNeighbours() {
+        int most = config.duplicatesNeighbours();
+        if (most < 1) {
+            throw new IllegalStateException("cnp.search.duplicates-neighbours is " + most + "; expected at least 1");
+        }
+        int free = (int) (config.index().minCandidates() / Math.max(1, config.index().oversample()));
+        return DuplicateFinder.Neighbours.capped(Math.min(most, Math.max(DuplicateFinder.FIRST_NEIGHBOURS, free)), most);
     }
 
     /** Estimated heap bytes of a scan: its pairs (two ids and a distance each) and its groups of ids. */

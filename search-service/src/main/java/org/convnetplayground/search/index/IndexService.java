@@ -386,7 +386,15 @@ public class IndexService {
         if (!index.approximateReady() || !index.approximates(metric)) {
             return c;
         }
-        VectorIndex approximate = index;
+        return withNeighboursFrom(c, index);
+    }
+
+    /**
+     * {@code c} with its nearest-neighbour queries ({@code topK}) answered by {@code approximate} (an index ready for
+     * the metrics asked); rows and full distance passes stay exact. What {@link #forNeighbourScans} returns, and what
+     * benchmarks of such scans build around an index of their own.
+     */
+    static VectorCollection withNeighboursFrom(VectorCollection c, VectorIndex approximate) {
         CollectionVectors rows = c.vectors();
         return c.withSearch(new CollectionVectors() {
             @Override

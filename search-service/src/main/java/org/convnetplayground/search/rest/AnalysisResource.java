@@ -189,6 +189,9 @@ public class AnalysisResource {
                     + "distinct photos above 0.2 of the median cosine distance. A threshold may be at most the median "
                     + "pair distance (`maxThreshold`). Every pair below it is counted (`total`) and joins its group; "
                     + "`pairs` lists the closest `maxPairs` of them and says `truncated: true` when there are more. "
+                    + "Large collections (those with an approximate index) are scanned with each image's nearest "
+                    + "neighbours from the index, at most `neighbourCap` of them: an image with more close neighbours "
+                    + "has the nearest counted, and when `imagesAtCap` is above 0 `total` is a lower bound. "
                     + "`format=csv` exports the groups as group,id,label rows.")
     @APIResponse(responseCode = "200", description = "The pairs and groups (JSON), or the groups as CSV.",
             content = {@Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Duplicates.class)),
