@@ -272,6 +272,9 @@ public final class BenchScale {
         line.put("threshold", d.get("threshold").asDouble());
         line.put("typicalDistance", d.get("typicalDistance").asDouble());
         line.put("pairs", d.get("total").asLong());
+        // with a neighbour cap the total is a lower bound; these say how far
+        line.put("neighbourCap", d.path("neighbourCap").isNumber() ? d.get("neighbourCap").asInt() : null);
+        line.put("imagesAtCap", d.path("imagesAtCap").asLong());
         line.put("groups", d.get("groups").size());
         System.out.println(JSON.writeValueAsString(line));
     }
