@@ -129,14 +129,28 @@ public final class MappedExactSearch {
 
     /**
      * The {@code k} nearest of the given candidate rows, exactly ranked (an approximate index's re-rank): the same
-     * distances and order as {@link #topK} would give them.
+     * distances and order as {@link #topK} would give them. As {@link #topK} does over all rows, the candidates are
+     * first ranked with the SIMD kernels straight from the mapped rows, and only the best {@code k + }{@value
+     * ExactSearch#RERANK_MARGIN} get the exact (scalar, double) distance, which costs about ten times more a row.
      */
     public List<ScoredRow> rerank(float[] query, Metric metric, double p, int[] rows, int k) {
         Prepared q = prepare(query, metric, p);
         float[] scratch = new float[vectors.dim()];
-        ScoredRow[] hits = new ScoredRow[rows.length];
-        for (int i = 0; i < rows.length; i++) {
-            hits[i] = new ScoredRow(rows[i], q.exactDistance(rows[i], scratch));
+        int[] exact = rows;
+        int capacity = (int) Math.min(rows.length, (long) k + ExactSearch.RERANK_MARGIN);
+        if (capacity < rows.length) {
+            ExactSearch.CandidateHeap heap = new ExactSearch.CandidateHeap(capacity);
+            for (int row : rows) {
+                double score = q.rankingScore(row, scratch);
+                if (heap.accepts(score, row)) {
+                    heap.add(score, row);
+                }
+            }
+            exact = heap.rows();
+        }
+        ScoredRow[] hits = new ScoredRow[exact.length];
+        for (int i = 0; i < exact.length; i++) {
+            hits[i] = new ScoredRow(exact[i], q.exactDistance(exact[i], scratch));
         }
         Arrays.sort(hits, (a, b) -> ExactSearch.compare(a.distance(), a.row(), b.distance(), b.row()));
         return List.of(Arrays.copyOf(hits, Math.min(k, hits.length)));

@@ -60,6 +60,31 @@ class MappedExactSearchTest {
     }
 
     @Test
+    void rerankOfCandidatesEqualsTheExactTopKAmongThemUnderEveryMetric() throws IOException {
+        int n = 1200;
+        int dim = 96;
+        float[] data = clustered(n, dim, 23);
+        Path file = dir.resolve("c.f32");
+        Files.write(file, bytes(data));
+        MappedExactSearch search = new MappedExactSearch(MappedVectors.open(file, dim));
+        Random random = new Random(9);
+        float[] q = java.util.Arrays.copyOfRange(data, 40 * dim, 41 * dim);
+        q[1] += 0.25f;
+        // as many candidates as an index hands over: fewer, equal to and more than k + the re-rank margin
+        for (int candidates : new int[] {20, 10 + ExactSearch.RERANK_MARGIN, 150, 700}) {
+            java.util.Set<Integer> chosen = new java.util.LinkedHashSet<>();
+            while (chosen.size() < candidates) {
+                chosen.add(random.nextInt(n));
+            }
+            int[] rows = chosen.stream().mapToInt(Integer::intValue).toArray();
+            for (Metric metric : Metric.values()) {
+                List<ScoredRow> expected = search.topK(q, metric, 3, 10, r -> !chosen.contains(r));
+                assertEquals(expected, search.rerank(q, metric, 3, rows, 10), metric.id() + " of " + candidates);
+            }
+        }
+    }
+
+    @Test
     void bufferKernelsAgreeWithTheReferenceOnAwkwardSizes() {
         Random random = new Random(5);
         for (int len : new int[] {1, 3, 7, 8, 13, 255, 256, 1000, 2048, 4097}) {
