@@ -85,8 +85,8 @@ public interface SearchConfig {
      * for each image; an image with more close neighbours than this has only the nearest of them counted, and the
      * answer says how many images hit the cap ({@code imagesAtCap}: its total is then a lower bound). Without a cap a
      * dense group (many shots of one product) would make the scan one exact pass over the collection per image:
-     * hours at 200,000 x 1,280. 50 because an index query takes max(min-candidates, k x oversample) = 150 graph
-     * candidates at any k up to 50, so the scan asks each image once; a larger cap costs 3 candidates a neighbour and
+     * hours at 200,000 x 1,280. 50 because an index query takes max(min-candidates, k x oversample) graph candidates
+     * (150 when this was measured, 300 now), the same at any k up to 50, so the scan asks each image once; a larger cap costs 3 candidates a neighbour and
      * a second query for every image at the cap. DuplicateScanBench (10,000 x 1,280 of make bench-scale's clustered
      * vectors, every image at the cap, 2 threads on a loaded 2-core machine): 0.67 ms a row at cap 8, 1.0 at 50, 1.75
      * at 100, against 24 ms a row for the scan with exact passes, whose passes grow with the rows; 200,000 rows at
@@ -176,8 +176,12 @@ public interface SearchConfig {
         @WithDefault("3")
         double oversample();
 
-        /** The fewest candidates taken from the graph (its search beam, efSearch). */
-        @WithDefault("150")
+        /**
+         * The fewest candidates taken from the graph (its search beam, efSearch). 300: the fewest that keep recall@50
+         * at or above 0.95 at 1,000,000 rows in make bench-scale (0.948 at 150, 0.953 at 200, 0.955 at 300; in-service
+         * p50 2.1-3.0 ms); at 500,000 rows 150 gave 0.970.
+         */
+        @WithDefault("300")
         int minCandidates();
 
         /** Threads building an index's graph; 0 = one per core. */
@@ -186,10 +190,11 @@ public interface SearchConfig {
 
         /**
          * Walk the graph scoring the collection's own memory-mapped float rows (cosine with SIMD kernels, read in place)
-         * instead of the index's stored vectors (the int8 copy when {@link #quantized()}): each step's scores are
-         * exact in float, so fewer candidates reach the same recall (measured by make bench-scale, README).
+         * instead of the index's stored vectors (the int8 copy when {@link #quantized()}). Off by default: on make
+         * bench-scale's clustered vectors it raised recall@50 at 500,000 rows (0.990 against 0.970 at 150 candidates)
+         * but lowered it at 1,000,000 (0.923 against 0.948; 0.939 against 0.955 at 300), at about the same speed.
          */
-        @WithDefault("true")
+        @WithDefault("false")
         boolean floatWalk();
     }
 
