@@ -12,8 +12,13 @@ mkdir -p target
 ./mvnw -B -q -pl model-catalog-service,feature-service,solr-cluster,search-service,benchmarks -am package dependency:build-classpath \
   -DskipTests -Dmdep.outputFile="$PWD/target/bench-classpath.txt"
 if [[ -n "${FAISS_HOME:-}" ]]; then
-  lib=$(ls "$FAISS_HOME"/build/faiss/libfaiss_avx512.so "$FAISS_HOME"/build/faiss/libfaiss_avx2.so \
-    "$FAISS_HOME"/build/faiss/libfaiss.so 2>/dev/null | head -1)
+  lib=""
+  for name in libfaiss_avx512.so libfaiss_avx2.so libfaiss.so; do   # the widest SIMD build there is
+    if [[ -f "$FAISS_HOME/build/faiss/$name" ]]; then
+      lib="$FAISS_HOME/build/faiss/$name"
+      break
+    fi
+  done
   [[ -n "$lib" ]] || { echo "no libfaiss*.so under $FAISS_HOME/build/faiss" >&2; exit 2; }
   g++ -O2 -std=c++17 -fopenmp -I"$FAISS_HOME" benchmarks/faiss/faiss_hnsw.cpp "$lib" -Wl,-rpath,"$(dirname "$lib")" \
     -o target/faiss_hnsw
