@@ -25,6 +25,6 @@ if [[ -n "${FAISS_HOME:-}" ]]; then
   export FAISS_HNSW="$PWD/target/faiss_hnsw"
   echo "FAISS: $lib"
 fi
-java -Xmx3g -cp "benchmarks/target/classes:$(cat target/bench-classpath.txt)" \
+java -Xmx3g --add-modules jdk.incubator.vector -cp "benchmarks/target/classes:$(cat target/bench-classpath.txt)" \
   -Dcnp.shared.dir="${CNP_SHARED_DIR:-$PWD/../shared}" -Dcnp.repo.dir="$PWD" \
   org.convnetplayground.bench.BenchScale

@@ -142,7 +142,7 @@ int main(int argc, char** argv) {
     std::vector<float> q = queries.unit(0, queries.rows);
     std::vector<float> distances(k);
     std::vector<faiss::idx_t> labels(k);
-    for (int ef : {50, 64, 80, 100, 128, 160, 200, 256, 320, 400, 512, 640, 800, 1024}) {
+    for (int ef : {50, 64, 80, 100, 128, 160, 200, 256, 320, 400, 512, 640, 800, 1024, 1280, 1600, 2048}) {
         index->hnsw.efSearch = ef;
         for (size_t i = 0; i < std::min<size_t>(10, queries.rows); i++) {  // warm-up
             index->search(1, q.data() + i * queries.dim, k, distances.data(), labels.data());
