@@ -29,6 +29,8 @@ export type Hit = components['schemas']['Hit'];
 export type Job = components['schemas']['Job'];
 export type PartialResults = components['schemas']['PartialResults'];
 export type QueryRequest = components['schemas']['QueryRequest'];
+export type Collection = components['schemas']['Collection'];
+export type Item = components['schemas']['Item'];
 
 /** Sends a plain object as multipart/form-data (Blob values as files, the rest as text fields). */
 export function formData(body: Record<string, string | Blob | undefined>): FormData {

@@ -3,8 +3,9 @@ import './controls.css';
 import type { Dataset } from '../../api/features';
 import type { Layer, Model } from '../../api/catalog';
 import { h } from '../../lib/dom';
-import { datasetLabel, layerLabel, modelLabel } from '../../lib/format';
+import { datasetLabel, formatInt, layerLabel, modelLabel } from '../../lib/format';
 import { groupLayers } from './defaults';
+import { importedKey, importedLabel, type ImportedCollection } from './imported';
 import { POOLINGS, type Pooling, type Selection } from './state';
 
 /** What the selectors show: a collection (dataset, model, layer, pooling) and a metric. */
@@ -12,9 +13,15 @@ export type CollectionChoice = Pick<Selection, 'dataset' | 'model' | 'layer' | '
 
 export interface ControlsView {
   readonly el: HTMLElement;
-  setLists(lists: { datasets?: Dataset[]; models?: Model[]; metrics?: string[] }): void;
+  /** imported: collections of imported vectors, offered as datasets in their own group (the search page's). */
+  setLists(lists: { datasets?: Dataset[]; models?: Model[]; metrics?: string[]; imported?: ImportedCollection[] }): void;
   setLayers(model: Model, layers: readonly Layer[]): void;
   setLayersPending(message: string): void;
+  /**
+   * Fixes the model, layer and pooling to an imported collection's (shown, not choosable), or with undefined
+   * offers the catalog's models again (the layers follow with setLayers).
+   */
+  setFixed(collection: ImportedCollection | undefined): void;
   render(state: CollectionChoice): void;
 }
 
@@ -59,7 +66,14 @@ export function createControls(onChange: (patch: Partial<Selection>) => void, op
   const pooling = h('select', { id: 'sel-pooling', name: 'pooling', 'data-testid': 'pooling' });
   for (const p of POOLINGS) pooling.append(h('option', { value: p }, POOLING_TEXT[p]));
 
-  dataset.addEventListener('change', () => onChange({ dataset: dataset.value }));
+  let importedList: ImportedCollection[] = [];
+  let modelList: Model[] = [];
+  let fixed: ImportedCollection | undefined;
+  dataset.addEventListener('change', () => {
+    const c = importedList.find((i) => importedKey(i) === dataset.value);
+    // an imported collection brings its model, layer and pooling along
+    onChange(c ? { dataset: c.dataset, model: c.model, layer: c.layer, pooling: c.pooling } : { dataset: dataset.value });
+  });
   model.addEventListener('change', () => onChange({ model: model.value }));
   layer.addEventListener('change', () => onChange({ layer: layer.value }));
   metric.addEventListener('change', () => onChange({ metric: metric.value }));
@@ -102,9 +116,22 @@ export function createControls(onChange: (patch: Partial<Selection>) => void, op
   let lastState: CollectionChoice | undefined;
   return {
     el,
-    setLists({ datasets, models, metrics }) {
+    setLists({ datasets, models, metrics, imported }) {
       if (datasets) fill(dataset, datasets.map((d) => ({ value: d.id ?? '', text: datasetLabel(d) })));
-      if (models) fill(model, models.map((m) => ({ value: m.id ?? '', text: modelLabel(m) })));
+      if (imported) {
+        importedList = imported;
+        dataset.querySelector('optgroup.imported')?.remove();
+      }
+      if ((datasets || imported) && importedList.length) {
+        const group = h('optgroup', { class: 'imported', label: 'Imported vectors (no images)' });
+        group.append(...importedList.map((c) => h('option', { value: importedKey(c) }, importedLabel(c))));
+        dataset.append(group);
+        dataset.disabled = false;
+      }
+      if (models) {
+        modelList = models;
+        if (!fixed) fill(model, models.map((m) => ({ value: m.id ?? '', text: modelLabel(m) })));
+      }
       if (metrics) fill(metric, metrics.map((m) => ({ value: m, text: m })));
       if (lastState) this.render(lastState);
     },
@@ -122,9 +149,20 @@ export function createControls(onChange: (patch: Partial<Selection>) => void, op
       layer.replaceChildren(h('option', { value: '' }, message));
       layer.disabled = true;
     },
+    setFixed(c) {
+      if (c === fixed) return;
+      fixed = c;
+      if (c) {
+        model.replaceChildren(h('option', { value: c.model }, c.model));
+        layer.replaceChildren(h('option', { value: c.layer }, `${c.layer} · ${formatInt(c.dimension)} values`));
+      } else {
+        fill(model, modelList.map((m) => ({ value: m.id ?? '', text: modelLabel(m) })));
+      }
+      model.disabled = layer.disabled = pooling.disabled = c !== undefined;
+    },
     render(state) {
       lastState = state;
-      setValue(dataset, state.dataset);
+      setValue(dataset, fixed && fixed.dataset === state.dataset ? importedKey(fixed) : state.dataset);
       setValue(model, state.model);
       setValue(layer, state.layer);
       setValue(metric, state.metric);

@@ -2,7 +2,8 @@
 import './search.css';
 import type { Layer, Model } from '../../api/catalog';
 import type { Dataset } from '../../api/features';
-import { errorMessage } from '../../api/problem';
+import { errorMessage, unwrap } from '../../api/problem';
+import { searchApi, type Collection } from '../../api/search';
 import type { Banner } from '../../ui/banner';
 import { h, svg } from '../../lib/dom';
 import { labelOfId } from '../../lib/format';
@@ -12,6 +13,7 @@ import { layersOf, loadLists, reloadLists } from '../common/lists';
 import { createAddImagesDialog } from './add-images';
 import { createControls } from './controls';
 import { PREFERRED_DATASET, PREFERRED_MODEL, pickById, pickLayer, pickMetric } from './defaults';
+import { findImported, importedCollections, importedKey, importedRejections, type ImportedCollection } from './imported';
 import { createPicker } from './picker';
 import { createQueryPanel, type QueryView } from './query-panel';
 import { createResults } from './results';
@@ -37,6 +39,9 @@ export function mountSearchPage(banner: Banner, initial: Partial<Selection>): Se
   let datasets: Dataset[] = [];
   let models: Model[] = [];
   let metrics: string[] = [];
+  /** Every stored collection (the search-service's list), and those of them opened as imported vectors. */
+  let collections: Collection[] = [];
+  let imported: ImportedCollection[] = [];
   let listsReady: Promise<void>;
   let listFailure: string | undefined;
 
@@ -85,6 +90,7 @@ export function mountSearchPage(banner: Banner, initial: Partial<Selection>): Se
       else void select({}, false);
     },
     (hit, state, opener) => why.open(hit, state, opener),
+    (state) => !importedOf(state),
   );
   const runner = createRunner(results, {
     onError: (message) => banner.show(message),
@@ -102,6 +108,17 @@ export function mountSearchPage(banner: Banner, initial: Partial<Selection>): Se
     h('div', { class: 'workspace' }, h('div', { class: 'sidebar' }, query.el, picker.el), results.el),
   );
 
+  /** The imported collection the state is on, if it is on one. */
+  function importedOf(s: Selection): ImportedCollection | undefined {
+    const key = importedKey(s);
+    return imported.find((c) => importedKey(c) === key);
+  }
+
+  /** What the picker lists: an imported collection, or a dataset's images. */
+  function sourceOf(s: Selection): string {
+    return importedOf(s) ? importedKey(s) : `dataset:${s.dataset}`;
+  }
+
   function remember(items: readonly { id?: string; label?: string | null }[]) {
     for (const i of items) if (i.id && i.label) labels.set(i.id, i.label);
   }
@@ -115,9 +132,11 @@ export function mountSearchPage(banner: Banner, initial: Partial<Selection>): Se
   function refreshQuery(s: SearchState) {
     const view: QueryView = s.upload
       ? { kind: 'upload', file: s.upload }
-      : s.q && s.dataset
-        ? { kind: 'image', dataset: s.dataset, id: s.q, label: labels.get(s.q) ?? labelOfId(s.q) }
-        : { kind: 'none' };
+      : s.q && importedOf(s)
+        ? { kind: 'item', id: s.q, label: labels.get(s.q) }
+        : s.q && s.dataset
+          ? { kind: 'image', dataset: s.dataset, id: s.q, label: labels.get(s.q) ?? labelOfId(s.q) }
+          : { kind: 'none' };
     query.show(view);
   }
 
@@ -126,6 +145,7 @@ export function mountSearchPage(banner: Banner, initial: Partial<Selection>): Se
    * model resets the layer to its embedding layer unless the change names a layer; a new dataset
    * resets the query to its first image unless the change names one. Changes made while an earlier
    * one still waits for its model's layers are merged into it, so quick successive changes all count.
+   * A dataset of imported vectors fixes the model, layer and pooling to one of its collections.
    */
   let pending: Partial<Selection> = {};
   let pendingFromLink = false;
@@ -136,8 +156,15 @@ export function mountSearchPage(banner: Banner, initial: Partial<Selection>): Se
     const ticket = selecting.begin();
     const want = pending;
     const before = store.get();
+    const sameDataset = want.dataset === undefined || want.dataset === before.dataset;
+    const collection = findImported(imported, {
+      dataset: want.dataset ?? (before.dataset || undefined),
+      model: want.model ?? (sameDataset ? before.model || undefined : undefined),
+      layer: want.layer ?? (sameDataset ? before.layer || undefined : undefined),
+      pooling: want.pooling ?? (sameDataset ? before.pooling : undefined),
+    });
     const model = pickById(models, want.model ?? (before.model || undefined), PREFERRED_MODEL, 'model');
-    const m = model.value;
+    const m = collection ? undefined : model.value;
     let layers: Layer[] | undefined;
     let failure: unknown;
     if (m?.id) {
@@ -156,6 +183,25 @@ export function mountSearchPage(banner: Banner, initial: Partial<Selection>): Se
     const current = store.get();
     const notes: string[] = [];
     const note = (rejected: string | undefined) => rejected && fromLinkNow && notes.push(rejected);
+    if (collection) {
+      const metric = pickMetric(metrics, want.metric ?? (current.metric || undefined));
+      note(metric.rejected);
+      for (const rejected of importedRejections(collection, want)) note(rejected);
+      const collectionChanged = importedKey(collection) !== importedKey(current);
+      controls.setFixed(collection);
+      store.set({
+        dataset: collection.dataset,
+        model: collection.model,
+        layer: collection.layer,
+        pooling: collection.pooling,
+        metric: metric.value ?? '',
+        q: want.q ?? (collectionChanged ? '' : current.q),
+        upload: null, // no model of the catalog to embed an upload with
+      });
+      if (notes.length) banner.show(notes.join('; '));
+      return;
+    }
+    controls.setFixed(undefined);
     const dataset = pickById(datasets, want.dataset ?? (current.dataset || undefined), PREFERRED_DATASET, 'dataset');
     const metric = pickMetric(metrics, want.metric ?? (current.metric || undefined));
     note(dataset.rejected);
@@ -193,9 +239,17 @@ export function mountSearchPage(banner: Banner, initial: Partial<Selection>): Se
     const hash = toHash(s);
     if (location.hash !== hash) history.replaceState(null, '', hash);
     controls.render(s);
-    if (s.dataset !== previous.dataset) {
+    const collection = importedOf(s);
+    query.allowUpload(!collection);
+    if (sourceOf(s) !== sourceOf(previous)) {
       const ds = datasets.find((d) => d.id === s.dataset);
-      if (ds) {
+      const source = sourceOf(s);
+      if (collection) {
+        void picker.loadCollection(collection).then((first) => {
+          const now = store.get();
+          if (first?.id && sourceOf(now) === source && !now.q && !now.upload) store.set({ q: first.id });
+        });
+      } else if (ds) {
         void picker.load(ds).then((first) => {
           const now = store.get();
           if (first?.id && now.dataset === ds.id && !now.q && !now.upload) store.set({ q: first.id });
@@ -214,16 +268,29 @@ export function mountSearchPage(banner: Banner, initial: Partial<Selection>): Se
   });
 
   async function loadAll(): Promise<void> {
-    const l = await loadLists();
+    const [l, stored] = await Promise.all([loadLists(), listCollections()]);
     datasets = l.datasets;
     models = l.models;
     metrics = l.metrics;
-    controls.setLists({ datasets, models, metrics });
+    if (typeof stored !== 'string') collections = stored;
+    imported = importedCollections(collections, datasets);
+    controls.setLists({ datasets, models, metrics, imported });
     if (l.failure) {
       listFailure = l.failure;
       banner.show(listFailure);
+    } else if (typeof stored === 'string') {
+      banner.show(`imported collections could not be listed: ${stored}`);
     }
     for (const note of l.notes) banner.show(note);
+  }
+
+  /** The search-service's collections, or why they could not be listed. */
+  async function listCollections(): Promise<Collection[] | string> {
+    try {
+      return unwrap(await searchApi.GET('/api/search/collections'));
+    } catch (e) {
+      return errorMessage(e);
+    }
   }
 
   /** The datasets again after one was added or deleted (the shared lists are fetched anew). */
@@ -231,7 +298,9 @@ export function mountSearchPage(banner: Banner, initial: Partial<Selection>): Se
     const l = await reloadLists();
     if (!l.failure) {
       datasets = l.datasets;
-      controls.setLists({ datasets });
+      // a dataset added under an imported one's name is the feature-service's from now on
+      imported = importedCollections(collections, datasets);
+      controls.setLists({ datasets, imported });
     }
     return datasets;
   }

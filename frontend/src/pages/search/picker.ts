@@ -1,12 +1,15 @@
 // The image picker: the dataset's images as small thumbnails, paged in as the grid scrolls, with
-// class filter chips. Clicking an image makes it the query.
+// class filter chips. Clicking an image makes it the query. An imported collection's items, which have
+// no images, are listed by id and label instead.
 import './picker.css';
 import { featuresApi, thumbnailUrl, type Dataset, type ImageItem } from '../../api/features';
 import { errorMessage, isAbort, unwrap } from '../../api/problem';
+import { searchApi } from '../../api/search';
 import { h } from '../../lib/dom';
 import { formatInt } from '../../lib/format';
 import { Latest } from '../../lib/latest';
 import { rovingFocus } from '../../lib/roving';
+import type { ImportedCollection } from './imported';
 
 export const PICKER_THUMB_SIZE = 96;
 export const PAGE_SIZE = 500;
@@ -16,6 +19,8 @@ export interface Picker {
   readonly el: HTMLElement;
   /** Shows a dataset from its first page; resolves to its first image (undefined if none or stale). */
   load(dataset: Dataset): Promise<ImageItem | undefined>;
+  /** Lists an imported collection's items (no thumbnails, no class filter); resolves to its first item. */
+  loadCollection(collection: ImportedCollection): Promise<ImageItem | undefined>;
   highlight(id: string): void;
 }
 
@@ -31,10 +36,11 @@ export function createPicker(events: PickerEvents): Picker {
   const grid = h('ul', { class: 'picker-grid', 'data-testid': 'picker', 'aria-label': 'Dataset images' });
   const sentinel = h('li', { class: 'picker-sentinel', 'aria-hidden': 'true' });
   const scroller = h('div', { class: 'picker-scroll scroll' }, grid);
+  const heading = h('h2', { class: 'card-title', id: 'picker-heading' }, 'Dataset images');
   const el = h(
     'section',
     { class: 'picker card', 'aria-labelledby': 'picker-heading' },
-    h('div', { class: 'card-head' }, h('h2', { class: 'card-title', id: 'picker-heading' }, 'Dataset images'), count),
+    h('div', { class: 'card-head' }, heading, count),
     chips,
     scroller,
   );
@@ -42,6 +48,8 @@ export function createPicker(events: PickerEvents): Picker {
   const latest = new Latest();
   const roving = rovingFocus(grid, 'button.thumb');
   let dataset: Dataset | undefined;
+  /** Set instead of dataset while an imported collection is listed. */
+  let collection: ImportedCollection | undefined;
   let label: string | undefined;
   let loaded = 0;
   let total = 0;
@@ -57,12 +65,16 @@ export function createPicker(events: PickerEvents): Picker {
     return Array.from({ length: SKELETONS }, () => h('li', { class: 'thumb skeleton', 'aria-hidden': 'true' }));
   }
 
-  function item(ds: string, image: ImageItem): HTMLElement {
+  function item(image: ImageItem): HTMLElement {
     const id = image.id ?? '';
+    const text = `${image.label ?? 'unlabeled'} — ${id}`;
+    const shown = collection
+      ? [h('span', { class: 'item-id' }, id), h('span', { class: 'item-label' }, image.label ?? 'unlabeled')]
+      : [h('img', { src: thumbnailUrl(dataset?.id ?? '', id, PICKER_THUMB_SIZE), alt: text, loading: 'lazy', decoding: 'async', width: 96, height: 96 })];
     const button = h(
       'button',
-      { type: 'button', class: 'thumb', title: `${image.label ?? 'unlabeled'} — ${id}`, 'aria-pressed': id === selected ? 'true' : 'false', 'data-id': id, tabindex: -1 },
-      h('img', { src: thumbnailUrl(ds, id, PICKER_THUMB_SIZE), alt: `${image.label ?? 'unlabeled'} — ${id}`, loading: 'lazy', decoding: 'async', width: 96, height: 96 }),
+      { type: 'button', class: collection ? 'thumb item' : 'thumb', title: text, 'aria-pressed': id === selected ? 'true' : 'false', 'data-id': id, tabindex: -1 },
+      ...shown,
     );
     button.addEventListener('click', () => events.onPick(image));
     buttons.set(id, button);
@@ -71,7 +83,7 @@ export function createPicker(events: PickerEvents): Picker {
 
   function renderCount() {
     const what = label ? ` of '${label}'` : '';
-    count.textContent = total ? `${formatInt(total)} images${what}` : '';
+    count.textContent = total ? `${formatInt(total)} ${collection ? 'items' : 'images'}${what}` : '';
   }
 
   function renderChips(ds: Dataset) {
@@ -89,7 +101,16 @@ export function createPicker(events: PickerEvents): Picker {
     chips.replaceChildren(chip(undefined, 'All'), ...(ds.classes ?? []).map((c) => chip(c, c, ds.classCounts?.[c])));
   }
 
-  async function page(offset: number, signal: AbortSignal) {
+  async function page(offset: number, signal: AbortSignal): Promise<{ items?: ImageItem[]; total?: number }> {
+    const c = collection;
+    if (c) {
+      return unwrap(
+        await searchApi.GET('/api/search/collections/{dataset}/{model}/{layer}/items', {
+          params: { path: { dataset: c.dataset, model: c.model, layer: c.layer }, query: { limit: PAGE_SIZE, offset, pooling: c.pooling } },
+          signal,
+        }),
+      );
+    }
     const ds = dataset!;
     return unwrap(
       await featuresApi.GET('/api/features/datasets/{id}/images', {
@@ -100,8 +121,7 @@ export function createPicker(events: PickerEvents): Picker {
   }
 
   async function reload(): Promise<ImageItem | undefined> {
-    const ds = dataset;
-    if (!ds) return undefined;
+    if (!dataset && !collection) return undefined;
     observer.disconnect();
     buttons.clear();
     loaded = 0;
@@ -118,7 +138,7 @@ export function createPicker(events: PickerEvents): Picker {
       const items = answer.value.items ?? [];
       total = answer.value.total ?? items.length;
       loaded = items.length;
-      grid.replaceChildren(...items.map((i) => item(ds.id ?? '', i)), sentinel);
+      grid.replaceChildren(...items.map(item), sentinel);
       roving.reset(buttons.get(selected));
       events.onItems(items);
       renderCount();
@@ -126,7 +146,7 @@ export function createPicker(events: PickerEvents): Picker {
       return items[0];
     } catch (e) {
       if (isAbort(e)) return undefined;
-      grid.replaceChildren(h('li', { class: 'picker-empty' }, 'The images could not be listed.'));
+      grid.replaceChildren(h('li', { class: 'picker-empty' }, `The ${collection ? 'items' : 'images'} could not be listed.`));
       events.onError(errorMessage(e));
       return undefined;
     } finally {
@@ -136,8 +156,7 @@ export function createPicker(events: PickerEvents): Picker {
   }
 
   async function more(): Promise<void> {
-    const ds = dataset;
-    if (!ds || loading || loaded >= total) return;
+    if ((!dataset && !collection) || loading || loaded >= total) return;
     loading = true;
     try {
       const answer = await latest.run((ticket) => page(loaded, ticket.signal));
@@ -145,7 +164,7 @@ export function createPicker(events: PickerEvents): Picker {
       const items = answer.value.items ?? [];
       loaded += items.length;
       total = answer.value.total ?? total;
-      sentinel.before(...items.map((i) => item(ds.id ?? '', i)));
+      sentinel.before(...items.map(item));
       events.onItems(items);
       if (items.length === 0 || loaded >= total) observer.disconnect();
     } catch (e) {
@@ -155,13 +174,29 @@ export function createPicker(events: PickerEvents): Picker {
     }
   }
 
+  function show(title: string, items: boolean) {
+    heading.textContent = title;
+    grid.setAttribute('aria-label', title);
+    grid.classList.toggle('is-items', items);
+  }
+
   grid.replaceChildren(...skeletons());
   return {
     el,
     load(ds) {
       dataset = ds;
+      collection = undefined;
       label = undefined;
+      show('Dataset images', false);
       renderChips(ds);
+      return reload();
+    },
+    loadCollection(c) {
+      dataset = undefined;
+      collection = c;
+      label = undefined;
+      show('Collection items', true);
+      chips.replaceChildren();
       return reload();
     },
     highlight(id) {

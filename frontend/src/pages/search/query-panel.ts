@@ -1,4 +1,5 @@
-// The query: the chosen image with its class, and the upload control (button and drop zone).
+// The query: the chosen image with its class, and the upload control (button and drop zone). An item of
+// an imported collection has no image: its id and label are shown, and nothing can be uploaded.
 import './query-panel.css';
 import { thumbnailUrl } from '../../api/features';
 import { h, svg } from '../../lib/dom';
@@ -8,18 +9,22 @@ export const QUERY_THUMB_SIZE = 320;
 export type QueryView =
   | { kind: 'none' }
   | { kind: 'image'; dataset: string; id: string; label: string | undefined }
+  | { kind: 'item'; id: string; label: string | undefined }
   | { kind: 'upload'; file: File };
 
 export interface QueryPanel {
   readonly el: HTMLElement;
   show(query: QueryView): void;
+  /** Offers the upload (button and drop zone) or not (an imported collection has no model to embed one). */
+  allowUpload(allowed: boolean): void;
 }
 
 const UPLOAD_ICON = `<svg viewBox="0 0 24 24" width="18" height="18" aria-hidden="true" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round"><path d="M12 16V4"/><path d="m6 10 6-6 6 6"/><path d="M4 20h16"/></svg>`;
 
 export function createQueryPanel(onFile: (file: File) => void, onReject: (message: string) => void, title = 'Query'): QueryPanel {
   const img = h('img', { class: 'query-img', alt: '', decoding: 'async' });
-  const frame = h('div', { class: 'query-frame is-loading', 'data-testid': 'query-image' }, img);
+  const noImage = h('p', { class: 'query-no-image', hidden: true }, 'Imported vectors: no image');
+  const frame = h('div', { class: 'query-frame is-loading', 'data-testid': 'query-image' }, img, noImage);
   const label = h('span', { class: 'query-label', 'data-testid': 'query-label' });
   const id = h('span', { class: 'query-id' });
   const input = h('input', { type: 'file', accept: 'image/*', class: 'visually-hidden', id: 'upload-input', 'data-testid': 'upload-input', tabindex: -1 });
@@ -41,6 +46,7 @@ export function createQueryPanel(onFile: (file: File) => void, onReject: (messag
 
   let objectUrl: string | undefined;
   let shown = '';
+  let uploads = true;
 
   img.addEventListener('load', () => frame.classList.remove('is-loading', 'is-broken'));
   img.addEventListener('error', () => {
@@ -78,7 +84,7 @@ export function createQueryPanel(onFile: (file: File) => void, onReject: (messag
     target.addEventListener('drop', (e) => {
       e.preventDefault();
       el.classList.remove('is-dragging');
-      take(e.dataTransfer?.files);
+      if (uploads) take(e.dataTransfer?.files);
     });
   }
 
@@ -93,16 +99,25 @@ export function createQueryPanel(onFile: (file: File) => void, onReject: (messag
   return {
     el,
     show(query) {
-      const key = query.kind === 'image' ? `image:${query.dataset}:${query.id}` : query.kind === 'upload' ? `upload:${query.file.name}:${query.file.lastModified}:${query.file.size}` : 'none';
+      const key = query.kind === 'image' ? `image:${query.dataset}:${query.id}` : query.kind === 'item' ? `item:${query.id}` : query.kind === 'upload' ? `upload:${query.file.name}:${query.file.lastModified}:${query.file.size}` : 'none';
       if (key === shown) {
-        if (query.kind === 'image') label.textContent = query.label ?? 'unlabeled';
+        if (query.kind === 'image' || query.kind === 'item') label.textContent = query.label ?? 'unlabeled';
         return;
       }
       shown = key;
       if (objectUrl) URL.revokeObjectURL(objectUrl);
       objectUrl = undefined;
       el.classList.toggle('is-upload', query.kind === 'upload');
-      if (query.kind === 'image') {
+      noImage.hidden = query.kind !== 'item';
+      if (query.kind === 'item') {
+        // no thumbnail to ask the feature-service for: the frame says so instead
+        img.removeAttribute('src');
+        img.alt = '';
+        frame.classList.remove('is-loading', 'is-broken');
+        label.textContent = query.label ?? 'unlabeled';
+        id.textContent = query.id;
+        id.title = query.id;
+      } else if (query.kind === 'image') {
         setSrc(thumbnailUrl(query.dataset, query.id, QUERY_THUMB_SIZE), `${query.label ?? 'unlabeled'} — ${query.id}`);
         label.textContent = query.label ?? 'unlabeled';
         id.textContent = query.id;
@@ -120,6 +135,10 @@ export function createQueryPanel(onFile: (file: File) => void, onReject: (messag
         label.textContent = '';
         id.textContent = '';
       }
+    },
+    allowUpload(allowed) {
+      uploads = allowed;
+      drop.hidden = !allowed;
     },
   };
 }

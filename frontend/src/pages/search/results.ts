@@ -25,7 +25,11 @@ export interface ResultsView {
 /** Asks why a hit is similar to the query (the button on each result). */
 export type OnWhy = (hit: Hit, state: SearchState, opener: HTMLElement) => void;
 
-export function createResults(onPick: (hit: Hit) => void, onRetry: () => void, onWhy?: OnWhy): ResultsView {
+/**
+ * hasImages says whether a state's hits have images; those that do not (an imported collection's) show id,
+ * label and similarity without a thumbnail and without "Why similar?".
+ */
+export function createResults(onPick: (hit: Hit) => void, onRetry: () => void, onWhy?: OnWhy, hasImages: (s: SearchState) => boolean = () => true): ResultsView {
   const summary = h('p', { class: 'results-summary', 'data-testid': 'summary', 'aria-live': 'polite' }, '\u00a0');
   const legend = h('span', { class: 'legend', hidden: true }, h('span', { class: 'legend-swatch', 'aria-hidden': 'true' }), 'same class as the query');
   const grid = h('ol', { class: 'results-grid', 'aria-label': 'Most similar images' });
@@ -68,14 +72,18 @@ export function createResults(onPick: (hit: Hit) => void, onRetry: () => void, o
     const id = hit.id ?? '';
     const label = hit.label ?? 'unlabeled';
     const same = queryLabel !== undefined && hit.label === queryLabel;
+    const images = hasImages(state);
     const button = h(
       'button',
-      { type: 'button', class: 'result-card', title: `${id}\n${metric} distance ${formatDistance(hit.distance)}`, 'data-id': id },
-      h('span', { class: 'result-thumb' }, h('img', { src: thumbnailUrl(dataset, id, RESULT_THUMB_SIZE), alt: `${label} — ${id}`, loading: 'lazy', decoding: 'async', width: 160, height: 160 })),
+      { type: 'button', class: images ? 'result-card' : 'result-card no-image', title: `${id}\n${metric} distance ${formatDistance(hit.distance)}`, 'data-id': id },
+      images
+        ? h('span', { class: 'result-thumb' }, h('img', { src: thumbnailUrl(dataset, id, RESULT_THUMB_SIZE), alt: `${label} — ${id}`, loading: 'lazy', decoding: 'async', width: 160, height: 160 }))
+        : null,
       h('span', { class: 'result-rank' }, h('span', { class: 'visually-hidden' }, 'rank '), String(hit.rank ?? '')),
       h(
         'span',
         { class: 'result-meta' },
+        images ? null : h('span', { class: 'result-id', 'data-testid': 'result-id' }, id),
         h('span', { class: 'result-label', 'data-testid': 'result-label' }, label),
         h(
           'span',
@@ -87,7 +95,7 @@ export function createResults(onPick: (hit: Hit) => void, onRetry: () => void, o
     );
     button.addEventListener('click', () => onPick(hit));
     // "why similar?" compares with the stored collection, which a build with partial results has not stored yet
-    const why = onWhy && !partial
+    const why = onWhy && !partial && images
       ? h('button', { type: 'button', class: 'why-button', 'data-testid': 'why-button', 'aria-label': `Why is ${id} similar to the query?` }, 'Why similar?')
       : null;
     why?.addEventListener('click', () => onWhy!(hit, state, why));
