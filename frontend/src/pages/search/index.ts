@@ -228,7 +228,8 @@ export function mountSearchPage(banner: Banner, initial: Partial<Selection>): Se
       model: m.id,
       layer: layer.value ?? '',
       metric: metric.value ?? '',
-      pooling: want.pooling ?? current.pooling,
+      // an imported collection's pooling was not chosen for this dataset
+      pooling: want.pooling ?? (importedOf(current) ? EMPTY_STATE.pooling : current.pooling),
       q: want.q ?? (datasetChanged ? '' : current.q),
       upload: want.q ? null : current.upload,
     });

@@ -108,6 +108,7 @@ export function createQueryPanel(onFile: (file: File) => void, onReject: (messag
       if (objectUrl) URL.revokeObjectURL(objectUrl);
       objectUrl = undefined;
       el.classList.toggle('is-upload', query.kind === 'upload');
+      el.classList.toggle('is-item', query.kind === 'item');
       noImage.hidden = query.kind !== 'item';
       if (query.kind === 'item') {
         // no thumbnail to ask the feature-service for: the frame says so instead
