@@ -110,6 +110,8 @@ export function createQueryPanel(onFile: (file: File) => void, onReject: (messag
       el.classList.toggle('is-upload', query.kind === 'upload');
       el.classList.toggle('is-item', query.kind === 'item');
       noImage.hidden = query.kind !== 'item';
+      // an <img> without a source still draws a broken-image mark: none at all for an item
+      img.hidden = query.kind === 'item';
       if (query.kind === 'item') {
         // no thumbnail to ask the feature-service for: the frame says so instead
         img.removeAttribute('src');
