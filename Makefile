@@ -26,7 +26,7 @@ bench: build
 # A large collection imported through the API, searched exactly and approximately (one JSON line per mode).
 # VECTORS=path.npy QUERIES=path.npy (float32 [n, d]); otherwise ROWS x DIM (1000000 x 1280) generated vectors.
 # BACKENDS=embedded,solr (the default) measures the embedded HNSW and a local 2-node SolrCloud side by side.
-# DATA_DIR=, CANDIDATES=, FLOAT_WALK=, DUPLICATES=1, FAISS_HOME=: see README, "Large collections".
+# DATA_DIR=, CANDIDATES=, DUPLICATES=1, FAISS_HOME=: see README, "Large collections".
 bench-scale:
 	./scripts/bench-scale.sh
 

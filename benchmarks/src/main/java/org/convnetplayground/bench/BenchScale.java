@@ -149,7 +149,7 @@ public final class BenchScale {
                     System.out.println("Solr nodes: " + solr.urls());
                 }
                 if (backend.equals("embedded") && System.getenv("CANDIDATES") != null) {
-                    sweep(config, List.of(System.getenv("CANDIDATES").split(",")), dataDir, q, truth);
+                    sweep(config, List.of(System.getenv("CANDIDATES").split(",")), q, truth);
                 }
                 try (ServiceProcess search = ServiceProcess.start("search-service", config)) {
                     Map<String, Object> approximate = run(search.url(), backend, vectors, ids, data, q, truth, bandwidth,
@@ -170,32 +170,26 @@ public final class BenchScale {
 
     /**
      * {@code CANDIDATES=100,150,300}: approximate queries with each number of graph candidates (efSearch, then re-ranked
-     * exactly), walking the graph with float rows and with the int8 copy ({@code FLOAT_WALK=true,false}), one
-     * search-service start per setting over the same stored index (imported and built first if needed), to choose
-     * {@code cnp.search.index.min-candidates} and {@code float-walk} by measurement.
+     * exactly), one search-service start per value over the same stored index (imported and built first if needed),
+     * to choose {@code cnp.search.index.min-candidates} by measurement.
      */
-    static void sweep(Map<String, String> base, List<String> values, Path dataDir, Npy q, List<Set<Integer>> truth)
-            throws Exception {
-        for (String walk : List.of(env("FLOAT_WALK", "true,false").split(","))) {
-            for (String value : values) {
-                Map<String, String> config = new LinkedHashMap<>(base);
-                config.put("cnp.search.index.min-candidates", value.trim());
-                config.put("cnp.search.index.oversample", "1");
-                config.put("cnp.search.index.float-walk", walk.trim());
-                try (ServiceProcess search = ServiceProcess.start("search-service", config)) {
-                    JsonNode stored = get(search.url() + "/api/search/collections");
-                    if (!stored.toString().contains("\"" + DATASET + "\"")) {
-                        System.out.println("sweep: the collection is not stored yet; run once without CANDIDATES first");
-                        return;
-                    }
-                    awaitIndex(search.url());
-                    Map<String, Object> line = new LinkedHashMap<>();
-                    line.put("sweep", "embedded approximate");
-                    line.put("floatWalk", Boolean.parseBoolean(walk.trim()));
-                    line.put("graphCandidates", Math.max(Integer.parseInt(value.trim()), K));
-                    line.putAll(measure(search.url(), q, "approximate", truth));
-                    System.out.println(JSON.writeValueAsString(line));
+    static void sweep(Map<String, String> base, List<String> values, Npy q, List<Set<Integer>> truth) throws Exception {
+        for (String value : values) {
+            Map<String, String> config = new LinkedHashMap<>(base);
+            config.put("cnp.search.index.min-candidates", value.trim());
+            config.put("cnp.search.index.oversample", "1");
+            try (ServiceProcess search = ServiceProcess.start("search-service", config)) {
+                JsonNode stored = get(search.url() + "/api/search/collections");
+                if (!stored.toString().contains("\"" + DATASET + "\"")) {
+                    System.out.println("sweep: the collection is not stored yet; run once without CANDIDATES first");
+                    return;
                 }
+                awaitIndex(search.url());
+                Map<String, Object> line = new LinkedHashMap<>();
+                line.put("sweep", "embedded approximate");
+                line.put("graphCandidates", Math.max(Integer.parseInt(value.trim()), K));
+                line.putAll(measure(search.url(), q, "approximate", truth));
+                System.out.println(JSON.writeValueAsString(line));
             }
         }
     }

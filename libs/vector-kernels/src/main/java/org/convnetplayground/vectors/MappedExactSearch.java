@@ -10,7 +10,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.IntPredicate;
-import java.util.function.IntToDoubleFunction;
 
 /**
  * Exact nearest rows of a memory-mapped {@link MappedVectors}: the same answers as {@link ExactSearch} (same order,
@@ -155,17 +154,6 @@ public final class MappedExactSearch {
         }
         Arrays.sort(hits, (a, b) -> ExactSearch.compare(a.distance(), a.row(), b.distance(), b.row()));
         return List.of(Arrays.copyOf(hits, Math.min(k, hits.length)));
-    }
-
-    /**
-     * The cosine similarity of {@code query} to any row, computed as the ranking pass does (SIMD, straight from the
-     * mapped rows, the row norms kept): for an approximate index that walks its graph over these rows. NaN for a zero
-     * row or query. One scorer serves one thread.
-     */
-    public IntToDoubleFunction cosineSimilarity(float[] query) {
-        Prepared q = prepare(query, Metric.COSINE, 0);
-        float[] scratch = new float[vectors.dim()];
-        return row -> 1 - q.rankingScore(row, scratch);
     }
 
     private int[] scan(Prepared q, int from, int to, int capacity, IntPredicate excludeRow) {

@@ -188,14 +188,6 @@ public interface SearchConfig {
         @WithDefault("0")
         int buildThreads();
 
-        /**
-         * Walk the graph scoring the collection's own memory-mapped float rows (cosine with SIMD kernels, read in place)
-         * instead of the index's stored vectors (the int8 copy when {@link #quantized()}). Off by default: on make
-         * bench-scale's clustered vectors it raised recall@50 at 500,000 rows (0.990 against 0.970 at 150 candidates)
-         * but lowered it at 1,000,000 (0.923 against 0.948; 0.939 against 0.955 at 300), at about the same speed.
-         */
-        @WithDefault("false")
-        boolean floatWalk();
     }
 
     /** Keys {@code cnp.search.solr.*}. */

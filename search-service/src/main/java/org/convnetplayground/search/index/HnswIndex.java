@@ -4,13 +4,13 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import java.util.function.IntConsumer;
-import java.util.function.IntToDoubleFunction;
 import org.apache.lucene.codecs.Codec;
 import org.apache.lucene.codecs.KnnVectorsReader;
 import org.apache.lucene.codecs.hnsw.FlatVectorsScorer;
@@ -33,9 +33,6 @@ import org.apache.lucene.store.FSDirectory;
 import org.apache.lucene.store.IOContext;
 import org.apache.lucene.store.MMapDirectory;
 import org.apache.lucene.util.IOUtils;
-import org.apache.lucene.codecs.hnsw.HnswGraphProvider;
-import org.apache.lucene.util.hnsw.HnswGraph;
-import org.apache.lucene.util.hnsw.HnswGraphSearcher;
 import org.apache.lucene.util.hnsw.RandomAccessVectorValues;
 import org.apache.lucene.util.hnsw.RandomVectorScorer;
 import org.apache.lucene.util.hnsw.RandomVectorScorerSupplier;
@@ -362,7 +359,7 @@ public final class HnswIndex implements VectorIndex {
                 rows[n++] = row;
             }
         }
-        List<ScoredRow> ranked = exact.scan().rerank(q.vector(), q.metric(), q.p(), java.util.Arrays.copyOf(rows, n),
+        List<ScoredRow> ranked = exact.scan().rerank(q.vector(), q.metric(), q.p(), Arrays.copyOf(rows, n),
                 q.k());
         return exact.neighbours(new ArrayList<>(ranked));
     }
@@ -370,21 +367,11 @@ public final class HnswIndex implements VectorIndex {
     /** The rows the graph finds nearest to {@code vector} under cosine, at most {@code wanted}, nearest first. */
     int[] candidates(float[] vector, int wanted) {
         float[] query = unit(vector);
-        IntToDoubleFunction cosine = params.floatWalk() ? exact.scan().cosineSimilarity(vector) : null;
         List<ScoreDoc> hits = new ArrayList<>();
         try {
             for (Segment segment : segments) {
-                if (segment.maxDoc() == 0) {
-                    continue;
-                }
                 TopKnnCollector collector = new TopKnnCollector(Math.min(wanted, segment.maxDoc()), Integer.MAX_VALUE);
-                if (cosine == null) {
-                    segment.vectors().search(VECTOR_FIELD, query, collector, null);
-                } else {
-                    // Lucene's own walk of the segment's graph, scoring our mapped rows (a row is a document)
-                    HnswGraph graph = ((HnswGraphProvider) segment.vectors()).getGraph(VECTOR_FIELD);
-                    HnswGraphSearcher.search(floatScorer(cosine, segment), collector, graph, null);
-                }
+                segment.vectors().search(VECTOR_FIELD, query, collector, null);
                 for (ScoreDoc hit : collector.topDocs().scoreDocs) {
                     hits.add(new ScoreDoc(segment.docBase() + hit.doc, hit.score));
                 }
@@ -397,25 +384,6 @@ public final class HnswIndex implements VectorIndex {
             hits.sort((a, b) -> Float.compare(b.score, a.score));
         }
         return hits.stream().limit(wanted).mapToInt(h -> h.doc).toArray();
-    }
-
-    /** Scores a segment's nodes as Lucene's dot product of unit vectors does, (1 + cosine) / 2, from the mapped rows. */
-    private static RandomVectorScorer floatScorer(IntToDoubleFunction cosine, Segment segment) {
-        int base = segment.docBase();
-        int size = segment.maxDoc();
-        return new RandomVectorScorer() {
-            @Override
-            public float score(int node) {
-                double c = cosine.applyAsDouble(base + node);
-                // a zero row has no direction: last, as Lucene scores it
-                return Double.isNaN(c) ? 0 : (float) ((1 + c) / 2);
-            }
-
-            @Override
-            public int maxOrd() {
-                return size;
-            }
-        };
     }
 
     @Override

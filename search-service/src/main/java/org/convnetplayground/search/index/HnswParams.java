@@ -10,11 +10,9 @@ package org.convnetplayground.search.index;
  * @param oversample  candidates asked of the graph per neighbour wanted (then re-ranked exactly)
  * @param minCandidates the fewest candidates asked of the graph (its search beam, efSearch)
  * @param threads     threads building the graph
- * @param floatWalk   walk the graph scoring the collection's own mapped float rows (cosine, SIMD) instead of the
- *                    index's stored vectors (int8 when quantized): better candidates per step, no copy per vector
  */
 public record HnswParams(int maxConn, int beamWidth, boolean quantized, double oversample, int minCandidates,
-                         int threads, boolean floatWalk) {
+                         int threads) {
 
     public HnswParams {
         if (maxConn < 2 || maxConn > 512) {

@@ -95,8 +95,7 @@ public class IndexService {
         });
         this.params = new HnswParams(this.config.maxConn(), this.config.beamWidth(), this.config.quantized(),
                 this.config.oversample(), this.config.minCandidates(), this.config.buildThreads() > 0
-                        ? this.config.buildThreads() : Runtime.getRuntime().availableProcessors(),
-                this.config.floatWalk());
+                        ? this.config.buildThreads() : Runtime.getRuntime().availableProcessors());
         if (config.backend() == SearchConfig.Backend.SOLR) {
             SearchConfig.Solr s = config.solr();
             this.solr = new SolrBackend(new SolrBackend.Settings(s.urls(), s.shards(), s.replicas(),

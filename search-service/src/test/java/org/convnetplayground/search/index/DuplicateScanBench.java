@@ -49,7 +49,7 @@ class DuplicateScanBench {
         write(file, rows, dim, Math.max(1, rows / clusterRows));
         MappedVectors vectors = MappedVectors.open(file, dim);
         List<String> ids = VectorIndexContract.ids(rows);
-        HnswParams params = new HnswParams(16, 100, true, 3, 150, threads, false);
+        HnswParams params = new HnswParams(16, 100, true, 3, 150, threads);
         long start = System.nanoTime();
         Path graph = dir.resolve("hnsw");
         java.nio.file.Files.createDirectory(graph);

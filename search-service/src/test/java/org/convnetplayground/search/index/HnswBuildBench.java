@@ -56,7 +56,7 @@ class HnswBuildBench {
         int dim = Integer.getInteger("bench.dim", 1280);
         boolean quantized = Boolean.parseBoolean(System.getProperty("bench.quantized", "true"));
         int threads = Integer.getInteger("bench.threads", Runtime.getRuntime().availableProcessors());
-        HnswParams params = new HnswParams(16, 100, quantized, 3, 150, threads, false);
+        HnswParams params = new HnswParams(16, 100, quantized, 3, 150, threads);
         Path file = dir.resolve("vectors.f32");
         writeClustered(file, rows, dim);
         MappedVectors vectors = MappedVectors.open(file, dim);

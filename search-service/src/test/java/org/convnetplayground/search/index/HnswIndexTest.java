@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Test;
 /** The contract against the Lucene HNSW index, float and int8-quantized; and what the index's files are. */
 class HnswIndexTest extends VectorIndexContract {
 
-    static final HnswParams PARAMS = new HnswParams(16, 100, false, 4, 40, 1, false);
+    static final HnswParams PARAMS = new HnswParams(16, 100, false, 4, 40, 1);
 
     HnswParams params() {
         return PARAMS;
@@ -79,9 +79,7 @@ class HnswIndexTest extends VectorIndexContract {
                 for (ScoreDoc d : theirs) {
                     theirRows.add(d.doc);
                 }
-                // the same int8 scores as Lucene's walk: the same candidates in the same order; a float walk scores
-                // the rows themselves and differs where int8 rounding reordered near-ties
-                if (params().quantized() && !params().floatWalk()) {
+                if (params().quantized()) {
                     assertEquals(Arrays.toString(Arrays.stream(theirs).mapToInt(d -> d.doc).toArray()),
                             Arrays.toString(mine), "query " + i);
                 }

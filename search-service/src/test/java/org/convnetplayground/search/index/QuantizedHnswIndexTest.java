@@ -5,6 +5,6 @@ class QuantizedHnswIndexTest extends HnswIndexTest {
 
     @Override
     HnswParams params() {
-        return new HnswParams(16, 100, true, 4, 40, 2, false);
+        return new HnswParams(16, 100, true, 4, 40, 2);
     }
 }

@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
  */
 class SolrIndexTest extends VectorIndexContract {
 
-    static final HnswParams PARAMS = new HnswParams(16, 100, false, 4, 40, 1, false);
+    static final HnswParams PARAMS = new HnswParams(16, 100, false, 4, 40, 1);
     private static final AtomicInteger COLLECTIONS = new AtomicInteger();
     private static final String RUN = Long.toString(System.nanoTime() % 1_000_000, 36);
 
