@@ -39,12 +39,8 @@ public class GradientSessions {
         int configured = config.inference().threads();
         this.threads = configured > 0 ? configured : Runtime.getRuntime().availableProcessors();
         this.allowSpinning = config.inference().allowSpinning();
-        this.sessions = SessionCache.builder()
-                .optCapacity(config.gradients().sessionCacheSize())
-                .optShutdownTimeout(config.shutdownTimeout())
-                .optOwner("the feature-service")
-                .optWork("gradient graphs")
-                .build();
+        this.sessions = new SessionCache<>(config.gradients().sessionCacheSize(), config.shutdownTimeout(),
+                "the feature-service", "gradient graphs");
     }
 
     /** A float tensor: values row-major and the shape. */

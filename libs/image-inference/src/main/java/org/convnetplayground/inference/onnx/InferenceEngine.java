@@ -61,12 +61,7 @@ public class InferenceEngine implements AutoCloseable {
         LOG.logf(fellBack ? Logger.Level.WARN : Logger.Level.INFO,
                 "inference on %s (%s); ONNX Runtime %s with %s; batch %d, %d intra-op threads",
                 device.id(), device.reason(), device.onnxRuntimeVersion(), providers, batchSize, threads);
-        this.sessions = SessionCache.builder()
-                .optCapacity(b.sessionCacheSize)
-                .optShutdownTimeout(b.shutdownTimeout)
-                .optOwner(b.owner)
-                .optWork("inference")
-                .build();
+        this.sessions = new SessionCache<>(b.sessionCacheSize, b.shutdownTimeout, b.owner, "inference");
     }
 
     /** Settings with the feature-service's defaults: the CPU, every core, batches of 16 (64 on a GPU). */

@@ -47,55 +47,17 @@ public final class SessionCache<K, S extends AutoCloseable> implements AutoClose
     /** Guarded by {@link #lock}; read without it only as a fast refusal. */
     private volatile boolean closing;
 
-    private SessionCache(Builder b) {
-        this.capacity = Math.max(1, b.capacity);
-        this.shutdownTimeout = b.shutdownTimeout;
-        this.owner = b.owner;
-        this.work = b.work;
-    }
-
-    /** Settings with defaults: 6 sessions, a 5 second shutdown wait, owned by "inference". */
-    public static Builder builder() {
-        return new Builder();
-    }
-
-    /** The settings of a cache; every one has a default. */
-    public static final class Builder {
-        private int capacity = 6;
-        private Duration shutdownTimeout = Duration.ofSeconds(5);
-        private String owner = "inference";
-        private String work = "inference";
-
-        private Builder() {
-        }
-
-        /** How many sessions stay loaded when no lease holds them (at least 1). */
-        public Builder optCapacity(int sessions) {
-            this.capacity = sessions;
-            return this;
-        }
-
-        /** How long {@link SessionCache#close()} waits for creations and work still running. */
-        public Builder optShutdownTimeout(Duration timeout) {
-            this.shutdownTimeout = timeout;
-            return this;
-        }
-
-        /** Who runs the cache, for the failure callers get once it closes ("the feature-service"). */
-        public Builder optOwner(String owner) {
-            this.owner = owner;
-            return this;
-        }
-
-        /** What runs in the sessions, for the shutdown log ("inference", "gradient graphs"). */
-        public Builder optWork(String work) {
-            this.work = work;
-            return this;
-        }
-
-        public <K, S extends AutoCloseable> SessionCache<K, S> build() {
-            return new SessionCache<>(this);
-        }
+    /**
+     * @param capacity        how many sessions stay loaded when no lease holds them (at least 1)
+     * @param shutdownTimeout how long {@link #close()} waits for creations and work still running
+     * @param owner           who runs the cache, for the failure callers get once it closes ("the feature-service")
+     * @param work            what runs in the sessions, for the shutdown log ("inference", "gradient graphs")
+     */
+    public SessionCache(int capacity, Duration shutdownTimeout, String owner, String work) {
+        this.capacity = Math.max(1, capacity);
+        this.shutdownTimeout = shutdownTimeout;
+        this.owner = owner;
+        this.work = work;
     }
 
     /** Work done with a session, which may throw its own checked exception. */

@@ -71,8 +71,7 @@ class SessionCacheTest {
     }
 
     private static SessionCache<String, Resource> cache(int capacity, Duration shutdownTimeout) {
-        return SessionCache.builder().optCapacity(capacity).optShutdownTimeout(shutdownTimeout)
-                .optOwner("the test host").optWork("test work").build();
+        return new SessionCache<>(capacity, shutdownTimeout, "the test host", "test work");
     }
 
     private SessionCache<String, Resource>.Lease open(SessionCache<String, Resource> cache, String key,
@@ -349,8 +348,8 @@ class SessionCacheTest {
     @Test
     void aRealOnnxRuntimeSessionIsClosedOnlyAfterThePassRunningInIt() throws Exception {
         OrtEnvironment env = OrtEnvironment.getEnvironment();
-        SessionCache<String, OrtSession> cache = SessionCache.builder().optShutdownTimeout(WAIT.multipliedBy(3))
-                .optOwner("the test host").build();
+        SessionCache<String, OrtSession> cache = new SessionCache<>(6, WAIT.multipliedBy(3), "the test host",
+                "inference");
         AtomicReference<OrtSession> created = new AtomicReference<>();
         SessionCache<String, OrtSession>.Lease lease = cache.open("probe", () -> {
             try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
