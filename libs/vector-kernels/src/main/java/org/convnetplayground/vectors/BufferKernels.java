@@ -32,14 +32,6 @@ public interface BufferKernels {
      * {@code false} (as {@link VectorKernels#best()}), else {@link #scalar()}.
      */
     static BufferKernels best() {
-        if (VectorKernels.best() == ScalarKernels.INSTANCE) {
-            return ScalarBufferKernels.INSTANCE;
-        }
-        try {
-            return (BufferKernels) Class.forName("org.convnetplayground.vectors.SimdBufferKernels")
-                    .getDeclaredField("INSTANCE").get(null);
-        } catch (ReflectiveOperationException | LinkageError e) {
-            return ScalarBufferKernels.INSTANCE;
-        }
+        return SimdClasses.instanceOr("SimdBufferKernels", BufferKernels.class, ScalarBufferKernels.INSTANCE);
     }
 }

@@ -39,14 +39,6 @@ public interface GraphKernels {
      * so nothing is thrown when the module is absent.
      */
     static GraphKernels best() {
-        if (VectorKernels.best() == ScalarKernels.INSTANCE) {
-            return ScalarGraphKernels.INSTANCE;
-        }
-        try {
-            return (GraphKernels) Class.forName("org.convnetplayground.vectors.SimdGraphKernels")
-                    .getDeclaredField("INSTANCE").get(null);
-        } catch (ReflectiveOperationException | LinkageError e) {
-            return ScalarGraphKernels.INSTANCE;
-        }
+        return SimdClasses.instanceOr("SimdGraphKernels", GraphKernels.class, ScalarGraphKernels.INSTANCE);
     }
 }

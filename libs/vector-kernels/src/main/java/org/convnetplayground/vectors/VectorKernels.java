@@ -87,18 +87,6 @@ public interface VectorKernels {
      * is thrown, when the module is absent.
      */
     static VectorKernels best() {
-        if ("false".equalsIgnoreCase(System.getProperty("cnp.vectors.simd", "true").trim())) {
-            return ScalarKernels.INSTANCE;
-        }
-        if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
-            return ScalarKernels.INSTANCE;
-        }
-        try {
-            return (VectorKernels) Class.forName("org.convnetplayground.vectors.SimdKernels")
-                    .getDeclaredField("INSTANCE").get(null);
-        } catch (ReflectiveOperationException | LinkageError e) {
-            // The module is there but unusable (e.g. not readable from this layer): stay correct.
-            return ScalarKernels.INSTANCE;
-        }
+        return SimdClasses.instanceOr("SimdKernels", VectorKernels.class, ScalarKernels.INSTANCE);
     }
 }
