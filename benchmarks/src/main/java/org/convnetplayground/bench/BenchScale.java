@@ -28,7 +28,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Random;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
@@ -37,6 +36,7 @@ import java.util.concurrent.Future;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.convnetplayground.testing.ClusteredVectors;
 import org.convnetplayground.testing.Repo;
 import org.convnetplayground.testing.ServiceProcess;
 import org.convnetplayground.testing.SolrClusterProcess;
@@ -67,6 +67,8 @@ public final class BenchScale {
     static final String DATASET = "bench-scale";
     static final String MODEL = "generated";
     static final String LAYER = "embedding";
+    /** Centres of the generated vectors: 1,000 rows each at 1,000,000 rows. */
+    static final int CENTRES = 1000;
 
     public static void main(String[] args) throws Exception {
         Path work = Repo.dir().resolve("target/bench-scale");
@@ -92,7 +94,6 @@ public final class BenchScale {
             System.out.println("queries: " + queries + " (generated, seed 4242)");
         }
         Npy data = Npy.open(vectors);
-        BenchScale.data = data;
         Npy q = Npy.open(queries);
         if (q.dim != data.dim) {
             throw new IllegalArgumentException("queries have " + q.dim + " dimensions, vectors " + data.dim);
@@ -137,6 +138,7 @@ public final class BenchScale {
                      "cnp.features.data-dir", dataDir.resolve("features").toString(),
                      "quarkus.rest-client.catalog.url", catalog.url()));
              SolrClusterProcess solr = backends.contains("solr") ? SolrClusterProcess.start(2, "-Xmx3g") : null) {
+            Map<String, Object> embeddedApproximate = null;
             for (String backend : backends) {
                 Map<String, String> config = new LinkedHashMap<>(Map.of(
                         "cnp.search.data-dir", dataDir.resolve("search-" + backend).toString(),
@@ -162,9 +164,10 @@ public final class BenchScale {
                     }
                 }
             }
-        }
-        if (System.getenv("FAISS_HNSW") != null && embeddedApproximate != null) {
-            faiss(Path.of(System.getenv("FAISS_HNSW")), vectors, queries, truthFile, embeddedApproximate, work);
+            if (System.getenv("FAISS_HNSW") != null && embeddedApproximate != null) {
+                // after the search-services stopped, so FAISS has the machine to itself
+                faiss(Path.of(System.getenv("FAISS_HNSW")), vectors, queries, truthFile, embeddedApproximate, work);
+            }
         }
     }
 
@@ -188,14 +191,11 @@ public final class BenchScale {
                 Map<String, Object> line = new LinkedHashMap<>();
                 line.put("sweep", "embedded approximate");
                 line.put("graphCandidates", Math.max(Integer.parseInt(value.trim()), K));
-                line.putAll(measure(search.url(), q, "approximate", truth));
+                line.putAll(measure(search.url(), q, "approximate", truth, null, Map.of()));
                 System.out.println(JSON.writeValueAsString(line));
             }
         }
     }
-
-    /** The embedded backend's approximate figures, compared with FAISS at the end of the run. */
-    static Map<String, Object> embeddedApproximate;
 
     /**
      * FAISS's HNSW (M 16, efConstruction as ours, one search thread) on the same files and ground truth, after the
@@ -305,56 +305,53 @@ public final class BenchScale {
     static Map<String, Object> run(String url, String backend, Path vectors, Path ids, Npy data, Npy q, List<Set<Integer>> truth,
                     double bandwidth, double scanBoundMs, Path searchDir) throws Exception {
         Map<String, Object> approximate = null;
-        {
-            Instant t0 = Instant.now();
-            boolean stored = HTTP.send(HttpRequest.newBuilder(URI.create(url + "/api/search/collections/" + DATASET + "/"
-                    + MODEL + "/" + LAYER)).build(), HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
-            if (!stored) {
-                JsonNode job = importVectors(url, vectors, ids);
-                await(url + job.get("job").asText(), "import");
-            } else {
-                System.out.printf("[%s] the collection is stored already (DATA_DIR): not imported again%n", backend);
-                query(url, q.row(0), "auto");
-            }
-            double importSeconds = stored ? Double.NaN : Duration.between(t0, Instant.now()).toMillis() / 1000.0;
-            System.out.printf(Locale.ROOT, "[%s] imported in %.1f s; waiting for the approximate index...%n", backend,
-                    importSeconds);
-            Instant t1 = Instant.now();
-            awaitIndex(url);
-            double indexSeconds = stored ? Double.NaN : Duration.between(t1, Instant.now()).toMillis() / 1000.0;
-            long heap = heapUsed(url);
-            long disk = bytes(searchDir.resolve("collections"));
-            // the bound is read from the service's own stored copy, the bytes its exact scan reads: one copy in the
-            // page cache, not two competing (the .npy as well would push the index out between exact queries)
-            Path storedCopy = storedVectors(searchDir.resolve("collections"), data);
-            if (storedCopy != null) {
-                BenchScale.data = Npy.raw(storedCopy, data.rows, data.dim);
-            }
-            System.out.printf(Locale.ROOT, "[%s] approximate index (%s) ready %.1f s after the import%n", backend,
-                    backend.equals("solr") ? "Solr collection, 2 shards x 2 replicas on 2 nodes" : "embedded HNSW",
-                    indexSeconds);
-            for (String mode : List.of("exact", "approximate")) {
-                Map<String, Object> line = new LinkedHashMap<>();
-                line.put("backend", backend);
-                line.put("mode", mode);
-                line.put("rows", data.rows);
-                line.put("dimension", data.dim);
-                line.put("importSeconds", importSeconds);
-                line.put("indexBuildSeconds", indexSeconds);
-                line.put("bytesOnDisk", disk);
-                line.put("heapUsedAfterImportBytes", heap);
-                line.putAll(measure(url, q, mode, truth));
-                if (mode.equals("exact")) {
-                    line.put("memoryBandwidthGBs", Math.round(bandwidth / 1e8) / 10.0);
-                    line.put("scanBoundMs", Math.round(scanBoundMs * 10) / 10.0);
-                }
-                System.out.println(JSON.writeValueAsString(line));
-                if (mode.equals("approximate")) {
-                    approximate = line;
-                }
-            }
-            System.out.printf(Locale.ROOT, "heap used at the end: %d MB%n", heapUsed(url) >> 20);
+        Instant t0 = Instant.now();
+        boolean stored = HTTP.send(HttpRequest.newBuilder(URI.create(url + "/api/search/collections/" + DATASET + "/"
+                + MODEL + "/" + LAYER)).build(), HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+        if (!stored) {
+            JsonNode job = importVectors(url, vectors, ids);
+            await(url + job.get("job").asText(), "import");
+        } else {
+            System.out.printf("[%s] the collection is stored already (DATA_DIR): not imported again%n", backend);
+            query(url, q.row(0), "auto");
         }
+        double importSeconds = stored ? Double.NaN : Duration.between(t0, Instant.now()).toMillis() / 1000.0;
+        System.out.printf(Locale.ROOT, "[%s] imported in %.1f s; waiting for the approximate index...%n", backend,
+                importSeconds);
+        Instant t1 = Instant.now();
+        awaitIndex(url);
+        double indexSeconds = stored ? Double.NaN : Duration.between(t1, Instant.now()).toMillis() / 1000.0;
+        long heap = heapUsed(url);
+        long disk = bytes(searchDir.resolve("collections"));
+        // the bound is read from the service's own stored copy, the bytes its exact scan reads: one copy in the
+        // page cache, not two competing (the .npy as well would push the index out between exact queries)
+        Path storedCopy = storedVectors(searchDir.resolve("collections"), data);
+        Npy bound = storedCopy == null ? data : Npy.raw(storedCopy, data.rows, data.dim);
+        Map<String, Set<String>> exactById = new LinkedHashMap<>();
+        System.out.printf(Locale.ROOT, "[%s] approximate index (%s) ready %.1f s after the import%n", backend,
+                backend.equals("solr") ? "Solr collection, 2 shards x 2 replicas on 2 nodes" : "embedded HNSW",
+                indexSeconds);
+        for (String mode : List.of("exact", "approximate")) {
+            Map<String, Object> line = new LinkedHashMap<>();
+            line.put("backend", backend);
+            line.put("mode", mode);
+            line.put("rows", data.rows);
+            line.put("dimension", data.dim);
+            line.put("importSeconds", importSeconds);
+            line.put("indexBuildSeconds", indexSeconds);
+            line.put("bytesOnDisk", disk);
+            line.put("heapUsedAfterImportBytes", heap);
+            line.putAll(measure(url, q, mode, truth, bound, exactById));
+            if (mode.equals("exact")) {
+                line.put("memoryBandwidthGBs", Math.round(bandwidth / 1e8) / 10.0);
+                line.put("scanBoundMs", Math.round(scanBoundMs * 10) / 10.0);
+            }
+            System.out.println(JSON.writeValueAsString(line));
+            if (mode.equals("approximate")) {
+                approximate = line;
+            }
+        }
+        System.out.printf(Locale.ROOT, "heap used at the end: %d MB%n", heapUsed(url) >> 20);
         return approximate;
     }
 
@@ -363,11 +360,14 @@ public final class BenchScale {
         return v == null || v.isBlank() ? fallback : v;
     }
 
-    /** The vectors, read after each exact query to measure the bandwidth bound side by side. */
-    static Npy data;
-
-    /** Latency percentiles and recall@50 of one mode over every query. */
-    static Map<String, Object> measure(String url, Npy q, String mode, List<Set<Integer>> truth) throws Exception {
+    /**
+     * Latency percentiles and recall@50 of one mode over every query.
+     *
+     * @param bound     read once after every exact query, for the bandwidth bound side by side (null: not measured)
+     * @param exactById the exact mode's answers to queries by id, kept by exact and compared by approximate
+     */
+    static Map<String, Object> measure(String url, Npy q, String mode, List<Set<Integer>> truth, Npy bound,
+                                       Map<String, Set<String>> exactById) throws Exception {
         // warm-up: the first queries map pages and compile
         for (int i = 0; i < Math.min(10, q.rows); i++) {
             query(url, q.row(i), mode);
@@ -375,7 +375,7 @@ public final class BenchScale {
         double[] took = new double[q.rows];
         double[] http = new double[q.rows];
         // exact: a plain read of the same number of bytes after every query, so the bound is measured side by side
-        double[] bound = new double[q.rows];
+        double[] boundMs = new double[q.rows];
         double[] ratio = new double[q.rows];
         double found = 0;
         Set<String> modes = new HashSet<>();
@@ -384,9 +384,9 @@ public final class BenchScale {
             JsonNode r = query(url, q.row(i), mode);
             http[i] = (System.nanoTime() - t) / 1e6;
             took[i] = r.get("tookMs").asDouble();
-            if (mode.equals("exact") && data != null) {
-                bound[i] = readPass(data) * 1e3;
-                ratio[i] = took[i] / bound[i];
+            if (mode.equals("exact") && bound != null) {
+                boundMs[i] = readPass(bound) * 1e3;
+                ratio[i] = took[i] / boundMs[i];
             }
             modes.add(r.get("mode").asText());
             Set<Integer> expected = truth.get(i);
@@ -407,26 +407,23 @@ public final class BenchScale {
         m.put("httpMsP50", round(http[q.rows / 2]));
         m.put("httpMsP95", round(http[(int) (q.rows * 0.95)]));
         m.put("recallAt50", Math.round(found / (q.rows * (double) K) * 10000) / 10000.0);
-        if (mode.equals("exact") && data != null) {
-            Arrays.sort(bound);
+        if (mode.equals("exact") && bound != null) {
+            Arrays.sort(boundMs);
             Arrays.sort(ratio);
-            m.put("readPassMsP50", round(bound[q.rows / 2]));
+            m.put("readPassMsP50", round(boundMs[q.rows / 2]));
             m.put("exactOverReadPassP50", round(ratio[q.rows / 2]));
         }
-        m.putAll(byId(url, mode));
+        m.putAll(byId(url, mode, exactById));
         return m;
     }
-
-    /** Items queried by id (spread over the collection) in each mode; the exact answers, to compare the approximate. */
-    static final Map<String, Set<String>> EXACT_BY_ID = new LinkedHashMap<>();
 
     /**
      * Queries by id ({@code /api/search/query}) for {@value #BY_ID} items spread over the collection: the p50 of the
      * in-service time and, in approximate mode, recall@50 against the exact mode's answers to the same ids.
      */
-    static Map<String, Object> byId(String url, String mode) throws Exception {
+    static Map<String, Object> byId(String url, String mode, Map<String, Set<String>> exactById) throws Exception {
         JsonNode collection = get(url + "/api/search/collections/" + DATASET + "/" + MODEL + "/" + LAYER);
-        int size = collection.path("size").asInt(collection.path("items").asInt(0));
+        int size = collection.get("size").asInt();
         double[] took = new double[BY_ID];
         double found = 0;
         int compared = 0;
@@ -446,9 +443,9 @@ public final class BenchScale {
             Set<String> hits = new HashSet<>();
             answer.get("hits").forEach(h -> hits.add(h.get("id").asText()));
             if (mode.equals("exact")) {
-                EXACT_BY_ID.put(id, hits);
-            } else if (EXACT_BY_ID.containsKey(id)) {
-                hits.retainAll(EXACT_BY_ID.get(id));
+                exactById.put(id, hits);
+            } else if (exactById.containsKey(id)) {
+                hits.retainAll(exactById.get(id));
                 found += hits.size();
                 compared++;
             }
@@ -490,7 +487,6 @@ public final class BenchScale {
 
     /** The exact top-50 under cosine of every query, by a plain scan of the file in double, on every core. */
     static List<Set<Integer>> groundTruth(Npy data, Npy q) throws Exception {
-        double[] norms = new double[data.rows];
         ExecutorService pool = Executors.newFixedThreadPool(Runtime.getRuntime().availableProcessors());
         try {
             List<Future<Set<Integer>>> futures = new ArrayList<>();
@@ -661,20 +657,8 @@ public final class BenchScale {
         return JSON.readTree(r.body());
     }
 
-    /**
-     * Clustered, non-negative vectors like pooled CNN features: 1,000 centres, each a sparse non-negative vector
-     * (40% of the dimensions active, exponential magnitudes), rows = max(0, centre + Gaussian noise).
-     */
+    /** {@link ClusteredVectors} around {@value #CENTRES} centres, as a float32 .npy. */
     static void generate(Path file, int rows, int dim, long seed) throws IOException {
-        Random centresRandom = new Random(7);
-        int centres = 1000;
-        float[][] c = new float[centres][dim];
-        for (float[] centre : c) {
-            for (int j = 0; j < dim; j++) {
-                centre[j] = centresRandom.nextFloat() < 0.4 ? (float) -Math.log(1 - centresRandom.nextDouble()) : 0;
-            }
-        }
-        Random random = new Random(seed);
         String dict = "{'descr': '<f4', 'fortran_order': False, 'shape': (" + rows + ", " + dim + "), }";
         int unpadded = 10 + dict.length() + 1;
         String header = dict + " ".repeat((64 - unpadded % 64) % 64) + "\n";
@@ -682,15 +666,7 @@ public final class BenchScale {
             out.write(new byte[] {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0,
                 (byte) (header.length() & 0xff), (byte) (header.length() >> 8)});
             out.write(header.getBytes(StandardCharsets.ISO_8859_1));
-            ByteBuffer row = ByteBuffer.allocate(dim * 4).order(ByteOrder.LITTLE_ENDIAN);
-            for (int i = 0; i < rows; i++) {
-                float[] centre = c[random.nextInt(centres)];
-                row.clear();
-                for (int j = 0; j < dim; j++) {
-                    row.putFloat(Math.max(0f, centre[j] + (float) (random.nextGaussian() * 0.35)));
-                }
-                out.write(row.array());
-            }
+            ClusteredVectors.write(out, rows, dim, CENTRES, seed);
         }
     }
 

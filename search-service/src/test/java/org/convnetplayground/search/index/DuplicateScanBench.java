@@ -1,21 +1,21 @@
 package org.convnetplayground.search.index;
 
+import java.io.BufferedOutputStream;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.channels.FileChannel;
+import java.io.OutputStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Random;
 import org.convnetplayground.search.collection.CollectionKey;
 import org.convnetplayground.search.collection.CollectionMeta;
 import org.convnetplayground.search.collection.VectorCollection;
 import org.convnetplayground.search.duplicates.DuplicateFinder;
 import org.convnetplayground.search.duplicates.Duplicates;
 import org.convnetplayground.search.ranking.Similarity;
+import org.convnetplayground.testing.ClusteredVectors;
 import org.convnetplayground.vectors.MappedVectors;
 import org.convnetplayground.vectors.Metric;
 import org.junit.jupiter.api.Test;
@@ -52,7 +52,7 @@ class DuplicateScanBench {
         HnswParams params = new HnswParams(16, 100, true, 3, 150, threads);
         long start = System.nanoTime();
         Path graph = dir.resolve("hnsw");
-        java.nio.file.Files.createDirectory(graph);
+        Files.createDirectory(graph);
         HnswIndex.build(graph, vectors, params, r -> { }, () -> false);
         System.out.printf("duplicates bench: %,d x %,d vectors, %d rows a cluster, HNSW built in %.1f s%n", rows, dim,
                 clusterRows, (System.nanoTime() - start) / 1e9);
@@ -96,29 +96,11 @@ class DuplicateScanBench {
         }
     }
 
-    /** make bench-scale's vectors: sparse non-negative centres, Gaussian noise 0.35, clipped at 0. */
+    /** make bench-scale's vectors ({@link ClusteredVectors}) around {@code centres} centres, as a raw float32 file. */
     private static void write(Path file, int rows, int dim, int centres) throws IOException {
-        Random centresRandom = new Random(7);
-        float[][] c = new float[centres][dim];
-        for (float[] centre : c) {
-            for (int j = 0; j < dim; j++) {
-                centre[j] = centresRandom.nextFloat() < 0.4 ? (float) -Math.log(1 - centresRandom.nextDouble()) : 0;
-            }
-        }
-        Random random = new Random(11);
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-            ByteBuffer row = ByteBuffer.allocate(dim * 4).order(ByteOrder.LITTLE_ENDIAN);
-            for (int i = 0; i < rows; i++) {
-                float[] centre = c[random.nextInt(centres)];
-                row.clear();
-                for (int j = 0; j < dim; j++) {
-                    row.putFloat(Math.max(0f, centre[j] + (float) (random.nextGaussian() * 0.35)));
-                }
-                row.flip();
-                while (row.hasRemaining()) {
-                    ch.write(row);
-                }
-            }
+        try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file, StandardOpenOption.CREATE_NEW),
+                1 << 20)) {
+            ClusteredVectors.write(out, rows, dim, centres, 11);
         }
     }
 }
