@@ -86,8 +86,8 @@ public interface SearchConfig {
      * answer says how many images hit the cap ({@code imagesAtCap}: its total is then a lower bound). Without a cap a
      * dense group (many shots of one product) would make the scan one exact pass over the collection per image:
      * hours at 200,000 x 1,280. 50 because an index query takes max(min-candidates, k x oversample) graph candidates
-     * (150 when this was measured, 300 now), the same at any k up to 50, so the scan asks each image once; a larger cap costs 3 candidates a neighbour and
-     * a second query for every image at the cap. DuplicateScanBench (10,000 x 1,280 of make bench-scale's clustered
+     * (150 when this was measured, 300 now), the same at any k up to 50, so the scan asks each image once; a larger
+     * cap costs 3 candidates a neighbour and a second query for every image at the cap. DuplicateScanBench (10,000 x 1,280 of make bench-scale's clustered
      * vectors, every image at the cap, 2 threads on a loaded 2-core machine): 0.67 ms a row at cap 8, 1.0 at 50, 1.75
      * at 100, against 24 ms a row for the scan with exact passes, whose passes grow with the rows; 200,000 rows at
      * cap 50 take minutes.

@@ -160,9 +160,9 @@ public final class HnswIndex implements VectorIndex {
     /** {@link #build} scoring with {@code scorer} (the benchmark compares Lucene's own scorer with ours). */
     static void build(Path dir, MappedVectors vectors, HnswParams params, FlatVectorsScorer scorer,
                       IntConsumer progress, BooleanSupplier cancelled) throws IOException {
-        if (vectors.dim() > WideVectorsCodec.MAX_DIMENSIONS) {
+        if (vectors.dim() > KernelHnswVectorsFormat.MAX_DIMENSIONS) {
             throw new IllegalArgumentException("vectors of " + vectors.dim() + " dimensions are wider than the "
-                    + WideVectorsCodec.MAX_DIMENSIONS + " an approximate index takes");
+                    + KernelHnswVectorsFormat.MAX_DIMENSIONS + " an approximate index takes");
         }
         ExecutorService workers = params.threads() > 1 ? Executors.newFixedThreadPool(params.threads(), r -> {
             Thread t = new Thread(r, "hnsw-build");

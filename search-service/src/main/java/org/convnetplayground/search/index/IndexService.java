@@ -159,7 +159,7 @@ public class IndexService {
 
     /** Whether a collection is mirrored to Solr ({@code backend=solr}: every stored one a graph takes). */
     private boolean mirrored(VectorCollection c) {
-        return solr != null && c.mapped().isPresent() && c.meta().dimension() <= WideVectorsCodec.MAX_DIMENSIONS;
+        return solr != null && c.mapped().isPresent() && c.meta().dimension() <= KernelHnswVectorsFormat.MAX_DIMENSIONS;
     }
 
     /** The approximate index's parameters. */
@@ -174,7 +174,7 @@ public class IndexService {
 
     /** Whether a collection is large enough to be searched approximately (embedded HNSW, or Solr). */
     public boolean wantsApproximate(VectorCollection c) {
-        return c.meta().size() >= config.approximateFrom() && c.meta().dimension() <= WideVectorsCodec.MAX_DIMENSIONS
+        return c.meta().size() >= config.approximateFrom() && c.meta().dimension() <= KernelHnswVectorsFormat.MAX_DIMENSIONS
                 && c.mapped().isPresent();
     }
 

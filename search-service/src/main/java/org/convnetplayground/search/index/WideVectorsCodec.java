@@ -10,9 +10,6 @@ import org.apache.lucene.codecs.lucene912.Lucene912Codec;
  */
 final class WideVectorsCodec extends Lucene912Codec {
 
-    /** The widest vectors indexed approximately; wider ones (flattened maps) stay exact. */
-    static final int MAX_DIMENSIONS = KernelHnswVectorsFormat.MAX_DIMENSIONS;
-
     private final KnnVectorsFormat vectors;
 
     WideVectorsCodec(KernelHnswVectorsFormat vectors) {
