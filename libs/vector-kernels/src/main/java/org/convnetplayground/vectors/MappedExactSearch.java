@@ -1,5 +1,7 @@
 package org.convnetplayground.vectors;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -18,8 +20,9 @@ import java.util.function.IntPredicate;
  * correlation, euclidean, sqeuclidean) or copies each row into a small buffer for the other metrics, with the rows
  * split across all cores; the candidates of every part are merged and re-ranked exactly.
  *
- * <p>Per-row norms (cosine) and means with centred norms (correlation) are computed once, on first use, in double
- * exactly as {@link Metric#distance} computes them, and kept on the heap (8 or 16 bytes a row).
+ * <p>Per-row norms (cosine) and means with centred norms (correlation) are computed once in double exactly as
+ * {@link Metric#distance} computes them, and kept on the heap (8 or 16 bytes a row): a cosine norm when a query first
+ * needs that row (a re-rank of candidates computes only theirs), the correlation ones all at first use.
  */
 public final class MappedExactSearch {
 
@@ -27,6 +30,8 @@ public final class MappedExactSearch {
     static final long PARALLEL_MIN_VALUES = 1L << 21;
 
     private static final int THREADS = Runtime.getRuntime().availableProcessors();
+    /** Atomic reads and writes of the lazily filled norms, shared by the query threads. */
+    private static final VarHandle NORMS = MethodHandles.arrayElementVarHandle(double[].class);
     private static final ExecutorService POOL = Executors.newFixedThreadPool(THREADS, r -> {
         Thread t = new Thread(r, "exact-scan");
         t.setDaemon(true);
@@ -205,6 +210,7 @@ public final class MappedExactSearch {
         return new Prepared(query.clone(), metric, p);
     }
 
+    /** The per-row norms, NaN until a query needs the row's ({@link Prepared#norm}). */
     private double[] rowNorms() {
         double[] norms = rowNorms;
         if (norms == null) {
@@ -212,11 +218,7 @@ public final class MappedExactSearch {
                 norms = rowNorms;
                 if (norms == null) {
                     norms = new double[vectors.size()];
-                    float[] row = new float[vectors.dim()];
-                    for (int i = 0; i < norms.length; i++) {
-                        vectors.copyRow(i, row, 0);
-                        norms[i] = Math.sqrt(ScalarKernels.INSTANCE.dot(row, 0, row, 0, row.length));
-                    }
+                    Arrays.fill(norms, Double.NaN);
                     rowNorms = norms;
                 }
             }
@@ -310,7 +312,7 @@ public final class MappedExactSearch {
                 raw = rawScore(ScalarBufferKernels.INSTANCE, ScalarKernels.INSTANCE, row, scratch);
             }
             if (metric == Metric.COSINE || metric == Metric.CORRELATION) {
-                double denominator = queryNorm * norms[row];
+                double denominator = queryNorm * norm(row, scratch);
                 return denominator == 0.0 ? Double.NaN : 1.0 - raw / denominator;
             }
             return raw;
@@ -341,12 +343,31 @@ public final class MappedExactSearch {
             };
         }
 
+        /**
+         * The row's norm (centred under correlation): under cosine computed the first time a query needs it and kept
+         * (in double, exactly as {@link Metric#distance} computes it), so an approximate query's first answer reads
+         * only its candidates' rows, not the whole collection. Two threads may both compute one: the same value.
+         * Leaves the row in {@code scratch} when it computes it.
+         */
+        double norm(int row, float[] scratch) {
+            if (metric != Metric.COSINE) {
+                return norms[row];
+            }
+            double n = (double) NORMS.getOpaque(norms, row);
+            if (Double.isNaN(n)) {
+                vectors.copyRow(row, scratch, 0);
+                n = Math.sqrt(ScalarKernels.INSTANCE.dot(scratch, 0, scratch, 0, dim));
+                NORMS.setOpaque(norms, row, n);
+            }
+            return n;
+        }
+
         /** Bit for bit {@code metric.distance(query, row, p)}, with the cached norms. */
         double exactDistance(int row, float[] scratch) {
             vectors.copyRow(row, scratch, 0);
             ScalarKernels ref = ScalarKernels.INSTANCE;
             return switch (metric) {
-                case COSINE -> Metric.cosineFromDot(ref.dot(query, 0, scratch, 0, dim), queryNorm, norms[row]);
+                case COSINE -> Metric.cosineFromDot(ref.dot(query, 0, scratch, 0, dim), queryNorm, norm(row, scratch));
                 case CORRELATION -> Metric.cosineFromDot(ScalarKernels.centredDot(
                         query, 0, queryMean, scratch, 0, means[row], dim), queryNorm, norms[row]);
                 case EUCLIDEAN -> Math.sqrt(ref.squaredL2(query, 0, scratch, 0, dim));

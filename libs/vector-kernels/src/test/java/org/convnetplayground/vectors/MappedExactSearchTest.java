@@ -85,6 +85,25 @@ class MappedExactSearchTest {
     }
 
     @Test
+    void normsComputedForCandidatesFirstServeLaterFullScansExactly() throws IOException {
+        int n = 900;
+        int dim = 64;
+        float[] data = clustered(n, dim, 29);
+        Path file = dir.resolve("n.f32");
+        Files.write(file, bytes(data));
+        MappedExactSearch search = new MappedExactSearch(MappedVectors.open(file, dim));
+        ExactSearch heap = new ExactSearch(VectorMatrix.of(data, dim));
+        float[] q = java.util.Arrays.copyOfRange(data, 3 * dim, 4 * dim);
+        q[0] += 0.5f;
+        // a re-rank first: only its candidates' norms are known when the full scan comes
+        int[] some = {5, 17, 400, 899, 3};
+        assertEquals(heap.topK(q, Metric.COSINE, 3, 3, r -> r != 5 && r != 17 && r != 400 && r != 899 && r != 3),
+                search.rerank(q, Metric.COSINE, 3, some, 3));
+        assertEquals(heap.topK(q, Metric.COSINE, 3, 50, null), search.topK(q, Metric.COSINE, 3, 50, null));
+        assertArrayEquals(heap.distances(q, Metric.COSINE, 3), search.distances(q, Metric.COSINE, 3));
+    }
+
+    @Test
     void bufferKernelsAgreeWithTheReferenceOnAwkwardSizes() {
         Random random = new Random(5);
         for (int len : new int[] {1, 3, 7, 8, 13, 255, 256, 1000, 2048, 4097}) {
