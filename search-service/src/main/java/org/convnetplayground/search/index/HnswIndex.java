@@ -31,7 +31,6 @@ import org.apache.lucene.search.TopKnnCollector;
 import org.apache.lucene.store.Directory;
 import org.apache.lucene.store.FSDirectory;
 import org.apache.lucene.store.IOContext;
-import org.apache.lucene.store.MMapDirectory;
 import org.apache.lucene.util.IOUtils;
 import org.apache.lucene.util.hnsw.RandomAccessVectorValues;
 import org.apache.lucene.util.hnsw.RandomVectorScorer;
@@ -81,10 +80,7 @@ public final class HnswIndex implements VectorIndex {
      * @param crossover the collection size from which {@link SearchMode#AUTO} answers approximately
      */
     public static HnswIndex open(ExactIndex exact, Path dir, HnswParams params, int crossover) throws IOException {
-        MMapDirectory directory = new MMapDirectory(dir);
-        // the graph and its int8 vectors are read at random by every query: loaded into the page cache at open, so
-        // the first queries after a start do not wait on the disk page by page (the float copy is left to the OS)
-        directory.setPreload((file, context) -> file.endsWith(".vex") || file.endsWith(".veq"));
+        Directory directory = FSDirectory.open(dir);
         List<Segment> segments = new ArrayList<>();
         try {
             FlatVectorsScorer scorer = new KernelVectorsScorer(GraphKernels.best());
