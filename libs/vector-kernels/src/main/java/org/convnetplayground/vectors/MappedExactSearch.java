@@ -4,7 +4,6 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ExecutionException;
@@ -100,17 +99,17 @@ public final class MappedExactSearch {
             }
             candidates = all.stream().flatMapToInt(Arrays::stream).toArray();
         }
-        float[] row = new float[vectors.dim()];
-        ScoredRow[] hits = new ScoredRow[candidates.length];
-        for (int i = 0; i < candidates.length; i++) {
-            hits[i] = new ScoredRow(candidates[i], q.exactDistance(candidates[i], row));
+        return exactTop(q, candidates, k, new float[vectors.dim()]);
+    }
+
+    /** The {@code k} nearest of {@code rows} by their exact distances, nearest first (ties by row). */
+    private static List<ScoredRow> exactTop(Prepared q, int[] rows, int k, float[] scratch) {
+        ScoredRow[] hits = new ScoredRow[rows.length];
+        for (int i = 0; i < rows.length; i++) {
+            hits[i] = new ScoredRow(rows[i], q.exactDistance(rows[i], scratch));
         }
         Arrays.sort(hits, (a, b) -> ExactSearch.compare(a.distance(), a.row(), b.distance(), b.row()));
-        List<ScoredRow> result = new ArrayList<>(Math.min(k, hits.length));
-        for (int i = 0; i < hits.length && i < k; i++) {
-            result.add(hits[i]);
-        }
-        return Collections.unmodifiableList(result);
+        return List.of(Arrays.copyOf(hits, Math.min(k, hits.length)));
     }
 
     /**
@@ -153,12 +152,7 @@ public final class MappedExactSearch {
             }
             exact = heap.rows();
         }
-        ScoredRow[] hits = new ScoredRow[exact.length];
-        for (int i = 0; i < exact.length; i++) {
-            hits[i] = new ScoredRow(exact[i], q.exactDistance(exact[i], scratch));
-        }
-        Arrays.sort(hits, (a, b) -> ExactSearch.compare(a.distance(), a.row(), b.distance(), b.row()));
-        return List.of(Arrays.copyOf(hits, Math.min(k, hits.length)));
+        return exactTop(q, exact, k, scratch);
     }
 
     private int[] scan(Prepared q, int from, int to, int capacity, IntPredicate excludeRow) {
