@@ -1,5 +1,7 @@
 package org.convnetplayground.vectors;
 
+import java.nio.ByteBuffer;
+
 /**
  * The similarity sums an approximate index computes millions of times while it builds and searches its graph: dot
  * products and squared distances of whole float32 vectors, accumulated in float as Lucene's vector similarities are
@@ -27,6 +29,14 @@ public interface GraphKernels {
 
     /** {@code sum (a_i - b_i)^2}, exact. */
     int squareDistance(byte[] a, byte[] b);
+
+    /**
+     * The exact int8 dot products of {@code q} with four rows of {@code q.length} bytes each, row {@code j} read from
+     * buffer {@code bj} at absolute index {@code oj} (memory-mapped rows, not copied), into {@code out[0..3]}. Four
+     * at once so that the rows' memory reads are in flight together: a graph walk scores its neighbours this way.
+     */
+    void dot4(byte[] q, ByteBuffer b0, int o0, ByteBuffer b1, int o1, ByteBuffer b2, int o2, ByteBuffer b3, int o3,
+              int[] out);
 
     /** The plain-loop reference. */
     static GraphKernels scalar() {

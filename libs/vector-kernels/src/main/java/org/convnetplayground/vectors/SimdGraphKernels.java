@@ -1,5 +1,8 @@
 package org.convnetplayground.vectors;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
@@ -132,6 +135,43 @@ final class SimdGraphKernels implements GraphKernels {
             s += d * d;
         }
         return s;
+    }
+
+    @Override
+    public void dot4(byte[] q, ByteBuffer b0, int o0, ByteBuffer b1, int o1, ByteBuffer b2, int o2, ByteBuffer b3,
+                     int o3, int[] out) {
+        if (B == null) {
+            ScalarGraphKernels.INSTANCE.dot4(q, b0, o0, b1, o1, b2, o2, b3, o3, out);
+            return;
+        }
+        int len = q.length;
+        IntVector s0 = IntVector.zero(I), s1 = s0, s2 = s0, s3 = s0;
+        int i = 0;
+        for (int end = len - IL; i <= end; i += IL) {
+            IntVector x = ints(q, i);
+            s0 = s0.add(x.mul(ints(b0, o0 + i)));
+            s1 = s1.add(x.mul(ints(b1, o1 + i)));
+            s2 = s2.add(x.mul(ints(b2, o2 + i)));
+            s3 = s3.add(x.mul(ints(b3, o3 + i)));
+        }
+        int r0 = s0.reduceLanes(VectorOperators.ADD), r1 = s1.reduceLanes(VectorOperators.ADD);
+        int r2 = s2.reduceLanes(VectorOperators.ADD), r3 = s3.reduceLanes(VectorOperators.ADD);
+        for (; i < len; i++) {
+            r0 += q[i] * b0.get(o0 + i);
+            r1 += q[i] * b1.get(o1 + i);
+            r2 += q[i] * b2.get(o2 + i);
+            r3 += q[i] * b3.get(o3 + i);
+        }
+        out[0] = r0;
+        out[1] = r1;
+        out[2] = r2;
+        out[3] = r3;
+    }
+
+    /** {@code IL} bytes of a buffer from absolute index {@code offset}, sign-extended to int lanes. */
+    private static IntVector ints(ByteBuffer v, int offset) {
+        return (IntVector) ByteVector.fromByteBuffer(B, v, offset, ByteOrder.LITTLE_ENDIAN)
+                .convertShape(VectorOperators.B2I, I, 0);
     }
 
     /** {@code IL} bytes from {@code offset}, sign-extended to int lanes. */

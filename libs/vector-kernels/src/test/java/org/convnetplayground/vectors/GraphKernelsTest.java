@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.ByteBuffer;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -59,6 +60,40 @@ class GraphKernelsTest {
                 }
                 assertEquals(scalar.dot(a, b), simd.dot(a, b), "dot n=" + n + " trial " + trial);
                 assertEquals(scalar.squareDistance(a, b), simd.squareDistance(a, b), "l2 n=" + n + " trial " + trial);
+            }
+        }
+    }
+
+    @Test
+    void fourRowDotsOfBufferedRowsEqualTheArrayDots() {
+        Random random = new Random(13);
+        for (int n : SIZES) {
+            // rows at odd offsets in two buffers (one direct, as a mapped file is), the query on the heap
+            int stride = n + 5;
+            ByteBuffer direct = ByteBuffer.allocateDirect(3 + 3 * stride);
+            ByteBuffer heap = ByteBuffer.allocate(7 + stride);
+            byte[][] rows = new byte[4][n];
+            byte[] q = new byte[n];
+            random.nextBytes(q);
+            int[] offsets = {3, 3 + stride, 7, 3 + 2 * stride};
+            ByteBuffer[] buffers = {direct, direct, heap, direct};
+            for (int r = 0; r < 4; r++) {
+                random.nextBytes(rows[r]);
+                if (r == 3) {
+                    java.util.Arrays.fill(rows[r], Byte.MIN_VALUE);
+                    java.util.Arrays.fill(q, 0, n / 2, Byte.MIN_VALUE);
+                }
+                for (int i = 0; i < n; i++) {
+                    buffers[r].put(offsets[r] + i, rows[r][i]);
+                }
+            }
+            for (GraphKernels k : new GraphKernels[] {scalar, simd}) {
+                int[] out = new int[4];
+                k.dot4(q, buffers[0], offsets[0], buffers[1], offsets[1], buffers[2], offsets[2], buffers[3],
+                        offsets[3], out);
+                for (int r = 0; r < 4; r++) {
+                    assertEquals(scalar.dot(q, rows[r]), out[r], k.name() + " n=" + n + " row " + r);
+                }
             }
         }
     }

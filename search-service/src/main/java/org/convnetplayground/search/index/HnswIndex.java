@@ -14,9 +14,11 @@ import java.util.function.IntConsumer;
 import org.apache.lucene.codecs.Codec;
 import org.apache.lucene.codecs.KnnVectorsReader;
 import org.apache.lucene.codecs.hnsw.FlatVectorsScorer;
+import org.apache.lucene.codecs.lucene99.Lucene99HnswVectorsReader;
 import org.apache.lucene.codecs.perfield.PerFieldKnnVectorsFormat;
 import org.apache.lucene.index.FieldInfo;
 import org.apache.lucene.index.FieldInfos;
+import org.apache.lucene.index.IndexFileNames;
 import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.index.IndexWriterConfig;
 import org.apache.lucene.index.SegmentCommitInfo;
@@ -39,6 +41,7 @@ import org.convnetplayground.vectors.GraphKernels;
 import org.convnetplayground.vectors.MappedVectors;
 import org.convnetplayground.vectors.Metric;
 import org.convnetplayground.vectors.ScoredRow;
+import org.jboss.logging.Logger;
 
 /**
  * An approximate index over one collection: a Lucene HNSW graph (one embedded index, on disk under the collection's
@@ -55,6 +58,9 @@ import org.convnetplayground.vectors.ScoredRow;
 public final class HnswIndex implements VectorIndex {
 
     static final String VECTOR_FIELD = "v";
+    /** Lucene99ScalarQuantizedVectorsFormat's extension of the quantized vectors file (package-private there). */
+    private static final String QUANTIZED_VECTORS_EXTENSION = "veq";
+    private static final Logger LOG = Logger.getLogger(HnswIndex.class);
 
     private final ExactIndex exact;
     private final Directory directory;
@@ -62,8 +68,12 @@ public final class HnswIndex implements VectorIndex {
     private final HnswParams params;
     private final int crossover;
 
-    /** One segment's vectors reader and the row of its first document (documents are rows, in order). */
-    private record Segment(KnnVectorsReader vectors, Directory files, int docBase, int maxDoc) {
+    /**
+     * One segment's vectors reader, the row of its first document (documents are rows, in order) and the walk that
+     * searches its graph (null where Lucene's own search does: float vectors, or a layout the walk does not know).
+     */
+    private record Segment(KnnVectorsReader vectors, Directory files, int docBase, int maxDoc,
+                           QuantizedGraphWalk walk) {
     }
 
     private HnswIndex(ExactIndex exact, Directory directory, List<Segment> segments, HnswParams params, int crossover) {
@@ -80,16 +90,23 @@ public final class HnswIndex implements VectorIndex {
      * @param crossover the collection size from which {@link SearchMode#AUTO} answers approximately
      */
     public static HnswIndex open(ExactIndex exact, Path dir, HnswParams params, int crossover) throws IOException {
+        return open(exact, dir, params, crossover, Integer.MAX_VALUE);
+    }
+
+    /** {@link #open} whose walks map their vectors in buffers of at most {@code walkChunkBytes} (for tests). */
+    static HnswIndex open(ExactIndex exact, Path dir, HnswParams params, int crossover, int walkChunkBytes)
+            throws IOException {
         Directory directory = FSDirectory.open(dir);
         List<Segment> segments = new ArrayList<>();
         try {
-            FlatVectorsScorer scorer = new KernelVectorsScorer(GraphKernels.best());
+            GraphKernels kernels = GraphKernels.best();
+            FlatVectorsScorer scorer = new KernelVectorsScorer(kernels);
             int docBase = 0;
             for (SegmentCommitInfo commit : SegmentInfos.readLatestCommit(directory)) {
                 if (commit.hasDeletions()) {
                     throw new IOException("segment " + commit.info.name + " has deleted documents; rows would shift");
                 }
-                segments.add(openSegment(directory, commit.info, scorer, docBase));
+                segments.add(openSegment(dir, directory, commit.info, kernels, scorer, docBase, walkChunkBytes));
                 docBase += commit.info.maxDoc();
             }
             if (docBase != exact.size()) {
@@ -106,7 +123,8 @@ public final class HnswIndex implements VectorIndex {
     }
 
     /** Lucene's vectors reader of one segment's vector field, as {@code PerFieldKnnVectorsFormat} opens it. */
-    private static Segment openSegment(Directory directory, SegmentInfo info, FlatVectorsScorer scorer, int docBase)
+    private static Segment openSegment(Path dir, Directory directory, SegmentInfo info, GraphKernels kernels,
+                                       FlatVectorsScorer scorer, int docBase, int walkChunkBytes)
             throws IOException {
         Codec codec = info.getCodec();
         Directory files = info.getUseCompoundFile()
@@ -130,7 +148,19 @@ public final class HnswIndex implements VectorIndex {
             SegmentReadState state = new SegmentReadState(files, info, fields, IOContext.DEFAULT,
                     format + "_" + suffix);
             KnnVectorsReader reader = KernelHnswVectorsFormat.forReading(quantized, scorer).fieldsReader(state);
-            return new Segment(reader, files, docBase, info.maxDoc());
+            QuantizedGraphWalk walk = null;
+            if (quantized && files == directory) {
+                try {
+                    walk = QuantizedGraphWalk.open((Lucene99HnswVectorsReader) reader, VECTOR_FIELD,
+                            field.getVectorSimilarityFunction(), dir.resolve(IndexFileNames.segmentFileName(info.name,
+                                    state.segmentSuffix, QUANTIZED_VECTORS_EXTENSION)),
+                            info.maxDoc(), field.getVectorDimension(), kernels, walkChunkBytes);
+                } catch (IOException e) {
+                    LOG.warnf("segment %s of %s is searched by Lucene's one-at-a-time walk: %s", info.name, dir,
+                            e.getMessage());
+                }
+            }
+            return new Segment(reader, files, docBase, info.maxDoc(), walk);
         } catch (IOException | RuntimeException e) {
             if (files != directory) {
                 IOUtils.closeWhileHandlingException(files);
@@ -362,13 +392,33 @@ public final class HnswIndex implements VectorIndex {
 
     /** The rows the graph finds nearest to {@code vector} under cosine, at most {@code wanted}, nearest first. */
     int[] candidates(float[] vector, int wanted) {
+        return candidates(vector, wanted, true);
+    }
+
+    /** Whether every segment is searched by the four-at-a-time walk. */
+    boolean walks() {
+        return segments.stream().allMatch(s -> s.walk() != null);
+    }
+
+    /**
+     * {@link #candidates} found by Lucene's own searcher in every segment ({@code walk} false): the reference the
+     * four-at-a-time walk is tested and benchmarked against.
+     */
+    int[] candidates(float[] vector, int wanted, boolean walk) {
         float[] query = unit(vector);
         List<ScoreDoc> hits = new ArrayList<>();
         try {
             for (Segment segment : segments) {
-                TopKnnCollector collector = new TopKnnCollector(Math.min(wanted, segment.maxDoc()), Integer.MAX_VALUE);
-                segment.vectors().search(VECTOR_FIELD, query, collector, null);
-                for (ScoreDoc hit : collector.topDocs().scoreDocs) {
+                int k = Math.min(wanted, segment.maxDoc());
+                ScoreDoc[] top;
+                if (walk && segment.walk() != null && k < segment.maxDoc()) {
+                    top = segment.walk().search(query, k);
+                } else {
+                    TopKnnCollector collector = new TopKnnCollector(k, Integer.MAX_VALUE);
+                    segment.vectors().search(VECTOR_FIELD, query, collector, null);
+                    top = collector.topDocs().scoreDocs;
+                }
+                for (ScoreDoc hit : top) {
                     hits.add(new ScoreDoc(segment.docBase() + hit.doc, hit.score));
                 }
             }

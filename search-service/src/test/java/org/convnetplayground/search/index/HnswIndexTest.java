@@ -69,6 +69,7 @@ class HnswIndexTest extends VectorIndexContract {
         try (HnswIndex ours = HnswIndex.open(new ExactIndex(vectors, ids(n)), indexDir, params(), 0);
              DirectoryReader reader = DirectoryReader.open(FSDirectory.open(indexDir))) {
             assertEquals(1, reader.leaves().size(), "one segment");
+            assertEquals(params().quantized(), ours.walks(), "int8 segments are walked four at a time, floats not");
             IndexSearcher searcher = new IndexSearcher(reader);
             for (int i = 0; i < 20; i++) {
                 float[] q = Arrays.copyOfRange(queries, i * dim, (i + 1) * dim);
