@@ -19,6 +19,14 @@ public interface BufferKernels {
     /** {@code sum q_i * row_i}, the row being {@code len} floats at byte {@code off} of {@code b}. */
     double dot(float[] q, ByteBuffer b, int off, int len);
 
+    /**
+     * {@link #dot} of {@code q} with four rows at once (row {@code j}: {@code len} floats at byte {@code oj} of
+     * {@code bj}) into {@code out[0..3]}, so that the four rows' memory reads overlap: an approximate index's
+     * candidates are scattered over the file. The sums may round differently from {@link #dot}'s.
+     */
+    void dot4(float[] q, ByteBuffer b0, int o0, ByteBuffer b1, int o1, ByteBuffer b2, int o2, ByteBuffer b3, int o3,
+              int len, double[] out);
+
     /** {@code sum (q_i - row_i)^2}. */
     double squaredL2(float[] q, ByteBuffer b, int off, int len);
 

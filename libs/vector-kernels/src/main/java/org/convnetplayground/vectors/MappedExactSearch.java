@@ -144,10 +144,31 @@ public final class MappedExactSearch {
         int capacity = (int) Math.min(rows.length, (long) k + ExactSearch.RERANK_MARGIN);
         if (capacity < rows.length) {
             ExactSearch.CandidateHeap heap = new ExactSearch.CandidateHeap(capacity);
-            for (int row : rows) {
-                double score = q.rankingScore(row, scratch);
-                if (heap.accepts(score, row)) {
-                    heap.add(score, row);
+            if (metric == Metric.COSINE) {
+                // four rows at a time: the candidates are scattered over the file, and their reads overlap
+                double[] dots = new double[4];
+                for (int i = 0; i < rows.length; i += 4) {
+                    int a = rows[i];
+                    int b = i + 1 < rows.length ? rows[i + 1] : a;
+                    int c = i + 2 < rows.length ? rows[i + 2] : a;
+                    int d = i + 3 < rows.length ? rows[i + 3] : a;
+                    bufferKernels.dot4(q.query, vectors.chunk(a), vectors.offsetInChunk(a), vectors.chunk(b),
+                            vectors.offsetInChunk(b), vectors.chunk(c), vectors.offsetInChunk(c), vectors.chunk(d),
+                            vectors.offsetInChunk(d), vectors.dim(), dots);
+                    for (int j = 0; j < 4 && i + j < rows.length; j++) {
+                        int row = rows[i + j];
+                        double score = q.rankingScore(dots[j], row, scratch);
+                        if (heap.accepts(score, row)) {
+                            heap.add(score, row);
+                        }
+                    }
+                }
+            } else {
+                for (int row : rows) {
+                    double score = q.rankingScore(row, scratch);
+                    if (heap.accepts(score, row)) {
+                        heap.add(score, row);
+                    }
                 }
             }
             exact = heap.rows();
@@ -301,7 +322,11 @@ public final class MappedExactSearch {
 
         /** A value ordered like the distance, from the fast kernels; a non-finite one is redone exactly. */
         double rankingScore(int row, float[] scratch) {
-            double raw = rawScore(bufferKernels, kernels, row, scratch);
+            return rankingScore(rawScore(bufferKernels, kernels, row, scratch), row, scratch);
+        }
+
+        /** {@link #rankingScore(int, float[])} given the fast kernels' sum {@code raw} for the row. */
+        double rankingScore(double raw, int row, float[] scratch) {
             if (!Double.isFinite(raw) && kernels != ScalarKernels.INSTANCE) {
                 raw = rawScore(ScalarBufferKernels.INSTANCE, ScalarKernels.INSTANCE, row, scratch);
             }

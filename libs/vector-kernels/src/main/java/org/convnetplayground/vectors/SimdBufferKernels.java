@@ -49,6 +49,34 @@ final class SimdBufferKernels implements BufferKernels {
     }
 
     @Override
+    public void dot4(float[] q, ByteBuffer b0, int o0, ByteBuffer b1, int o1, ByteBuffer b2, int o2, ByteBuffer b3,
+                     int o3, int len, double[] out) {
+        FloatVector s0 = FloatVector.zero(S), s1 = s0, s2 = s0, s3 = s0;
+        int i = 0;
+        for (int end = len - L; i <= end; i += L) {
+            FloatVector x = FloatVector.fromArray(S, q, i);
+            int o = i * Float.BYTES;
+            s0 = x.fma(FloatVector.fromByteBuffer(S, b0, o0 + o, LE), s0);
+            s1 = x.fma(FloatVector.fromByteBuffer(S, b1, o1 + o, LE), s1);
+            s2 = x.fma(FloatVector.fromByteBuffer(S, b2, o2 + o, LE), s2);
+            s3 = x.fma(FloatVector.fromByteBuffer(S, b3, o3 + o, LE), s3);
+        }
+        double r0 = s0.reduceLanes(VectorOperators.ADD), r1 = s1.reduceLanes(VectorOperators.ADD);
+        double r2 = s2.reduceLanes(VectorOperators.ADD), r3 = s3.reduceLanes(VectorOperators.ADD);
+        for (; i < len; i++) {
+            int o = i * Float.BYTES;
+            r0 += (double) q[i] * b0.getFloat(o0 + o);
+            r1 += (double) q[i] * b1.getFloat(o1 + o);
+            r2 += (double) q[i] * b2.getFloat(o2 + o);
+            r3 += (double) q[i] * b3.getFloat(o3 + o);
+        }
+        out[0] = r0;
+        out[1] = r1;
+        out[2] = r2;
+        out[3] = r3;
+    }
+
+    @Override
     public double squaredL2(float[] q, ByteBuffer b, int off, int len) {
         FloatVector s0 = FloatVector.zero(S), s1 = s0, s2 = s0, s3 = s0;
         int i = 0;

@@ -117,8 +117,26 @@ class MappedExactSearchTest {
             for (int i = 0; i < len; i++) {
                 b.putFloat(12 + 4 * i, r[i]);
             }
+            // dot4: the same row at 12 and three others at odd places of a second buffer (one a negated copy)
+            float[][] others = new float[3][len];
+            ByteBuffer b2 = ByteBuffer.allocateDirect(len * 12 + 8).order(ByteOrder.LITTLE_ENDIAN);
+            for (int j = 0; j < 3; j++) {
+                for (int i = 0; i < len; i++) {
+                    others[j][i] = j == 2 ? -r[i] : random.nextFloat() * 2 - 1;
+                    b2.putFloat(8 + j * len * 4 + 4 * i, others[j][i]);
+                }
+            }
             double tolerance = 1e-5 * len;
             for (BufferKernels k : List.of(BufferKernels.best(), BufferKernels.scalar())) {
+                double[] four = new double[4];
+                k.dot4(q, b, 12, b2, 8 + 2 * len * 4, b2, 8, b2, 8 + len * 4, len, four);
+                assertEquals(ScalarKernels.INSTANCE.dot(q, 0, r, 0, len), four[0], tolerance, k + " dot4 " + len);
+                assertEquals(ScalarKernels.INSTANCE.dot(q, 0, others[2], 0, len), four[1], tolerance,
+                        k + " dot4 " + len);
+                assertEquals(ScalarKernels.INSTANCE.dot(q, 0, others[0], 0, len), four[2], tolerance,
+                        k + " dot4 " + len);
+                assertEquals(ScalarKernels.INSTANCE.dot(q, 0, others[1], 0, len), four[3], tolerance,
+                        k + " dot4 " + len);
                 assertEquals(ScalarKernels.INSTANCE.dot(q, 0, r, 0, len), k.dot(q, b, 12, len), tolerance, k + " " + len);
                 assertEquals(ScalarKernels.INSTANCE.squaredL2(q, 0, r, 0, len), k.squaredL2(q, b, 12, len), tolerance,
                         k + " " + len);
