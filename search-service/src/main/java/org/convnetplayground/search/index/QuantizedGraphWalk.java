@@ -7,6 +7,8 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
+import java.util.HashSet;
+import java.util.Set;
 import org.apache.lucene.codecs.CodecUtil;
 import org.apache.lucene.codecs.hnsw.ScalarQuantizedVectorScorer;
 import org.apache.lucene.codecs.lucene99.Lucene99HnswVectorsReader;
@@ -152,7 +154,10 @@ final class QuantizedGraphWalk {
     private final class Walk {
         private final byte[] query;
         private final float queryOffset;
+        /** Rows visited on level 0, one bit each; above it, where a walk visits a few dozen rows, a set. */
         private final long[] visited = new long[(size + 63) >>> 6];
+        private final Set<Integer> visitedAbove = new HashSet<>();
+        private int level;
         private int[] batch = new int[64];
         private float[] scores = new float[64];
         private final int[] dots = new int[4];
@@ -169,12 +174,12 @@ final class QuantizedGraphWalk {
             }
             int current = entry;
             float currentScore = score(entry);
-            for (int level = graph.numLevels() - 1; level >= 1; level--) {
+            for (level = graph.numLevels() - 1; level >= 1; level--) {
                 visit(current);
                 boolean foundBetter = true;
                 while (foundBetter) {
                     foundBetter = false;
-                    int n = unvisitedNeighbours(graph, level, current);
+                    int n = unvisitedNeighbours(graph, current);
                     for (int i = 0; i < n; i++) {
                         if (scores[i] > currentScore) {
                             currentScore = scores[i];
@@ -189,7 +194,8 @@ final class QuantizedGraphWalk {
 
         /** HnswGraphSearcher.searchLevel on level 0 from {@code entry}, collecting into {@code results}. */
         void level0(HnswGraph graph, int entry, TopKnnCollector results) throws IOException {
-            Arrays.fill(visited, 0);
+            // Lucene clears its visited set here: the rows visited above are visited again
+            level = 0;
             NeighborQueue candidates = new NeighborQueue(results.k(), true);
             visit(entry);
             float entryScore = score(entry);
@@ -197,7 +203,7 @@ final class QuantizedGraphWalk {
             results.collect(entry, entryScore);
             float minAccepted = results.minCompetitiveSimilarity();
             while (candidates.size() > 0 && candidates.topScore() >= minAccepted) {
-                int n = unvisitedNeighbours(graph, 0, candidates.pop());
+                int n = unvisitedNeighbours(graph, candidates.pop());
                 for (int i = 0; i < n; i++) {
                     if (scores[i] > minAccepted) {
                         candidates.add(batch[i], scores[i]);
@@ -211,14 +217,17 @@ final class QuantizedGraphWalk {
 
         /** Marks {@code row} visited; whether it already was. */
         private boolean visit(int row) {
+            if (level > 0) {
+                return !visitedAbove.add(row);
+            }
             long bit = 1L << row;
             long word = visited[row >>> 6];
             visited[row >>> 6] = word | bit;
             return (word & bit) != 0;
         }
 
-        /** The not yet visited neighbours of {@code node} on {@code level} into batch, scored into scores; how many. */
-        private int unvisitedNeighbours(HnswGraph graph, int level, int node) throws IOException {
+        /** The not yet visited neighbours of {@code node} on the current level into batch, scored; how many. */
+        private int unvisitedNeighbours(HnswGraph graph, int node) throws IOException {
             graph.seek(level, node);
             int n = 0;
             for (int friend = graph.nextNeighbor(); friend != DocIdSetIterator.NO_MORE_DOCS;

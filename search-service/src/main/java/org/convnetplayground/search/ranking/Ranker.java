@@ -76,7 +76,8 @@ public class Ranker {
         double typical = scales.typical(c, metric, p);
         List<Hit> hits = new ArrayList<>(neighbours.size());
         for (Neighbour n : neighbours) {
-            String label = c.row(n.id()).isPresent() ? c.item(c.row(n.id()).getAsInt()).label() : null;
+            java.util.OptionalInt row = c.row(n.id());
+            String label = row.isPresent() ? c.item(row.getAsInt()).label() : null;
             double d = n.distance();
             // NaN (undefined) and infinity (bray-curtis x/0) have no JSON number: null, ranked last
             hits.add(new Hit(hits.size() + 1, n.id(), label, Double.isFinite(d) ? d : null,
