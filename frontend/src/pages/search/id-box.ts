@@ -21,7 +21,7 @@ export interface IdBoxEvents {
 export function createIdBox(events: IdBoxEvents): IdBox {
   const input = h('input', {
     type: 'text', id: 'id-box', class: 'text-input id-box-input', autocomplete: 'off', spellcheck: 'false',
-    placeholder: 'Type an id, e.g. from a list of yours', 'data-testid': 'id-box', 'aria-describedby': 'id-box-message',
+    placeholder: 'An item id; pause or press Enter', 'data-testid': 'id-box', 'aria-describedby': 'id-box-message',
   });
   const message = h('p', { class: 'id-box-message', id: 'id-box-message', 'data-testid': 'id-box-message', 'aria-live': 'polite' });
   const el = h('div', { class: 'id-box' }, h('label', { for: 'id-box', class: 'field-label' }, 'Query by id'), input, message);
