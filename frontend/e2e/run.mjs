@@ -1,5 +1,6 @@
 // End-to-end check of the Semantic Search page in headless Chromium against the running system
-// (node server.mjs in front of the three services).
+// (node server.mjs in front of the three services), and of a collection of vectors it imports (vectors.mjs) on
+// the search, duplicates, evaluation and map pages.
 //
 //   CNP_BASE_URL     the frontend (default http://localhost:8080)
 //   CNP_SCREENSHOTS  where screenshots go (default ../target/screenshots, relative to frontend/)
@@ -11,6 +12,7 @@ import { mkdir } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { BASE, SHOTS, SHARED, CHROMIUM, CheckFailed, check, until, getJson, launchBrowser, expectedAbsence, expectedAbsenceLogged, screenshots } from './lib.mjs';
+import { DIM, IMPORTED, LABELS, PLANTED, ROWS, importedVectors, npy } from './vectors.mjs';
 
 const UPLOAD = path.join(SHARED, 'datasets/caltech101-iconic200/elephant/image_0001.jpg');
 
@@ -348,6 +350,10 @@ async function main() {
     seen.push('phone 390x844: 2 result columns, no sideways scrolling, controls stacked');
     await phone.close();
 
+    // 8. Vectors imported through the API (no images anywhere): search, id box, duplicates, evaluation, map.
+    await page.setViewportSize({ width: 1366, height: 768 });
+    await importedVectorsPages(context, page);
+
     check(consoleErrors.length === 0, `console errors:\n  ${consoleErrors.join('\n  ')}`);
     check(failedRequests.length === 0, `failed requests:\n  ${failedRequests.join('\n  ')}`);
     check(failedResponses.length === 0, `error responses:\n  ${failedResponses.join('\n  ')}`);
@@ -357,12 +363,142 @@ async function main() {
   }
 }
 
+/**
+ * Imports a small collection of vectors with a planted near-duplicate pair and opens it on the pages that offer
+ * imported collections: Semantic Search (hits by id and label with similarity bars, the id box), Duplicates (the
+ * planted pair), Evaluation and the Embedding map (dots, never thumbnails). Nothing asks the feature-service for an
+ * image of it and no page shows an <img> for it.
+ */
+async function importedVectorsPages(context, page) {
+  const { dataset, model, layer } = IMPORTED;
+  const names = `dataset=${dataset}&model=${model}&layer=${layer}`;
+  const base = `${dataset}/${model}/${layer}`;
+  const gone = await context.request.delete(`${BASE}/api/search/collections/${base}`);
+  check([204, 404].includes(gone.status()), `DELETE of the imported collection of an earlier run answered ${gone.status()}`);
+  const { data, ids } = importedVectors();
+  const answer = await context.request.post(`${BASE}/api/search/collections/import`, {
+    multipart: {
+      dataset, model, layer,
+      vectors: { name: 'vectors.npy', mimeType: 'application/octet-stream', buffer: npy(data, ROWS, DIM) },
+      ids: { name: 'ids.txt', mimeType: 'text/plain', buffer: Buffer.from(ids) },
+    },
+  });
+  check(answer.status() === 202, `the import answered ${answer.status()}: ${(await answer.text()).slice(0, 300)}`);
+  const job = await answer.json();
+  await until('the import job to succeed', async () => {
+    const now = await getJson(context.request, job.job);
+    if (['failed', 'cancelled'].includes(now.state)) throw new CheckFailed(`the import job ended ${now.state}: ${now.error ?? ''}`);
+    return now.state === 'succeeded' && now;
+  }, RESULTS_MS, 200);
+
+  // Requests for images of the imported dataset: there must be none (the feature-service does not know it).
+  const imageRequests = [];
+  const onRequest = (req) => {
+    const url = new URL(req.url());
+    if (url.pathname.startsWith(`/api/features/datasets/${dataset}`) || req.resourceType() === 'image' && url.pathname.includes(dataset)) imageRequests.push(req.url());
+  };
+  page.on('request', onRequest);
+  const imagesShown = () => page.evaluate(() => [...document.querySelectorAll('main img, .search-page img, .analysis-page img')].filter((i) => i.getAttribute('src')).map((i) => i.getAttribute('src')));
+
+  // Semantic Search: the collection is offered under "Imported vectors (no images)" once the page is opened anew.
+  await page.goto(`${BASE}/#/search`);
+  await page.reload(); // the collections are listed when the page is loaded
+  await waitForResults(page, { dataset: 'caltech101-iconic200', state: 'ready' });
+  const optionLabel = `${dataset} · ${model} · ${layer} (${ROWS} vectors)`;
+  const group = await page.$$eval('[data-testid="dataset"] optgroup.imported option', (os) => os.map((o) => o.textContent));
+  check(group.includes(optionLabel), `the dataset picker does not offer '${optionLabel}' among imported vectors: ${JSON.stringify(group)}`);
+  await page.selectOption('[data-testid="dataset"]', { label: optionLabel });
+  let r = await waitForResults(page, { dataset, model, layer, metric: 'cosine', query: 'item-000' });
+  const fixed = await page.evaluate(() => ['model', 'layer'].map((id) => document.querySelector(`[data-testid="${id}"]`).disabled));
+  check(fixed.every(Boolean), 'the model and layer can still be chosen for an imported collection');
+  check(r.labels.every((l) => LABELS.includes(l)), `hits of the imported collection have labels ${[...new Set(r.labels)]}`);
+  check(r.ids.every((id) => /^item-\d{3}$/.test(id ?? '')), `hits of the imported collection have ids ${r.ids.slice(0, 5)}`);
+  const shownIds = await page.$$eval('[data-testid="result-id"]', (e) => e.map((x) => x.textContent));
+  check(shownIds.length === r.cards && shownIds[0] === r.ids[0], `the hits do not show their ids: ${shownIds.slice(0, 3)}`);
+  check(decodeURIComponent(page.url()).includes(`${names}&metric=cosine&q=item-000`), `the URL does not keep the imported collection: ${page.url()}`);
+  summaryLine('imported vectors', r);
+
+  // The id box: an unknown id is named under it (its lookup's 404 is expected); a known one becomes the query.
+  const lookups = [];
+  const countLookups = (req) => req.url().includes('/vectors/') && lookups.push(req.url());
+  page.on('request', countLookups);
+  const earlier = tolerated.length; // the bad-link step's
+  tolerateErrors = true;
+  await page.click('[data-testid="id-box"]');
+  await page.keyboard.type('item-05', { delay: 40 });
+  const unknown = await until('the message for an unknown id', () => page.$eval('[data-testid="id-box-message"]', (e) => e.classList.contains('is-error') && e.textContent));
+  check(unknown.includes("'item-05'") && unknown.includes(dataset), `the id box message does not name the id and dataset: ${unknown}`);
+  // one lookup once typing pauses (a second if the machine stalled between two keys), not one per key
+  const typedLookups = lookups.length;
+  check(typedLookups >= 1 && typedLookups <= 2, `typing 'item-05' sent ${typedLookups} lookups: ${lookups}`);
+  const provoked = () => tolerated.slice(earlier);
+  await until("Chromium's console line for the expected 404", () => provoked().some((t) => t.startsWith('console error')));
+  tolerateErrors = false;
+  check(provoked().every((t) => t.includes('/vectors/item-05?')), `unexpected errors while typing an unknown id: ${provoked().join('; ')}`);
+  await page.keyboard.type('2');
+  r = await waitForResults(page, { dataset, query: PLANTED[1] });
+  page.off('request', countLookups);
+  check(r.ids[0] === PLANTED[0] && r.percents[0] === '100.0%', `the planted twin of ${PLANTED[1]} is not the first hit at 100%: ${r.ids.slice(0, 3)} ${r.percents}`);
+  check((await page.textContent('[data-testid="query-label"]')) === 'beta', 'the query panel does not show the label of the id typed');
+  check((await imagesShown()).length === 0, `the search page shows images for imported vectors: ${await imagesShown()}`);
+  seen.push(`id box: 'item-05' -> "${unknown}" (${typedLookups} lookup${typedLookups === 1 ? '' : 's'}); '${PLANTED[1]}' -> first hit ${r.ids[0]} ${r.percents[0]}`);
+  await screenshot(page, 'search-imported-1366x768.png');
+
+  // Duplicates: the planted pair is found at the service's default threshold, with labels and no thumbnails.
+  await page.goto(`${BASE}/#/duplicates?${names}&metric=cosine`);
+  const dups = await until('the planted near-duplicates', () =>
+    page.evaluate(() => {
+      const root = document.querySelector('[data-testid="duplicates"]');
+      const groups = [...document.querySelectorAll('[data-testid="dup-group"]')].map((g) => ({
+        ids: g.dataset.ids.split('\n'),
+        labels: [...g.querySelectorAll('.result-label')].map((l) => l.textContent),
+        imgs: g.querySelectorAll('img').length,
+      }));
+      if (root?.dataset.state === 'error') return { ok: false, error: document.querySelector('.results-empty-text')?.textContent };
+      return { ok: root?.dataset.state === 'ready' && root.dataset.dataset === 'e2e-imported-vectors', groups, counts: document.querySelector('[data-testid="dup-counts"]')?.textContent };
+    }), RESULTS_MS, 200);
+  const planted = dups.groups.find((g) => PLANTED.every((id) => g.ids.includes(id)));
+  check(planted, `the planted pair ${PLANTED} is in no group: ${JSON.stringify(dups.groups).slice(0, 300)}`);
+  check(planted.labels.every((l) => l === 'beta') && planted.imgs === 0, `the planted group shows labels ${planted.labels} and ${planted.imgs} images`);
+  check(decodeURIComponent(page.url()).includes(names), `the duplicates URL does not keep the imported collection: ${page.url()}`);
+  seen.push(`duplicates of imported vectors: ${dups.counts}; the planted pair ${PLANTED.join(' + ')} grouped, labelled beta`);
+  await screenshot(page, 'duplicates-imported-1366x768.png');
+
+  // Evaluation: its three classes retrieve each other (the vectors are clustered by label).
+  await page.goto(`${BASE}/#/evaluation?${names}&metric=cosine`);
+  const evaluation = await until('the evaluation of the imported vectors', () =>
+    page.evaluate(() => {
+      const root = document.querySelector('[data-testid="evaluation"]');
+      if (root?.dataset.state === 'error') return { ok: false, error: root.textContent };
+      return { ok: root?.dataset.state === 'ready' && root.dataset.dataset === 'e2e-imported-vectors', map: Number(root?.dataset.map), classes: [...root.querySelectorAll('tbody tr')].map((t) => t.dataset.label).sort() };
+    }), RESULTS_MS, 200);
+  check(evaluation.map > 0.6 && JSON.stringify(evaluation.classes) === JSON.stringify(LABELS), `the evaluation of the imported vectors looks wrong: ${JSON.stringify(evaluation)}`);
+  seen.push(`evaluation of imported vectors: mAP ${evaluation.map.toFixed(3)} over classes ${evaluation.classes}`);
+
+  // Embedding map: 60 points, dots rather than thumbnails although few enough for thumbnails.
+  await page.goto(`${BASE}/#/map?${names}`);
+  const map = await until('the map of the imported vectors', () =>
+    page.evaluate(() => {
+      const card = document.querySelector('[data-testid="map"]');
+      const canvas = document.querySelector('[data-testid="map-canvas"]');
+      if (card?.dataset.state === 'error') return { ok: false, error: card.textContent };
+      return { ok: card?.dataset.state === 'ready' && card.dataset.dataset === 'e2e-imported-vectors' && canvas.dataset.mode !== undefined, points: Number(canvas.dataset.points), mode: canvas.dataset.mode };
+    }), RESULTS_MS, 200);
+  check(map.points === ROWS && map.mode === 'dots', `the map of the imported vectors shows ${map.points} points as ${map.mode}`);
+  await page.mouse.move(0, 0);
+  await screenshot(page, 'map-imported-1366x768.png');
+  seen.push(`map of imported vectors: ${map.points} points as ${map.mode}`);
+
+  page.off('request', onRequest);
+  check(imageRequests.length === 0, `the pages asked for images of the imported vectors:\n  ${imageRequests.join('\n  ')}`);
+}
+
 const started = Date.now();
 try {
   await main();
   log('e2e: what the page showed');
   for (const line of seen) log(`  - ${line}`);
-  log(`  (${abortedRequests.length} requests cancelled by the page as stale, ${tolerated.length} expected errors in the bad-link step)`);
+  log(`  (${abortedRequests.length} requests cancelled by the page as stale, ${tolerated.length} expected errors in the bad-link step and from the id box)`);
   log(`e2e passed in ${Math.round((Date.now() - started) / 1000)} s`);
 } catch (e) {
   for (const line of seen) log(`  - ${line}`);

@@ -3,7 +3,7 @@
 import { catalogApi, type Layer, type Model } from '../../api/catalog';
 import { featuresApi, type Dataset } from '../../api/features';
 import { errorMessage, unwrap } from '../../api/problem';
-import { searchApi } from '../../api/search';
+import { searchApi, type Collection } from '../../api/search';
 import { PREFERRED_METRIC } from '../search/defaults';
 
 export interface Lists {
@@ -67,4 +67,13 @@ export function layersOf(modelId: string): Promise<Layer[]> {
     layers.catch(() => layerCache.delete(modelId));
   }
   return layers;
+}
+
+/** The search-service's stored collections (imported ones among them), fetched anew each time, or why not. */
+export async function listCollections(): Promise<Collection[] | string> {
+  try {
+    return unwrap(await searchApi.GET('/api/search/collections'));
+  } catch (e) {
+    return errorMessage(e);
+  }
 }

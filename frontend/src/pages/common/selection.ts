@@ -1,5 +1,6 @@
 // The collection selectors of the analysis pages (dataset, model, layer, metric, pooling): the search
-// page's controls and defaults, validated against the lists the services return.
+// page's controls and defaults, validated against the lists the services return. Imported collections
+// (vectors without images) are offered as datasets too; choosing one fixes its model, layer and pooling.
 import type { Layer } from '../../api/catalog';
 import { errorMessage } from '../../api/problem';
 import { Latest } from '../../lib/latest';
@@ -7,7 +8,8 @@ import { Store } from '../../lib/store';
 import type { Banner } from '../../ui/banner';
 import { createControls, type CollectionChoice, type ControlsView } from '../search/controls';
 import { PREFERRED_DATASET, PREFERRED_MODEL, pickById, pickLayer, pickMetric } from '../search/defaults';
-import { layersOf, loadLists, type Lists } from './lists';
+import { importedCollections, importedOf, importedRejections, importedTarget, type ImportedCollection } from './imported';
+import { layersOf, listCollections, loadLists, type Lists } from './lists';
 
 export const EMPTY_CHOICE: CollectionChoice = { dataset: '', model: '', layer: '', metric: '', pooling: 'avg' };
 
@@ -20,6 +22,8 @@ export interface CollectionSelection {
   readonly lists: Promise<Lists>;
   /** Whether the choice names everything a request needs. */
   isComplete(c: CollectionChoice): boolean;
+  /** The imported collection a choice is on (its items have ids and labels but no images), if any. */
+  importedOf(c: CollectionChoice): ImportedCollection | undefined;
   dispose(): void;
 }
 
@@ -38,11 +42,14 @@ export function createCollectionSelection(options: SelectionOptions): Collection
   const selecting = new Latest();
   const controls = createControls((patch) => void apply(patch, false), { label: options.label, replaceMetric: options.replaceMetric });
   let loaded: Lists = { datasets: [], models: [], metrics: [], failure: '', notes: [] };
+  let imported: ImportedCollection[] = [];
 
-  const lists = loadLists().then((l) => {
+  const lists = Promise.all([loadLists(), listCollections()]).then(([l, stored]) => {
     loaded = l;
-    controls.setLists({ datasets: l.datasets, models: l.models, metrics: l.metrics });
+    if (typeof stored !== 'string') imported = importedCollections(stored, l.datasets);
+    controls.setLists({ datasets: l.datasets, models: l.models, metrics: l.metrics, imported });
     if (l.failure) options.banner.show(l.failure);
+    else if (typeof stored === 'string') options.banner.show(`imported collections could not be listed: ${stored}`);
     for (const note of l.notes) options.banner.show(note);
     return l;
   });
@@ -62,8 +69,9 @@ export function createCollectionSelection(options: SelectionOptions): Collection
     const ticket = selecting.begin();
     const want = pending;
     const before = store.get();
+    const collection = importedTarget(imported, want, before);
     const model = pickById(loaded.models, want.model ?? (before.model || undefined), PREFERRED_MODEL, 'model');
-    const m = model.value;
+    const m = collection ? undefined : model.value;
     let layers: Layer[] | undefined;
     let failure: unknown;
     if (m?.id) {
@@ -82,6 +90,16 @@ export function createCollectionSelection(options: SelectionOptions): Collection
     const current = store.get();
     const notes: string[] = [];
     const note = (rejected: string | undefined) => rejected && fromLinkNow && notes.push(rejected);
+    if (collection) {
+      const metric = pickMetric(loaded.metrics, want.metric ?? (current.metric || undefined));
+      note(metric.rejected);
+      for (const rejected of importedRejections(collection, want)) note(rejected);
+      controls.setFixed(collection);
+      store.set({ dataset: collection.dataset, model: collection.model, layer: collection.layer, pooling: collection.pooling, metric: metric.value ?? '' });
+      if (notes.length) options.banner.show(notes.join('; '));
+      return;
+    }
+    controls.setFixed(undefined);
     const dataset = pickById(loaded.datasets, want.dataset ?? (current.dataset || undefined), PREFERRED_DATASET, 'dataset');
     const metric = pickMetric(loaded.metrics, want.metric ?? (current.metric || undefined));
     note(dataset.rejected);
@@ -106,7 +124,8 @@ export function createCollectionSelection(options: SelectionOptions): Collection
       model: m.id,
       layer: layer.value ?? '',
       metric: metric.value ?? '',
-      pooling: want.pooling ?? current.pooling,
+      // an imported collection's pooling was not chosen for this dataset
+      pooling: want.pooling ?? (importedOf(imported, current) ? EMPTY_CHOICE.pooling : current.pooling),
     });
     if (notes.length) options.banner.show(notes.join('; '));
   }
@@ -117,6 +136,7 @@ export function createCollectionSelection(options: SelectionOptions): Collection
     get: () => store.get(),
     lists,
     isComplete: (c) => Boolean(c.dataset && c.model && c.layer && c.metric),
+    importedOf: (c) => importedOf(imported, c),
     dispose: () => selecting.cancel(),
   };
 }

@@ -1,13 +1,14 @@
 // The Duplicates page: groups of near-identical images in a collection, side by side for review, with
 // a distance threshold to tune (up to the collection's median pair distance, the most the service accepts)
 // and JSON/CSV exports. When more pairs lie below the threshold than the service lists, the page says so.
+// An imported collection's items have no images: each card shows its id and label only.
 import './duplicates.css';
 import { thumbnailUrl } from '../../api/features';
 import { errorMessage, isAbort } from '../../api/problem';
 import { searchApi, type Duplicates } from '../../api/search';
 import { h } from '../../lib/dom';
 import { saveBlob } from '../../lib/download';
-import { formatDistance, formatInt, labelOfId } from '../../lib/format';
+import { formatDistance, formatInt } from '../../lib/format';
 import { Latest } from '../../lib/latest';
 import type { Banner } from '../../ui/banner';
 import { replaceHash, type Page } from '../common/page';
@@ -17,7 +18,7 @@ import type { CollectionChoice } from '../search/controls';
 import { createProgress } from '../search/progress';
 import { toHash as searchHash } from '../search/state';
 import { duplicatesHash, formatThreshold, parseDuplicatesHash, parseThreshold, sliderRange, thresholdTooHigh } from './state';
-import { atLeast, csvUrl, duplicatesQuery, exportFileName, groupClasses, pairDistances, summaryText } from './summary';
+import { atLeast, csvUrl, duplicatesQuery, exportFileName, groupClasses, groupLabels, pairDistances, summaryText } from './summary';
 
 export const DUP_THUMB_SIZE = 160;
 const GROUPS_PER_PAGE = 40;
@@ -271,7 +272,9 @@ export function mountDuplicatesPage(banner: Banner, hash: string): Page {
     const c = selection.get();
     const groups = d.groups ?? [];
     const distance = pairDistances(d.pairs);
-    groupsList.replaceChildren(...groups.slice(0, shownGroups).map((ids, i) => groupItem(c, ids, i + 1, distance)));
+    const labelOf = groupLabels(d.labels);
+    const images = !selection.importedOf(c);
+    groupsList.replaceChildren(...groups.slice(0, shownGroups).map((ids, i) => groupItem(c, ids, i + 1, distance, labelOf, images)));
     more.hidden = groups.length <= shownGroups;
     more.textContent = `Show ${formatInt(Math.min(GROUPS_PER_PAGE, groups.length - shownGroups))} more of ${formatInt(groups.length - shownGroups)} groups`;
     if (groups.length === 0) {
@@ -280,18 +283,25 @@ export function mountDuplicatesPage(banner: Banner, hash: string): Page {
           'div',
           { class: 'results-empty' },
           h('p', { class: 'results-empty-title' }, 'No near-duplicates at this threshold'),
-          h('p', { class: 'results-empty-text' }, `No two of the ${formatInt(d.scanned ?? 0)} images are closer than ${formatThreshold(d.threshold ?? 0)} under ${d.metric}. Raise the threshold to see the closest pairs.`),
+          h('p', { class: 'results-empty-text' }, `No two of the ${formatInt(d.scanned ?? 0)} ${images ? 'images' : 'items'} are closer than ${formatThreshold(d.threshold ?? 0)} under ${d.metric}. Raise the threshold to see the closest pairs.`),
         ),
       );
       message.hidden = false;
     } else message.hidden = true;
   }
 
-  function groupItem(c: CollectionChoice, ids: readonly string[], n: number, distance: (a: string, b: string) => number | undefined): HTMLElement {
+  function groupItem(
+    c: CollectionChoice,
+    ids: readonly string[],
+    n: number,
+    distance: (a: string, b: string) => number | undefined,
+    labelOf: (id: string) => string | undefined,
+    images: boolean,
+  ): HTMLElement {
     const first = ids[0] ?? '';
     const row = h('ol', { class: 'dup-row', 'aria-label': `Group ${n}` });
     const add = (list: readonly string[], from: number) =>
-      row.append(...list.map((id, i) => dupCard(c, id, from + i === 0 ? undefined : distance(first, id), from + i === 0)));
+      row.append(...list.map((id, i) => dupCard(c, id, labelOf(id), from + i === 0 ? undefined : distance(first, id), from + i === 0, images)));
     add(ids.slice(0, IMAGES_PER_GROUP), 0);
     if (ids.length > IMAGES_PER_GROUP) {
       const rest = h('button', { type: 'button', class: 'dup-rest' }, `+${formatInt(ids.length - IMAGES_PER_GROUP)} more`);
@@ -304,21 +314,22 @@ export function mountDuplicatesPage(banner: Banner, hash: string): Page {
     return h(
       'li',
       { class: 'dup-group', 'data-testid': 'dup-group', 'data-ids': ids.join('\n') },
-      h('div', { class: 'dup-group-head' }, h('h3', { class: 'dup-group-title' }, `Group ${n}`), meta(`${formatInt(ids.length)} images · ${groupClasses(ids, labelOfId)}`)),
+      h('div', { class: 'dup-group-head' }, h('h3', { class: 'dup-group-title' }, `Group ${n}`), meta(`${formatInt(ids.length)} ${images ? 'images' : 'items'} · ${groupClasses(ids, labelOf)}`)),
       h('div', { class: 'dup-row-scroll scroll' }, row),
     );
   }
 
-  function dupCard(c: CollectionChoice, id: string, d: number | undefined, first: boolean): HTMLElement {
-    const label = labelOfId(id) ?? 'unlabeled';
+  function dupCard(c: CollectionChoice, id: string, labelOfCard: string | undefined, d: number | undefined, first: boolean, images: boolean): HTMLElement {
+    const label = labelOfCard ?? 'unlabeled';
     const href = searchHash({ dataset: c.dataset, model: c.model, layer: c.layer, metric: c.metric, pooling: c.pooling, q: id });
     return h(
       'li',
       { class: 'dup-item', 'data-id': id },
       h(
         'a',
-        { class: 'result-card dup-card', href, title: `${id}\nOpen in Semantic Search` },
-        h('span', { class: 'result-thumb' }, h('img', { src: thumbnailUrl(c.dataset, id, DUP_THUMB_SIZE), alt: `${label} — ${id}`, loading: 'lazy', decoding: 'async', width: 160, height: 160 })),
+        { class: images ? 'result-card dup-card' : 'result-card dup-card no-image', href, title: `${id}\nOpen in Semantic Search` },
+        // no thumbnail for an imported collection's item: the feature-service has no image of it
+        images ? h('span', { class: 'result-thumb' }, h('img', { src: thumbnailUrl(c.dataset, id, DUP_THUMB_SIZE), alt: `${label} — ${id}`, loading: 'lazy', decoding: 'async', width: 160, height: 160 })) : null,
         h(
           'span',
           { class: 'result-meta' },

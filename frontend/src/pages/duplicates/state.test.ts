@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { duplicatesHash, formatThreshold, parseDuplicatesHash, parseThreshold, sliderRange, thresholdTooHigh } from './state';
-import { csvUrl, exportFileName, groupClasses, pairDistances, pairsShown, summaryText } from './summary';
+import { csvUrl, exportFileName, groupClasses, groupLabels, pairDistances, pairsShown, summaryText } from './summary';
 
 const c = { dataset: 'caltech101-iconic200', model: 'mobilenet_v2_1.0_224', layer: 'global_pool', metric: 'cosine', pooling: 'avg' as const };
 
@@ -107,6 +107,17 @@ describe('what the scan found', () => {
     expect(groupClasses(['k/1', 'k/2', 's/3'], label)).toBe('k, s');
     expect(groupClasses(['b/1', 'a/2'], label)).toBe('a, b');
     expect(groupClasses(['loose.jpg'], () => undefined)).toBe('unlabeled');
+  });
+
+  it('labels grouped images by the service\'s labels, else by the class their id names', () => {
+    // an imported collection: ids that name no class, labels from the answer
+    const imported = groupLabels({ 'item-007': 'beta', 'item-041': 'beta', 'item-3': 'alpha' });
+    expect(['item-007', 'item-041', 'item-9'].map(imported)).toEqual(['beta', 'beta', undefined]);
+    expect(groupClasses(['item-007', 'item-041', 'item-3'], imported)).toBe('beta, alpha');
+    // the service's label wins over the id's folder; an answer without labels falls back to the folder
+    expect(groupLabels({ 'a/1.jpg': 'b' })('a/1.jpg')).toBe('b');
+    expect(groupLabels(undefined)('ketch/image_0001.jpg')).toBe('ketch');
+    expect(groupLabels({})('loose.jpg')).toBeUndefined();
   });
 
   it('links the CSV export and names both exports', () => {

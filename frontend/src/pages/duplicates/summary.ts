@@ -1,7 +1,7 @@
 // What the duplicate scan found, arranged for review (pure).
 import { searchUrls, type Duplicates } from '../../api/search';
 import { exportName, thresholdPart } from '../../lib/download';
-import { formatInt } from '../../lib/format';
+import { formatInt, labelOfId } from '../../lib/format';
 import type { CollectionChoice } from '../search/controls';
 
 /** Looks up the distance of a pair in either order. */
@@ -42,6 +42,14 @@ export function atLeast(d: Pick<Duplicates, 'imagesAtCap'>): boolean {
 
 function plural(n: number, one: string, many: string): string {
   return `${formatInt(n)} ${n === 1 ? one : many}`;
+}
+
+/**
+ * The label of a grouped image: the service's (Duplicates.labels), else the class its id names ("class/file.jpg",
+ * as a dataset's ids do; an imported collection's ids need not).
+ */
+export function groupLabels(labels: Duplicates['labels']): (id: string) => string | undefined {
+  return (id) => labels?.[id] ?? labelOfId(id);
 }
 
 /** The classes of a group's images, most frequent first: "grand_piano" or "ketch, schooner". */

@@ -21,7 +21,8 @@ export interface MapPoint extends Point {
 
 export interface MapCanvas {
   readonly el: HTMLElement;
-  setPoints(dataset: string, points: readonly MapPoint[], colorOf: (label: string) => string): void;
+  /** withImages false: the points have no images (an imported collection's): dots only, no thumbnail requested. */
+  setPoints(dataset: string, points: readonly MapPoint[], colorOf: (label: string) => string, withImages?: boolean): void;
   clear(): void;
   highlight(label: string | undefined): void;
   zoomBy(factor: number): void;
@@ -52,6 +53,7 @@ export function createMapCanvas(events: MapEvents): MapCanvas {
   const ctx = canvas.getContext('2d', { alpha: false })!;
 
   let dataset = '';
+  let withImages = true;
   let points: readonly MapPoint[] = [];
   let colors: string[] = [];
   let highlighted: string | undefined;
@@ -110,7 +112,7 @@ export function createMapCanvas(events: MapEvents): MapCanvas {
       const y = -p.y * t.k + t.y;
       if (x > -margin && x < width + margin && y > -margin && y < height + margin) visible.push(i);
     }
-    const thumbs = visible.length <= THUMBNAIL_LIMIT;
+    const thumbs = withImages && visible.length <= THUMBNAIL_LIMIT;
     canvas.dataset.mode = thumbs ? 'thumbnails' : 'dots';
     canvas.dataset.visible = String(visible.length);
     // Dimmed points first, the highlighted class on top.
@@ -220,7 +222,8 @@ export function createMapCanvas(events: MapEvents): MapCanvas {
     canvas.style.cursor = p ? 'pointer' : 'grab';
     events.onHover(p);
     if (p) {
-      tipImg.src = thumbnailUrl(dataset, p.id, THUMB_FETCH_SIZE);
+      tipImg.hidden = !withImages;
+      if (withImages) tipImg.src = thumbnailUrl(dataset, p.id, THUMB_FETCH_SIZE);
       tipLabel.textContent = p.label;
       tipId.textContent = p.id;
       const s = toScreen(t, p);
@@ -307,9 +310,11 @@ export function createMapCanvas(events: MapEvents): MapCanvas {
 
   const api: MapCanvas = {
     el,
-    setPoints(ds, pts, colorOf) {
-      if (ds !== dataset) images.clear();
+    setPoints(ds, pts, colorOf, withThumbnails = true) {
+      if (ds !== dataset || withThumbnails !== withImages) images.clear();
       dataset = ds;
+      withImages = withThumbnails;
+      if (!withImages) tipImg.removeAttribute('src');
       points = pts;
       colors = pts.map((p) => colorOf(p.label));
       hovered = -1;
@@ -317,7 +322,7 @@ export function createMapCanvas(events: MapEvents): MapCanvas {
       moved = false;
       canvas.dataset.points = String(pts.length);
       const classes = new Set(pts.map((p) => p.label)).size;
-      canvas.setAttribute('aria-label', `Embedding map of ${pts.length} images in ${classes} ${classes === 1 ? 'class' : 'classes'}: + and − zoom, the arrow keys pan, 0 shows everything`);
+      canvas.setAttribute('aria-label', `Embedding map of ${pts.length} ${withImages ? 'images' : 'items'} in ${classes} ${classes === 1 ? 'class' : 'classes'}: + and − zoom, the arrow keys pan, 0 shows everything`);
       width = 0; // refit
       resize();
       events.onZoom(1);

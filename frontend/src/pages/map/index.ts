@@ -178,7 +178,8 @@ export function mountMapPage(banner: Banner, hash: string): Page {
     const colorOf = (label: string) => categoricalColor(colorIndex.get(label) ?? 0);
     if (highlighted && !counts.has(highlighted)) highlighted = undefined;
     canvas.highlight(highlighted);
-    canvas.setPoints(c.dataset, points, colorOf);
+    // an imported collection's items have no images to ask the feature-service for
+    canvas.setPoints(c.dataset, points, colorOf, !selection.importedOf(c));
     status.textContent = describeProjection(p);
     legendCount.textContent = `${formatInt(labels.length)} ${labels.length === 1 ? 'class' : 'classes'}`;
     legendList.replaceChildren(

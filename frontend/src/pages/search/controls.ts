@@ -5,7 +5,7 @@ import type { Layer, Model } from '../../api/catalog';
 import { h } from '../../lib/dom';
 import { datasetLabel, formatInt, layerLabel, modelLabel } from '../../lib/format';
 import { groupLayers } from './defaults';
-import { importedKey, importedLabel, type ImportedCollection } from './imported';
+import { importedKey, importedLabel, type ImportedCollection } from '../common/imported';
 import { POOLINGS, type Pooling, type Selection } from './state';
 
 /** What the selectors show: a collection (dataset, model, layer, pooling) and a metric. */

@@ -2,18 +2,20 @@
 import './search.css';
 import type { Layer, Model } from '../../api/catalog';
 import type { Dataset } from '../../api/features';
-import { errorMessage, unwrap } from '../../api/problem';
+import { errorMessage } from '../../api/problem';
 import { searchApi, type Collection } from '../../api/search';
 import type { Banner } from '../../ui/banner';
 import { h, svg } from '../../lib/dom';
 import { labelOfId } from '../../lib/format';
 import { Latest } from '../../lib/latest';
 import { Store } from '../../lib/store';
-import { layersOf, loadLists, reloadLists } from '../common/lists';
+import { layersOf, listCollections, loadLists, reloadLists } from '../common/lists';
 import { createAddImagesDialog } from './add-images';
 import { createControls } from './controls';
 import { PREFERRED_DATASET, PREFERRED_MODEL, pickById, pickLayer, pickMetric } from './defaults';
-import { findImported, importedCollections, importedKey, importedRejections, type ImportedCollection } from './imported';
+import { importedCollections, importedKey, importedOf as importedCollectionOf, importedRejections, importedTarget, type ImportedCollection } from '../common/imported';
+import { createIdBox } from './id-box';
+import { idVerdict } from './id-lookup';
 import { createPicker } from './picker';
 import { createQueryPanel, type QueryView } from './query-panel';
 import { createResults } from './results';
@@ -76,11 +78,26 @@ export function mountSearchPage(banner: Banner, initial: Partial<Selection>): Se
     (file) => store.set({ upload: file, q: '' }),
     (message) => banner.show(message),
   );
-  const picker = createPicker({
-    onPick: (item) => pick(item.id, item.label),
-    onItems: (items) => remember(items),
-    onError: (message) => banner.show(message),
+  const idBox = createIdBox({
+    async lookup(id, signal) {
+      const s = store.get();
+      const answer = await searchApi.GET('/api/search/collections/{dataset}/{model}/{layer}/vectors/{id}', {
+        params: { path: { dataset: s.dataset, model: s.model, layer: s.layer, id }, query: { pooling: s.pooling } },
+        signal,
+      });
+      const where = importedOf(s) ? `imported dataset '${s.dataset}'` : `dataset '${s.dataset}'`;
+      return idVerdict(id, answer.response.status, answer.data ?? answer.error, where);
+    },
+    onFound: (id, label) => pick(id, label),
   });
+  const picker = createPicker(
+    {
+      onPick: (item) => pick(item.id, item.label),
+      onItems: (items) => remember(items),
+      onError: (message) => banner.show(message),
+    },
+    idBox.el,
+  );
   const why = createWhyDialog((message) => banner.show(message));
   const results = createResults(
     (hit) => pick(hit.id, hit.label),
@@ -109,10 +126,7 @@ export function mountSearchPage(banner: Banner, initial: Partial<Selection>): Se
   );
 
   /** The imported collection the state is on, if it is on one. */
-  function importedOf(s: Selection): ImportedCollection | undefined {
-    const key = importedKey(s);
-    return imported.find((c) => importedKey(c) === key);
-  }
+  const importedOf = (s: Selection): ImportedCollection | undefined => importedCollectionOf(imported, s);
 
   /** What the picker lists: an imported collection, or a dataset's images. */
   function sourceOf(s: Selection): string {
@@ -156,13 +170,7 @@ export function mountSearchPage(banner: Banner, initial: Partial<Selection>): Se
     const ticket = selecting.begin();
     const want = pending;
     const before = store.get();
-    const sameDataset = want.dataset === undefined || want.dataset === before.dataset;
-    const collection = findImported(imported, {
-      dataset: want.dataset ?? (before.dataset || undefined),
-      model: want.model ?? (sameDataset ? before.model || undefined : undefined),
-      layer: want.layer ?? (sameDataset ? before.layer || undefined : undefined),
-      pooling: want.pooling ?? (sameDataset ? before.pooling : undefined),
-    });
+    const collection = importedTarget(imported, want, before);
     const model = pickById(models, want.model ?? (before.model || undefined), PREFERRED_MODEL, 'model');
     const m = collection ? undefined : model.value;
     let layers: Layer[] | undefined;
@@ -243,6 +251,7 @@ export function mountSearchPage(banner: Banner, initial: Partial<Selection>): Se
     const collection = importedOf(s);
     query.allowUpload(!collection);
     if (sourceOf(s) !== sourceOf(previous)) {
+      idBox.reset();
       const ds = datasets.find((d) => d.id === s.dataset);
       const source = sourceOf(s);
       if (collection) {
@@ -283,15 +292,6 @@ export function mountSearchPage(banner: Banner, initial: Partial<Selection>): Se
       banner.show(`imported collections could not be listed: ${stored}`);
     }
     for (const note of l.notes) banner.show(note);
-  }
-
-  /** The search-service's collections, or why they could not be listed. */
-  async function listCollections(): Promise<Collection[] | string> {
-    try {
-      return unwrap(await searchApi.GET('/api/search/collections'));
-    } catch (e) {
-      return errorMessage(e);
-    }
   }
 
   /** The datasets again after one was added or deleted (the shared lists are fetched anew). */

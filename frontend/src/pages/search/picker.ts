@@ -9,7 +9,7 @@ import { h } from '../../lib/dom';
 import { formatInt } from '../../lib/format';
 import { Latest } from '../../lib/latest';
 import { rovingFocus } from '../../lib/roving';
-import type { ImportedCollection } from './imported';
+import type { ImportedCollection } from '../common/imported';
 
 export const PICKER_THUMB_SIZE = 96;
 export const PAGE_SIZE = 500;
@@ -30,7 +30,8 @@ export interface PickerEvents {
   onError(message: string): void;
 }
 
-export function createPicker(events: PickerEvents): Picker {
+/** tools: shown between the class chips and the grid (the id box). */
+export function createPicker(events: PickerEvents, tools?: HTMLElement): Picker {
   const count = h('span', { class: 'card-meta', 'aria-live': 'polite' });
   const chips = h('div', { class: 'chips', role: 'group', 'aria-label': 'Filter by class' });
   const grid = h('ul', { class: 'picker-grid', 'data-testid': 'picker', 'aria-label': 'Dataset images' });
@@ -42,6 +43,7 @@ export function createPicker(events: PickerEvents): Picker {
     { class: 'picker card', 'aria-labelledby': 'picker-heading' },
     h('div', { class: 'card-head' }, heading, count),
     chips,
+    tools,
     scroller,
   );
 

@@ -101,6 +101,31 @@ class VectorImportTest {
     }
 
     /**
+     * Near-duplicates of an imported collection carry the labels of its items, whose ids (unlike a dataset's
+     * "class/file") do not name them: the web UI shows them without images.
+     */
+    @Test
+    void duplicatesOfAnImportedCollectionNameTheirLabels() {
+        int n = 120;
+        int d = 16;
+        float[] data = Npy.clustered(n, d, 3);
+        // item-104 is item-4 again, a hair apart: the one pair below a tiny threshold
+        for (int j = 0; j < d; j++) {
+            data[104 * d + j] = data[4 * d + j] * 1.000001f;
+        }
+        imported("imported-dups", data, n, d);
+        String url = "/api/search/duplicates?dataset=imported-dups&model=" + MODEL + "&layer=embedding&metric=cosine"
+                + "&threshold=0.000001";
+        Response first = given().get(url);
+        if (first.statusCode() == 202) {
+            Queries.awaitJob(first.jsonPath().getString("job"));
+        }
+        JsonPath dups = given().get(url).then().statusCode(200).extract().jsonPath();
+        assertEquals(List.of(List.of("item-104", "item-4")), dups.getList("groups"));
+        assertEquals(Map.of("item-104", "class-4", "item-4", "class-4"), dups.getMap("labels"));
+    }
+
+    /**
      * 5,000 vectors (the approximate-index size in tests): the import starts an HNSW build; meanwhile queries are
      * answered exactly and say so, afterwards approximately with most of the exact neighbours; near-duplicates come
      * from the index.

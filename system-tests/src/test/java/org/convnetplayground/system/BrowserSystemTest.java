@@ -11,7 +11,9 @@ import org.junit.jupiter.api.Test;
 /**
  * The Semantic Search page in headless Chromium, clicked through as a user would ({@code frontend/e2e/run.mjs}):
  * defaults show 50 results with bars, every selector change shows 50 again, a result click becomes the query, an
- * upload finds its class, and the page logs no console errors. Screenshots go to target/screenshots.
+ * upload finds its class, and the page logs no console errors; then vectors imported through the API (with a planted
+ * near-duplicate pair) are searched by id and label, found as duplicates, evaluated and mapped without any image.
+ * Screenshots go to target/screenshots.
  */
 class BrowserSystemTest {
 

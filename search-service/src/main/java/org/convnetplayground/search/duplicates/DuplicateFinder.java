@@ -3,7 +3,9 @@ package org.convnetplayground.search.duplicates;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.PriorityQueue;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
@@ -157,7 +159,7 @@ public final class DuplicateFinder {
         List<Duplicates.Pair> pairs = merge.kept.sorted();
         return new Duplicates(metric.id(), limit, byDefault, MAX_THRESHOLD_FRACTION * typical, typical, n, merge.total,
                 neighbours.cap(), merge.atCap, pairs.size() < merge.total, maxPairs, pairs,
-                groups(c, merge.parent, merge.paired));
+                groups(c, merge.parent, merge.paired), labels(c, merge.paired));
     }
 
     private static Found result(Future<Found> f) throws InterruptedException {
@@ -304,6 +306,18 @@ public final class DuplicateFinder {
         }
         groups.sort(Comparator.comparingInt((List<String> g) -> -g.size()).thenComparing(g -> g.get(0)));
         return groups;
+    }
+
+    /** The labels of the grouped images that have one, by id. */
+    private static Map<String, String> labels(VectorCollection c, boolean[] paired) {
+        Map<String, String> labels = new HashMap<>();
+        for (int x = 0; x < paired.length; x++) {
+            String label = paired[x] ? c.item(x).label() : null;
+            if (label != null) {
+                labels.put(c.item(x).id(), label);
+            }
+        }
+        return Map.copyOf(labels);
     }
 
     /** The closest pairs offered, at most a given number: a max-heap whose root is the farthest kept. */

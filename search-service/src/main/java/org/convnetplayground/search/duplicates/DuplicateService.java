@@ -106,7 +106,7 @@ public class DuplicateService {
         return DuplicateFinder.Neighbours.capped(Math.min(most, Math.max(DuplicateFinder.FIRST_NEIGHBOURS, free)), most);
     }
 
-    /** Estimated heap bytes of a scan: its pairs (two ids and a distance each) and its groups of ids. */
+    /** Estimated heap bytes of a scan: its pairs (two ids and a distance each), its groups of ids and their labels. */
     static long bytes(Duplicates d) {
         long bytes = 2 * Footprint.OBJECT + Footprint.list(d.pairs()) + Footprint.list(d.groups());
         for (Duplicates.Pair p : d.pairs()) {
@@ -117,6 +117,10 @@ public class DuplicateService {
             for (String id : group) {
                 bytes += Footprint.string(id);
             }
+        }
+        // the labels share the groups' id strings: one map entry and a label string each
+        for (String label : d.labels().values()) {
+            bytes += 2 * Footprint.OBJECT + Footprint.string(label);
         }
         return bytes;
     }

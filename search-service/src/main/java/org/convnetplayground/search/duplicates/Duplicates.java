@@ -2,6 +2,7 @@ package org.convnetplayground.search.duplicates;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.List;
+import java.util.Map;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /**
@@ -28,6 +29,8 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
  * @param pairs            the closest pairs below the threshold, closest first, at most {@code maxPairs}
  * @param groups           images joined by such pairs (transitively, counting every pair, listed or not), largest
  *                         group first; ids sorted
+ * @param labels           the label of every grouped image that has one, by id (an imported collection's ids do not
+ *                         name their class as a dataset's do)
  */
 @Schema(name = "Duplicates")
 public record Duplicates(
@@ -54,7 +57,10 @@ public record Duplicates(
         @Schema(description = "The most pairs listed: the request's maxPairs, or the service's default.") int maxPairs,
         @Schema(description = "The closest pairs below the threshold, closest first; at most `maxPairs`.") List<Pair> pairs,
         @Schema(description = "Images joined by pairs below the threshold (transitively, every pair counted, listed or "
-                + "not), largest group first; ids sorted.") List<List<String>> groups) {
+                + "not), largest group first; ids sorted.") List<List<String>> groups,
+        @Schema(description = "The label of every grouped image that has one, by id (as in the CSV export); an "
+                + "imported collection's ids need not name their class.",
+                example = "{\"item-007\": \"beta\", \"item-041\": \"beta\"}") Map<String, String> labels) {
 
     /** Two images and their distance. */
     @Schema(name = "DuplicatePair")

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Dataset } from '../../api/features';
 import type { Collection } from '../../api/search';
-import { findImported, importedCollections, importedKey, importedLabel, importedRejections, type ImportedCollection } from './imported';
-import { EMPTY_STATE, parseHash, toHash } from './state';
+import { findImported, importedCollections, importedKey, importedLabel, importedOf, importedRejections, importedTarget, type ImportedCollection } from './imported';
+import { EMPTY_STATE, parseHash, toHash } from '../search/state';
 
 const datasets: Dataset[] = [{ id: 'caltech101-iconic200' }, { id: 'my-photos' }];
 
@@ -105,5 +105,32 @@ describe('URL state of an imported collection', () => {
     const c = findImported(list, params)!;
     expect(importedKey(c)).toBe(importedKey({ dataset: 'catalogue-demo', model: 'my-embedder', layer: 'embedding', pooling: 'avg' }));
     expect(importedRejections(c, params)).toEqual([]);
+  });
+});
+
+describe('the collection a page is on, and the one a change leads to', () => {
+  const on = { dataset: 'catalogue-demo', model: 'my-embedder', layer: 'embedding', pooling: 'max' as const };
+
+  it('finds the collection of a choice only by all four names', () => {
+    expect(importedOf(list, on)?.size).toBe(1234);
+    expect(importedOf(list, { ...on, pooling: 'avg' })?.pooling).toBe('avg');
+    expect(importedOf(list, { ...on, layer: 'other' })).toBeUndefined();
+    expect(importedOf(list, { dataset: 'caltech101-iconic200', model: 'mobilenet_v2_1.0_224', layer: 'global_pool', pooling: 'avg' })).toBeUndefined();
+  });
+
+  it('keeps the current model, layer and pooling while the dataset stays', () => {
+    expect(importedTarget(list, {}, on)).toEqual(importedOf(list, on));
+    expect(importedTarget(list, { dataset: 'catalogue-demo' }, on)).toEqual(importedOf(list, on));
+  });
+
+  it('starts another dataset from its own first collection, whatever the current names', () => {
+    expect(importedTarget(list, { dataset: 'a catalogue & more' }, on)?.model).toBe('m/1');
+    const fromCaltech = { dataset: 'caltech101-iconic200', model: 'mobilenet_v2_1.0_224', layer: 'global_pool', pooling: 'avg' as const };
+    expect(importedTarget(list, { dataset: 'catalogue-demo' }, fromCaltech)?.model).toBe('another');
+  });
+
+  it('leads nowhere for a dataset of the feature-service', () => {
+    expect(importedTarget(list, { dataset: 'caltech101-iconic200' }, on)).toBeUndefined();
+    expect(importedTarget(list, {}, { dataset: '', model: '', layer: '', pooling: 'avg' })).toBeUndefined();
   });
 });

@@ -3,7 +3,7 @@
 import type { Dataset } from '../../api/features';
 import type { Collection } from '../../api/search';
 import { formatInt } from '../../lib/format';
-import { POOLINGS, type Pooling, type Selection } from './state';
+import { POOLINGS, type Pooling, type Selection } from '../search/state';
 
 /** The datasetVersion the search-service gives an imported collection starts with this. */
 export const IMPORTED_VERSION_PREFIX = 'import:';
@@ -90,4 +90,31 @@ export function importedRejections(c: ImportedCollection, want: Partial<Pick<Sel
   check('layer', want.layer, c.layer);
   check('pooling', want.pooling, c.pooling);
   return notes;
+}
+
+/** The imported collection a choice is on: the one with exactly its dataset, model, layer and pooling. */
+export function importedOf(
+  list: readonly ImportedCollection[],
+  c: Pick<Selection, 'dataset' | 'model' | 'layer' | 'pooling'>,
+): ImportedCollection | undefined {
+  const key = importedKey(c);
+  return list.find((i) => importedKey(i) === key);
+}
+
+/**
+ * The imported collection a change leads to: the wanted values, else the current ones while the dataset stays
+ * (another dataset starts from its own first collection). Undefined when the dataset is not an imported one.
+ */
+export function importedTarget(
+  list: readonly ImportedCollection[],
+  want: Partial<Pick<Selection, 'dataset' | 'model' | 'layer' | 'pooling'>>,
+  current: Pick<Selection, 'dataset' | 'model' | 'layer' | 'pooling'>,
+): ImportedCollection | undefined {
+  const sameDataset = want.dataset === undefined || want.dataset === current.dataset;
+  return findImported(list, {
+    dataset: want.dataset ?? (current.dataset || undefined),
+    model: want.model ?? (sameDataset ? current.model || undefined : undefined),
+    layer: want.layer ?? (sameDataset ? current.layer || undefined : undefined),
+    pooling: want.pooling ?? (sameDataset ? current.pooling : undefined),
+  });
 }
