@@ -3,6 +3,7 @@ package org.convnetplayground.search;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -95,6 +96,16 @@ class VectorImportTest {
             assertEquals(mode.equals("approximate"), byVector.getString("modeNote") != null, mode);
             assertTrue(byVector.getDouble("tookMs") >= 0);
         }
+        // an unknown id: the collection's own items are where the valid ones are listed (its dataset has no images)
+        String items = "/api/search/collections/imported-small/" + MODEL + "/embedding/items?pooling=avg";
+        given().contentType(ContentType.JSON).body(Queries.body("imported-small", MODEL, "embedding", "cosine", 10,
+                "item-300")).post("/api/search/query").then().statusCode(404)
+                .body("detail", startsWith("unknown item 'item-300' in collection imported-small/"))
+                .body("detail", containsString("for example one of [item-0, item-1,"))
+                .body("choicesUrl", equalTo(items));
+        given().get(items.replace("?pooling=avg", "")).then().statusCode(200);
+        given().get("/api/search/collections/imported-small/" + MODEL + "/embedding/vectors/nope").then()
+                .statusCode(404).body("choicesUrl", equalTo(items));
         given().contentType(ContentType.JSON).body(vectorQuery("imported-small", q, "cosine", "fastest"))
                 .post("/api/search/query-vector").then().statusCode(400)
                 .body("detail", containsString("expected one of [exact, approximate, auto]"));

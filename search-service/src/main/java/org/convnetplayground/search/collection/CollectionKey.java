@@ -1,5 +1,6 @@
 package org.convnetplayground.search.collection;
 
+import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -24,6 +25,16 @@ public record CollectionKey(String dataset, String model, String layer, String p
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** Where the search-service lists this collection's items (names percent-encoded: they may hold '/', ' '). */
+    public String itemsPath() {
+        return "/api/search/collections/" + encode(dataset) + "/" + encode(model) + "/" + encode(layer)
+                + "/items?pooling=" + encode(pooling);
+    }
+
+    private static String encode(String name) {
+        return URLEncoder.encode(name, StandardCharsets.UTF_8).replace("+", "%20");
     }
 
     @Override

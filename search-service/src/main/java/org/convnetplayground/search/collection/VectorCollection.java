@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import org.convnetplayground.errors.UnknownNameException;
 import org.convnetplayground.vectors.MappedVectors;
 import org.convnetplayground.vectors.VectorMatrix;
 
@@ -71,6 +72,19 @@ public final class VectorCollection {
     public OptionalInt row(String id) {
         Integer r = rows.get(id);
         return r == null ? OptionalInt.empty() : OptionalInt.of(r);
+    }
+
+    /**
+     * The error for an id this collection does not hold: its ids if a few, else ten of them, and where they are all
+     * listed (the collection's items: an imported collection's dataset may have no images anywhere else).
+     */
+    public UnknownNameException unknownItem(String id) {
+        String kind = meta.isImported() ? "item" : "image";
+        String context = "in collection " + key();
+        List<String> some = meta.items().stream().limit(10).map(CollectionMeta.Item::id).toList();
+        return meta.items().size() <= some.size()
+                ? UnknownNameException.unknown(kind, id, context, some, key().itemsPath())
+                : UnknownNameException.unknownAmong(kind, id, context, some, key().itemsPath());
     }
 
     public CollectionMeta.Item item(int row) {

@@ -9,7 +9,6 @@ import java.util.Set;
 
 import org.convnetplayground.errors.InvalidInputException;
 import org.convnetplayground.errors.DomainException;
-import org.convnetplayground.errors.UnknownNameException;
 import org.convnetplayground.jobs.Job;
 import org.convnetplayground.search.build.CollectionBuilder;
 import org.convnetplayground.search.build.CollectionUpdater;
@@ -141,9 +140,7 @@ public class QueryService {
             // perhaps an image added since the collection was built: wait for the update
             return new Building(updating.get());
         }
-        int row = foundRow.orElseThrow(() -> UnknownNameException.unknown("image", queryId,
-                "in collection " + q.key(), c.meta().items().stream().limit(10).map(CollectionMeta.Item::id).toList(),
-                "/api/features/datasets/" + q.key().dataset() + "/images"));
+        int row = foundRow.orElseThrow(() -> c.unknownItem(queryId));
         CollectionMeta.Item item = c.item(row);
         return rank(c, q, c.vectors().row(row), item.id(), new Query(item.id(), item.label(), null),
                 updating.orElse(null), mode);

@@ -119,9 +119,7 @@ public class CollectionResource {
         CollectionKey key = key(dataset, model, layer, pooling);
         requireMeta(key);
         VectorCollection c = store.find(key).orElseThrow();
-        int row = c.row(id).orElseThrow(() -> UnknownNameException.unknown("image", id, "in collection " + key,
-                c.meta().items().stream().limit(10).map(CollectionMeta.Item::id).toList(),
-                "/api/features/datasets/" + dataset + "/images"));
+        int row = c.row(id).orElseThrow(() -> c.unknownItem(id));
         CollectionMeta.Item item = c.item(row);
         return new StoredVector(item.id(), item.label(), c.vectors().row(row));
     }
