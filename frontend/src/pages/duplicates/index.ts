@@ -249,16 +249,18 @@ export function mountDuplicatesPage(banner: Banner, hash: string): Page {
     }
     slider.setAttribute('aria-valuetext', formatThreshold(t));
     help.classList.remove('is-error');
+    // an imported collection's vectors have no images
+    const noun = selection.importedOf(selection.get()) ? 'item' : 'image';
     help.replaceChildren(
       `${d.metric ?? ''} distance · default `,
       h('strong', {}, d.defaultThreshold === undefined ? '–' : formatThreshold(d.defaultThreshold)),
-      ' · typical distance of two images ',
+      ` · typical distance of two ${noun}s `,
       h('strong', { 'data-testid': 'typical-distance' }, d.typicalDistance === undefined ? '–' : formatDistance(d.typicalDistance)),
       d.maxThreshold === undefined ? '' : d.maxThreshold === d.typicalDistance ? ', the most a threshold may be' : ` · at most ${formatThreshold(d.maxThreshold)}`,
     );
-    counts.textContent = summaryText(d);
+    counts.textContent = summaryText(d, noun);
     const listedNote = d.truncated ? `Only the closest ${formatInt(d.pairs?.length ?? 0)} pairs are listed with their distances; every pair below the threshold joins its group.` : '';
-    const capNote = atLeast(d) ? `${formatInt(d.imagesAtCap ?? 0)} images have more than ${formatInt(d.neighbourCap ?? 0)} neighbours below the threshold, the most the scan of a large collection asks for: their further pairs are not counted (they still join their groups), so the total is a lower bound.` : '';
+    const capNote = atLeast(d) ? `${formatInt(d.imagesAtCap ?? 0)} ${noun}s have more than ${formatInt(d.neighbourCap ?? 0)} neighbours below the threshold, the most the scan of a large collection asks for: their further pairs are not counted (they still join their groups), so the total is a lower bound.` : '';
     counts.title = [listedNote, capNote].filter(Boolean).join(' ');
     results.dataset.truncated = String(Boolean(d.truncated));
     setExports(d);

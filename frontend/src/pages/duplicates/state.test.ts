@@ -73,6 +73,7 @@ describe('what the scan found', () => {
     expect(summaryText(d)).toBe('2 groups, 5 images, scanned 204');
     expect(summaryText({ groups: [['a', 'b']], scanned: 1 })).toBe('1 group, 2 images, scanned 1');
     expect(summaryText({})).toBe('0 groups, 0 images, scanned 0');
+    expect(summaryText({ groups: [['item-7', 'item-52']], scanned: 60 }, 'item')).toBe('1 group, 2 items, scanned 60');
     // All pairs listed: nothing more to say.
     expect(summaryText({ ...d, total: 2, truncated: false })).toBe('2 groups, 5 images, scanned 204');
   });

@@ -18,12 +18,12 @@ export function pairDistances(pairs: Duplicates['pairs']): (a: string, b: string
 /**
  * "5 groups, 10 images, scanned 204", "· 10,000 of 48,210 pairs shown" when only the closest pairs are listed, and
  * "at least" before the total when images of a large collection had more close neighbours than the scan asks for
- * (imagesAtCap: the total is then a lower bound).
+ * (imagesAtCap: the total is then a lower bound). An imported collection's are "items": it has no images.
  */
-export function summaryText(d: Pick<Duplicates, 'groups' | 'scanned' | 'pairs' | 'total' | 'truncated' | 'imagesAtCap'>): string {
+export function summaryText(d: Pick<Duplicates, 'groups' | 'scanned' | 'pairs' | 'total' | 'truncated' | 'imagesAtCap'>, noun: 'image' | 'item' = 'image'): string {
   const groups = d.groups ?? [];
-  const images = groups.reduce((n, g) => n + g.length, 0);
-  const text = `${plural(groups.length, 'group', 'groups')}, ${plural(images, 'image', 'images')}, scanned ${formatInt(d.scanned ?? 0)}`;
+  const members = groups.reduce((n, g) => n + g.length, 0);
+  const text = `${plural(groups.length, 'group', 'groups')}, ${plural(members, noun, `${noun}s`)}, scanned ${formatInt(d.scanned ?? 0)}`;
   if (d.truncated) return `${text} · ${pairsShown(d)}`;
   return atLeast(d) ? `${text} · at least ${plural(Math.max(d.total ?? 0, d.pairs?.length ?? 0), 'pair', 'pairs')}` : text;
 }

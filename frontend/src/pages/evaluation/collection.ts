@@ -38,7 +38,7 @@ export function createCollectionReport(onRetry: () => void): CollectionReport {
   const el = h(
     'section',
     { class: 'eval-collection card', 'aria-labelledby': 'eval-heading', 'data-testid': 'evaluation', 'data-state': 'empty' },
-    h('div', { class: 'card-head' }, h('h2', { class: 'card-title', id: 'eval-heading' }, 'This collection'), h('p', { class: 'card-note' }, 'Every image is a query in turn; the other images of its class are the ones it should find.'), meta),
+    h('div', { class: 'card-head' }, h('h2', { class: 'card-title', id: 'eval-heading' }, 'This collection'), h('p', { class: 'card-note' }, 'Each one in turn is the query; the others of its class are the ones it should find.'), meta),
     h('div', { class: 'eval-body' }, stats, tableWrap, message, progress.el),
   );
 
@@ -147,7 +147,7 @@ export function createCollectionReport(onRetry: () => void): CollectionReport {
         r.seconds !== undefined ? `computed in ${r.seconds < 1 ? `${Math.round(r.seconds * 1000)} ms` : `${r.seconds.toFixed(1)} s`}` : '',
       ].filter(Boolean).join(' · ');
       stats.replaceChildren(
-        stat('mAP', h('span', { 'data-testid': 'map' }, formatScore(r.map)), 'stat-main', 'mean average precision: every image is a query, its class the relevant images'),
+        stat('mAP', h('span', { 'data-testid': 'map' }, formatScore(r.map)), 'stat-main', 'mean average precision: each one in turn is the query, the others of its class the relevant ones'),
         stat('Precision at k', kValues(r.precisionAt), 'stat-group', 'share of the query\'s class among the first k hits'),
         stat('Recall at k', kValues(r.recallAt), 'stat-group', 'share of the query\'s class found among the first k hits'),
         stat('Weighted share', formatScore(r.weightedShare), '', 'same-class share of the first 20 hits, hit r weighted 21 − r (the original playground\'s score)'),
