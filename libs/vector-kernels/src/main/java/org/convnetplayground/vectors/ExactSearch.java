@@ -132,6 +132,67 @@ public final class ExactSearch {
         return out;
     }
 
+    /**
+     * The reference sums of one query with rows {@code row..row+3}, held one after another in {@code data} from
+     * {@code offset}, in double, each summed left to right exactly as {@link ScalarKernels} forms it for one row (so
+     * the distances finished from them are bit for bit the one-row ones): the dot product (cosine), the centred dot
+     * product with {@code qc} (the query minus its mean, in double) and the rows' {@code means} (correlation), or the
+     * squared L2 distance (euclidean, sqeuclidean). Four rows together keep four independent sums in flight.
+     */
+    static void referenceSums4(Metric metric, float[] query, double[] qc, double[] means, int row, float[] data,
+                               int offset, int dim, double[] sums) {
+        int o0 = offset;
+        int o1 = o0 + dim;
+        int o2 = o1 + dim;
+        int o3 = o2 + dim;
+        double s0 = 0.0;
+        double s1 = 0.0;
+        double s2 = 0.0;
+        double s3 = 0.0;
+        switch (metric) {
+            case COSINE -> {
+                for (int i = 0; i < dim; i++) {
+                    double x = query[i];
+                    s0 += x * (double) data[o0 + i];
+                    s1 += x * (double) data[o1 + i];
+                    s2 += x * (double) data[o2 + i];
+                    s3 += x * (double) data[o3 + i];
+                }
+            }
+            case CORRELATION -> {
+                double m0 = means[row];
+                double m1 = means[row + 1];
+                double m2 = means[row + 2];
+                double m3 = means[row + 3];
+                for (int i = 0; i < dim; i++) {
+                    double x = qc[i];
+                    s0 += x * ((double) data[o0 + i] - m0);
+                    s1 += x * ((double) data[o1 + i] - m1);
+                    s2 += x * ((double) data[o2 + i] - m2);
+                    s3 += x * ((double) data[o3 + i] - m3);
+                }
+            }
+            case EUCLIDEAN, SQEUCLIDEAN -> {
+                for (int i = 0; i < dim; i++) {
+                    double x = query[i];
+                    double d0 = x - (double) data[o0 + i];
+                    double d1 = x - (double) data[o1 + i];
+                    double d2 = x - (double) data[o2 + i];
+                    double d3 = x - (double) data[o3 + i];
+                    s0 += d0 * d0;
+                    s1 += d1 * d1;
+                    s2 += d2 * d2;
+                    s3 += d3 * d3;
+                }
+            }
+            default -> throw new IllegalArgumentException("no four-row reference sums for " + metric);
+        }
+        sums[0] = s0;
+        sums[1] = s1;
+        sums[2] = s2;
+        sums[3] = s3;
+    }
+
     /** Ranking order: ascending value, NaN after every number, then ascending row. */
     static int compare(double a, int rowA, double b, int rowB) {
         if (a < b) {
@@ -328,56 +389,12 @@ public final class ExactSearch {
                 }
             }
             int row = 0;
+            double[] sums = new double[4];
             for (; row + 4 <= out.length; row += 4) {
-                int o0 = row * dim;
-                int o1 = o0 + dim;
-                int o2 = o1 + dim;
-                int o3 = o2 + dim;
-                double s0 = 0.0;
-                double s1 = 0.0;
-                double s2 = 0.0;
-                double s3 = 0.0;
-                switch (metric) {
-                    case COSINE -> {
-                        for (int i = 0; i < dim; i++) {
-                            double x = query[i];
-                            s0 += x * (double) data[o0 + i];
-                            s1 += x * (double) data[o1 + i];
-                            s2 += x * (double) data[o2 + i];
-                            s3 += x * (double) data[o3 + i];
-                        }
-                    }
-                    case CORRELATION -> {
-                        double m0 = means[row];
-                        double m1 = means[row + 1];
-                        double m2 = means[row + 2];
-                        double m3 = means[row + 3];
-                        for (int i = 0; i < dim; i++) {
-                            double x = qc[i];
-                            s0 += x * ((double) data[o0 + i] - m0);
-                            s1 += x * ((double) data[o1 + i] - m1);
-                            s2 += x * ((double) data[o2 + i] - m2);
-                            s3 += x * ((double) data[o3 + i] - m3);
-                        }
-                    }
-                    default -> {
-                        for (int i = 0; i < dim; i++) {
-                            double x = query[i];
-                            double d0 = x - (double) data[o0 + i];
-                            double d1 = x - (double) data[o1 + i];
-                            double d2 = x - (double) data[o2 + i];
-                            double d3 = x - (double) data[o3 + i];
-                            s0 += d0 * d0;
-                            s1 += d1 * d1;
-                            s2 += d2 * d2;
-                            s3 += d3 * d3;
-                        }
-                    }
+                referenceSums4(metric, query, qc, means, row, data, row * dim, dim, sums);
+                for (int j = 0; j < 4; j++) {
+                    out[row + j] = fromSum(sums[j], row + j);
                 }
-                out[row] = fromSum(s0, row);
-                out[row + 1] = fromSum(s1, row + 1);
-                out[row + 2] = fromSum(s2, row + 2);
-                out[row + 3] = fromSum(s3, row + 3);
             }
             return row;
         }

@@ -120,7 +120,8 @@ public final class MappedExactSearch {
         Prepared q = prepare(query, metric, p);
         double[] out = new double[vectors.size()];
         float[] row = new float[vectors.dim()];
-        for (int i = 0; i < out.length; i++) {
+        int i = q.exactDistancesFourAtATime(out);
+        for (; i < out.length; i++) {
             out[i] = q.exactDistance(i, row);
         }
         return out;
@@ -379,6 +380,45 @@ public final class MappedExactSearch {
                 NORMS.setOpaque(norms, row, n);
             }
             return n;
+        }
+
+        /**
+         * Exact distances of rows 0, 1, ... into {@code out} in groups of four ({@link ExactSearch#referenceSums4}, the
+         * rows copied out of the mapping four at a time), where the metric allows; the first row not filled (0 for the
+         * other metrics). The same values as {@link #exactDistance}, in about half the time.
+         */
+        int exactDistancesFourAtATime(double[] out) {
+            if (metric != Metric.COSINE && metric != Metric.CORRELATION && metric != Metric.EUCLIDEAN
+                    && metric != Metric.SQEUCLIDEAN) {
+                return 0;
+            }
+            double[] qc = null;
+            if (metric == Metric.CORRELATION) {
+                // (q_i - mean(q)) in double, the very value ScalarKernels.centredDot forms
+                qc = new double[dim];
+                for (int i = 0; i < dim; i++) {
+                    qc[i] = (double) query[i] - queryMean;
+                }
+            }
+            float[] four = new float[4 * dim];
+            float[] scratch = new float[dim];
+            double[] sums = new double[4];
+            int row = 0;
+            for (; row + 4 <= out.length; row += 4) {
+                for (int j = 0; j < 4; j++) {
+                    vectors.copyRow(row + j, four, j * dim);
+                }
+                ExactSearch.referenceSums4(metric, query, qc, means, row, four, 0, dim, sums);
+                for (int j = 0; j < 4; j++) {
+                    out[row + j] = switch (metric) {
+                        case COSINE -> Metric.cosineFromDot(sums[j], queryNorm, norm(row + j, scratch));
+                        case CORRELATION -> Metric.cosineFromDot(sums[j], queryNorm, norms[row + j]);
+                        case EUCLIDEAN -> Math.sqrt(sums[j]);
+                        default -> sums[j];
+                    };
+                }
+            }
+            return row;
         }
 
         /** Bit for bit {@code metric.distance(query, row, p)}, with the cached norms. */
