@@ -179,8 +179,9 @@ export function mountMapPage(banner: Banner, hash: string): Page {
     if (highlighted && !counts.has(highlighted)) highlighted = undefined;
     canvas.highlight(highlighted);
     // an imported collection's items have no images to ask the feature-service for
-    canvas.setPoints(c.dataset, points, colorOf, !selection.importedOf(c));
-    status.textContent = describeProjection(p);
+    const imported = Boolean(selection.importedOf(c));
+    canvas.setPoints(c.dataset, points, colorOf, !imported);
+    status.textContent = describeProjection(p, imported ? 'item' : 'image');
     legendCount.textContent = `${formatInt(labels.length)} ${labels.length === 1 ? 'class' : 'classes'}`;
     legendList.replaceChildren(
       ...labels.map((label) => {

@@ -26,6 +26,7 @@ describe('map captions and thumbnails', () => {
       '2,000 of 4,000 images (random sample) · PCA axes explain 7.6% + 6.3% = 13.9% of the variance',
     );
     expect(describeProjection({ method: 'tsne', total: 200, sampled: 200, varianceShare: null as unknown as number[] })).toMatch(/^200 images · t-SNE/);
+    expect(describeProjection({ method: 'pca', total: 3000, sampled: 2000, varianceShare: [] }, 'item')).toBe('2,000 of 3,000 items (random sample)');
   });
 
   it('grows thumbnails with the zoom from 22 to 64 px', () => {

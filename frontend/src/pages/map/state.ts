@@ -27,11 +27,12 @@ export function mapHash(c: Partial<CollectionChoice>, method: Method): string {
 }
 
 /** "PCA: the axes explain 13.1% and 8.6% of the variance" */
-export function describeProjection(p: Projection): string {
+export function describeProjection(p: Projection, noun: 'image' | 'item' = 'image'): string {
   const parts: string[] = [];
   const total = p.total ?? p.points?.length ?? 0;
   const sampled = p.sampled ?? p.points?.length ?? 0;
-  parts.push(sampled < total ? `${formatInt(sampled)} of ${formatInt(total)} images (random sample)` : `${formatInt(total)} images`);
+  // an imported collection's points are items: it has no images
+  parts.push(sampled < total ? `${formatInt(sampled)} of ${formatInt(total)} ${noun}s (random sample)` : `${formatInt(total)} ${noun}s`);
   const share = (p.varianceShare ?? []).filter((v) => Number.isFinite(v));
   if (p.method === 'pca' && share.length) {
     const pct = share.map((v) => `${(v * 100).toFixed(1)}%`);

@@ -1,4 +1,4 @@
-// The id box over the picker: type an item's id and, once typing pauses (or on Enter), it is looked up in the
+// The id box in the picker's head: type an item's id and, once typing pauses (or on Enter), it is looked up in the
 // collection and becomes the query; an unknown id is named under the box. One lookup per pause, the stale one
 // cancelled, so typing sends no storm of requests.
 import { errorMessage, isAbort } from '../../api/problem';
@@ -20,11 +20,13 @@ export interface IdBoxEvents {
 
 export function createIdBox(events: IdBoxEvents): IdBox {
   const input = h('input', {
-    type: 'text', id: 'id-box', class: 'text-input id-box-input', autocomplete: 'off', spellcheck: 'false',
-    placeholder: 'An item id; pause or press Enter', 'data-testid': 'id-box', 'aria-describedby': 'id-box-message',
+    type: 'search', id: 'id-box', class: 'text-input id-box-input', autocomplete: 'off', spellcheck: 'false',
+    placeholder: 'Query by id…', title: 'Type an item id: it is looked up when you pause or press Enter',
+    'data-testid': 'id-box', 'aria-describedby': 'id-box-message',
   });
   const message = h('p', { class: 'id-box-message', id: 'id-box-message', 'data-testid': 'id-box-message', 'aria-live': 'polite' });
-  const el = h('div', { class: 'id-box' }, h('label', { for: 'id-box', class: 'field-label' }, 'Query by id'), input, message);
+  // a compact box in the picker's head: its label is for screen readers, the placeholder says it to the eye
+  const el = h('div', { class: 'id-box' }, h('label', { for: 'id-box', class: 'visually-hidden' }, 'Query by id'), input, message);
   const latest = new Latest();
   let timer: ReturnType<typeof setTimeout> | undefined;
   /** The id last looked up (a pause does not ask for it again). */

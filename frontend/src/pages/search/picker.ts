@@ -30,7 +30,7 @@ export interface PickerEvents {
   onError(message: string): void;
 }
 
-/** tools: shown between the class chips and the grid (the id box). */
+/** tools: shown in the card's head between its title and the count (the id box), so the grid keeps its room. */
 export function createPicker(events: PickerEvents, tools?: HTMLElement): Picker {
   const count = h('span', { class: 'card-meta', 'aria-live': 'polite' });
   const chips = h('div', { class: 'chips', role: 'group', 'aria-label': 'Filter by class' });
@@ -41,9 +41,8 @@ export function createPicker(events: PickerEvents, tools?: HTMLElement): Picker 
   const el = h(
     'section',
     { class: 'picker card', 'aria-labelledby': 'picker-heading' },
-    h('div', { class: 'card-head' }, heading, count),
+    h('div', { class: 'card-head picker-head' }, heading, tools, count),
     chips,
-    tools,
     scroller,
   );
 
