@@ -33,7 +33,8 @@ import org.convnetplayground.vectors.GraphKernels;
  *
  * <p>The graph is read through Lucene's reader; the vectors file is mapped here, its layout (rows of {@code dim}
  * bytes and a little-endian float correction, then Lucene's footer) checked against Lucene's own reading of it when
- * the walk opens. Only dot-product fields are served (the index's unit-length rows).
+ * the walk opens. Only dot-product fields are served (the index's unit-length rows). As with {@code MappedVectors},
+ * the mapping is released when the walk is garbage collected (Java 17 cannot unmap early).
  */
 final class QuantizedGraphWalk {
 
