@@ -133,14 +133,14 @@ public final class ExactSearch {
     }
 
     /**
-     * The reference sums of one query with rows {@code row..row+3}, held one after another in {@code data} from
-     * {@code offset}, in double, each summed left to right exactly as {@link ScalarKernels} forms it for one row (so
-     * the distances finished from them are bit for bit the one-row ones): the dot product (cosine), the centred dot
-     * product with {@code qc} (the query minus its mean, in double) and the rows' {@code means} (correlation), or the
+     * The reference sums of one query with four rows held one after another in {@code data} from {@code offset}, in
+     * double, each summed left to right exactly as {@link ScalarKernels} forms it for one row (so the distances
+     * finished from them are bit for bit the one-row ones): the dot product (cosine), the centred dot product with
+     * {@code qc} (the query minus its mean, in double) and the four rows' {@code rowMeans} (correlation), or the
      * squared L2 distance (euclidean, sqeuclidean). Four rows together keep four independent sums in flight.
      */
-    static void referenceSums4(Metric metric, float[] query, double[] qc, double[] means, int row, float[] data,
-                               int offset, int dim, double[] sums) {
+    static void referenceSums4(Metric metric, float[] query, double[] qc, double[] rowMeans, float[] data, int offset,
+                               int dim, double[] sums) {
         int o0 = offset;
         int o1 = o0 + dim;
         int o2 = o1 + dim;
@@ -160,10 +160,10 @@ public final class ExactSearch {
                 }
             }
             case CORRELATION -> {
-                double m0 = means[row];
-                double m1 = means[row + 1];
-                double m2 = means[row + 2];
-                double m3 = means[row + 3];
+                double m0 = rowMeans[0];
+                double m1 = rowMeans[1];
+                double m2 = rowMeans[2];
+                double m3 = rowMeans[3];
                 for (int i = 0; i < dim; i++) {
                     double x = qc[i];
                     s0 += x * ((double) data[o0 + i] - m0);
@@ -390,8 +390,12 @@ public final class ExactSearch {
             }
             int row = 0;
             double[] sums = new double[4];
+            double[] rowMeans = metric == Metric.CORRELATION ? new double[4] : null;
             for (; row + 4 <= out.length; row += 4) {
-                referenceSums4(metric, query, qc, means, row, data, row * dim, dim, sums);
+                if (rowMeans != null) {
+                    System.arraycopy(means, row, rowMeans, 0, 4);
+                }
+                referenceSums4(metric, query, qc, rowMeans, data, row * dim, dim, sums);
                 for (int j = 0; j < 4; j++) {
                     out[row + j] = fromSum(sums[j], row + j);
                 }

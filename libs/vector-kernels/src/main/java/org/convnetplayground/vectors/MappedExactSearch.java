@@ -11,6 +11,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.IntPredicate;
+import java.util.function.IntUnaryOperator;
 
 /**
  * Exact nearest rows of a memory-mapped {@link MappedVectors}: the same answers as {@link ExactSearch} (same order,
@@ -104,9 +105,11 @@ public final class MappedExactSearch {
 
     /** The {@code k} nearest of {@code rows} by their exact distances, nearest first (ties by row). */
     private static List<ScoredRow> exactTop(Prepared q, int[] rows, int k, float[] scratch) {
+        double[] distances = new double[rows.length];
+        q.exactDistances(i -> rows[i], distances, scratch);
         ScoredRow[] hits = new ScoredRow[rows.length];
         for (int i = 0; i < rows.length; i++) {
-            hits[i] = new ScoredRow(rows[i], q.exactDistance(rows[i], scratch));
+            hits[i] = new ScoredRow(rows[i], distances[i]);
         }
         Arrays.sort(hits, (a, b) -> ExactSearch.compare(a.distance(), a.row(), b.distance(), b.row()));
         return List.of(Arrays.copyOf(hits, Math.min(k, hits.length)));
@@ -119,11 +122,7 @@ public final class MappedExactSearch {
     public double[] distances(float[] query, Metric metric, double p) {
         Prepared q = prepare(query, metric, p);
         double[] out = new double[vectors.size()];
-        float[] row = new float[vectors.dim()];
-        int i = q.exactDistancesFourAtATime(out);
-        for (; i < out.length; i++) {
-            out[i] = q.exactDistance(i, row);
-        }
+        q.exactDistances(i -> i, out, new float[vectors.dim()]);
         return out;
     }
 
@@ -383,42 +382,48 @@ public final class MappedExactSearch {
         }
 
         /**
-         * Exact distances of rows 0, 1, ... into {@code out} in groups of four ({@link ExactSearch#referenceSums4}, the
-         * rows copied out of the mapping four at a time), where the metric allows; the first row not filled (0 for the
-         * other metrics). The same values as {@link #exactDistance}, in about half the time.
+         * The exact distances of rows {@code rowAt(0), rowAt(1), ...} into {@code out}, bit for bit {@link
+         * #exactDistance}: under cosine, correlation and (sq)euclidean in groups of four rows copied out of the mapping
+         * ({@link ExactSearch#referenceSums4}: four independent sums in flight, about half the time), else one by one.
          */
-        int exactDistancesFourAtATime(double[] out) {
-            if (metric != Metric.COSINE && metric != Metric.CORRELATION && metric != Metric.EUCLIDEAN
-                    && metric != Metric.SQEUCLIDEAN) {
-                return 0;
-            }
-            double[] qc = null;
-            if (metric == Metric.CORRELATION) {
-                // (q_i - mean(q)) in double, the very value ScalarKernels.centredDot forms
-                qc = new double[dim];
-                for (int i = 0; i < dim; i++) {
-                    qc[i] = (double) query[i] - queryMean;
+        void exactDistances(IntUnaryOperator rowAt, double[] out, float[] scratch) {
+            int i = 0;
+            if (metric == Metric.COSINE || metric == Metric.CORRELATION || metric == Metric.EUCLIDEAN
+                    || metric == Metric.SQEUCLIDEAN) {
+                double[] qc = null;
+                if (metric == Metric.CORRELATION) {
+                    // (q_i - mean(q)) in double, the very value ScalarKernels.centredDot forms
+                    qc = new double[dim];
+                    for (int j = 0; j < dim; j++) {
+                        qc[j] = (double) query[j] - queryMean;
+                    }
+                }
+                float[] four = new float[4 * dim];
+                double[] rowMeans = new double[4];
+                double[] sums = new double[4];
+                int[] rows = new int[4];
+                for (; i + 4 <= out.length; i += 4) {
+                    for (int j = 0; j < 4; j++) {
+                        rows[j] = rowAt.applyAsInt(i + j);
+                        vectors.copyRow(rows[j], four, j * dim);
+                        if (qc != null) {
+                            rowMeans[j] = means[rows[j]];
+                        }
+                    }
+                    ExactSearch.referenceSums4(metric, query, qc, rowMeans, four, 0, dim, sums);
+                    for (int j = 0; j < 4; j++) {
+                        out[i + j] = switch (metric) {
+                            case COSINE -> Metric.cosineFromDot(sums[j], queryNorm, norm(rows[j], scratch));
+                            case CORRELATION -> Metric.cosineFromDot(sums[j], queryNorm, norms[rows[j]]);
+                            case EUCLIDEAN -> Math.sqrt(sums[j]);
+                            default -> sums[j];
+                        };
+                    }
                 }
             }
-            float[] four = new float[4 * dim];
-            float[] scratch = new float[dim];
-            double[] sums = new double[4];
-            int row = 0;
-            for (; row + 4 <= out.length; row += 4) {
-                for (int j = 0; j < 4; j++) {
-                    vectors.copyRow(row + j, four, j * dim);
-                }
-                ExactSearch.referenceSums4(metric, query, qc, means, row, four, 0, dim, sums);
-                for (int j = 0; j < 4; j++) {
-                    out[row + j] = switch (metric) {
-                        case COSINE -> Metric.cosineFromDot(sums[j], queryNorm, norm(row + j, scratch));
-                        case CORRELATION -> Metric.cosineFromDot(sums[j], queryNorm, norms[row + j]);
-                        case EUCLIDEAN -> Math.sqrt(sums[j]);
-                        default -> sums[j];
-                    };
-                }
+            for (; i < out.length; i++) {
+                out[i] = exactDistance(rowAt.applyAsInt(i), scratch);
             }
-            return row;
         }
 
         /** Bit for bit {@code metric.distance(query, row, p)}, with the cached norms. */
