@@ -145,7 +145,7 @@ public final class ExactIndex implements VectorIndex {
     public List<Neighbour> neighbours(List<ScoredRow> rows) {
         List<Neighbour> out = new ArrayList<>(rows.size());
         for (ScoredRow r : rows) {
-            out.add(new Neighbour(id(r.row()), r.distance()));
+            out.add(new Neighbour(r.row(), id(r.row()), r.distance()));
         }
         return out;
     }

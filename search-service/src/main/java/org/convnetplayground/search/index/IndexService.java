@@ -418,7 +418,7 @@ public class IndexService {
                 IndexAnswer a = approximate.search(new IndexQuery(query, m, p, k + 1, null, SearchMode.APPROXIMATE));
                 java.util.List<org.convnetplayground.vectors.ScoredRow> out = new java.util.ArrayList<>();
                 for (Neighbour n : a.neighbours()) {
-                    int row = c.row(n.id()).orElse(-1);
+                    int row = n.row();
                     if (row >= 0 && (exclude == null || !exclude.test(row)) && out.size() < k) {
                         out.add(new org.convnetplayground.vectors.ScoredRow(row, n.distance()));
                     }

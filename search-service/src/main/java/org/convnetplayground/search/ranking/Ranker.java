@@ -76,13 +76,24 @@ public class Ranker {
         double typical = scales.typical(c, metric, p);
         List<Hit> hits = new ArrayList<>(neighbours.size());
         for (Neighbour n : neighbours) {
-            java.util.OptionalInt row = c.row(n.id());
-            String label = row.isPresent() ? c.item(row.getAsInt()).label() : null;
+            String label = item(c, n).map(CollectionMeta.Item::label).orElse(null);
             double d = n.distance();
             // NaN (undefined) and infinity (bray-curtis x/0) have no JSON number: null, ranked last
             hits.add(new Hit(hits.size() + 1, n.id(), label, Double.isFinite(d) ? d : null,
                     Similarity.percent(d, typical)));
         }
         return hits;
+    }
+
+    /** The neighbour's item: at its row when that is the same item in {@code c}, else looked up by id. */
+    private static java.util.Optional<CollectionMeta.Item> item(VectorCollection c, Neighbour n) {
+        if (n.row() >= 0 && n.row() < c.meta().size()) {
+            CollectionMeta.Item item = c.item(n.row());
+            if (item.id().equals(n.id())) {
+                return java.util.Optional.of(item);
+            }
+        }
+        java.util.OptionalInt row = c.row(n.id());
+        return row.isPresent() ? java.util.Optional.of(c.item(row.getAsInt())) : java.util.Optional.empty();
     }
 }

@@ -69,6 +69,23 @@ abstract class VectorIndexContract {
                 SearchMode.EXACT)).mode());
     }
 
+    /** Every neighbour names its row, the row its id has (callers take the item from the row, not the id). */
+    @Test
+    void neighboursNameTheRowsOfTheirIds() throws IOException {
+        List<String> ids = ids(600);
+        VectorIndex index = index(clustered(600, 24, 5), 24, ids);
+        float[] q = clustered(1, 24, 55);
+        for (SearchMode mode : SearchMode.values()) {
+            for (Metric metric : List.of(Metric.COSINE, Metric.EUCLIDEAN)) {
+                IndexAnswer a = index.search(new IndexQuery(q, metric, 3, 20, Set.of(ids.get(3)), mode));
+                assertEquals(20, a.neighbours().size(), mode.id());
+                for (Neighbour n : a.neighbours()) {
+                    assertEquals(ids.get(n.row()), n.id(), mode.id() + " " + metric.id());
+                }
+            }
+        }
+    }
+
     @Test
     void metricsTheApproximateIndexCannotServeAreAnsweredExactlyAndSaySo() throws IOException {
         VectorIndex index = index(clustered(600, 24, 3), 24, ids(600));

@@ -167,7 +167,7 @@ public final class SolrIndex implements VectorIndex {
         ranked.sort(SolrIndex::compare);
         List<Neighbour> out = new ArrayList<>(Math.min(q.k(), ranked.size()));
         for (int i = 0; i < ranked.size() && i < q.k(); i++) {
-            out.add(new Neighbour(ranked.get(i).id(), ranked.get(i).distance()));
+            out.add(new Neighbour(ranked.get(i).row(), ranked.get(i).id(), ranked.get(i).distance()));
         }
         return out;
     }
