@@ -129,8 +129,10 @@ function start(): void {
   }
 
   show(location.hash);
-  // A link followed, pasted or edited in the address bar: show its page, or apply it to the page shown.
-  window.addEventListener('hashchange', () => show(location.hash));
+  // A link followed, pasted or edited in the address bar: show its page, or apply it to the page shown. The link is
+  // the event's new URL, not location.hash: a page that wrote its own state into the URL (replaceState) between the
+  // change and this handler would otherwise have the link undone.
+  window.addEventListener('hashchange', (e) => show(new URL(e.newURL).hash));
 }
 
 start();
