@@ -2,7 +2,6 @@ package org.convnetplayground.vectors;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -21,20 +20,14 @@ import java.util.Objects;
 public final class MappedVectors {
 
     /** The most bytes one mapped buffer may hold. */
-    static final long MAX_CHUNK_BYTES = Integer.MAX_VALUE - 8;
+    static final long MAX_CHUNK_BYTES = MappedRows.MAX_CHUNK_BYTES;
 
-    private final ByteBuffer[] chunks;
+    private final MappedRows rows;
     private final int dim;
-    private final int size;
-    private final int rowsPerChunk;
-    private final int rowBytes;
 
-    private MappedVectors(ByteBuffer[] chunks, int dim, int size, int rowsPerChunk) {
-        this.chunks = chunks;
+    private MappedVectors(MappedRows rows, int dim) {
+        this.rows = rows;
         this.dim = dim;
-        this.size = size;
-        this.rowsPerChunk = rowsPerChunk;
-        this.rowBytes = dim * Float.BYTES;
     }
 
     /**
@@ -76,32 +69,12 @@ public final class MappedVectors {
         if (dim < 1) {
             throw new IllegalArgumentException("dim must be >= 1, got " + dim);
         }
-        long rowBytes = (long) dim * Float.BYTES;
-        if (rows < 0 || rows > Integer.MAX_VALUE) {
-            throw new IllegalArgumentException("row count " + rows + " is out of range");
-        }
-        if (offset < 0 || offset + rows * rowBytes > channel.size()) {
-            throw new IllegalArgumentException("the file has " + channel.size() + " bytes, fewer than " + rows
-                    + " rows of " + dim + " floats from byte " + offset);
-        }
-        if (rowBytes > maxChunkBytes) {
-            throw new IllegalArgumentException("a row of " + dim + " floats is larger than a mapped buffer");
-        }
-        int rowsPerChunk = (int) Math.min(Integer.MAX_VALUE, maxChunkBytes / rowBytes);
-        int count = rows == 0 ? 0 : (int) ((rows + rowsPerChunk - 1) / rowsPerChunk);
-        ByteBuffer[] chunks = new ByteBuffer[count];
-        for (int c = 0; c < count; c++) {
-            long first = (long) c * rowsPerChunk;
-            long n = Math.min(rowsPerChunk, rows - first);
-            chunks[c] = channel.map(FileChannel.MapMode.READ_ONLY, offset + first * rowBytes, n * rowBytes)
-                    .order(ByteOrder.LITTLE_ENDIAN);
-        }
-        return new MappedVectors(chunks, dim, (int) rows, rowsPerChunk);
+        return new MappedVectors(MappedRows.map(channel, offset, dim * Float.BYTES, rows, maxChunkBytes), dim);
     }
 
     /** Number of rows. */
     public int size() {
-        return size;
+        return rows.size();
     }
 
     /** Length of each row. */
@@ -111,12 +84,12 @@ public final class MappedVectors {
 
     /** Bytes of vector data mapped. */
     public long bytes() {
-        return (long) size * rowBytes;
+        return (long) rows.size() * rows.rowBytes();
     }
 
     /** Number of mapped buffers (1 for files up to 2 GB). */
     public int chunkCount() {
-        return chunks.length;
+        return rows.chunkCount();
     }
 
     /** A copy of row {@code i}. */
@@ -128,29 +101,29 @@ public final class MappedVectors {
 
     /** Copies row {@code i} into {@code dst} from {@code dstOff}. */
     public void copyRow(int i, float[] dst, int dstOff) {
-        Objects.checkIndex(i, size);
+        Objects.checkIndex(i, rows.size());
         chunk(i).asFloatBuffer().get(offsetInChunk(i) / Float.BYTES, dst, dstOff, dim);
     }
 
     /** Value at row {@code i}, column {@code j}. */
     public float get(int i, int j) {
-        Objects.checkIndex(i, size);
+        Objects.checkIndex(i, rows.size());
         Objects.checkIndex(j, dim);
         return chunk(i).getFloat(offsetInChunk(i) + j * Float.BYTES);
     }
 
     /** The buffer holding row {@code i} (little-endian, shared: callers in this package only read it). */
     ByteBuffer chunk(int i) {
-        return chunks[i / rowsPerChunk];
+        return rows.chunk(i);
     }
 
     /** The byte offset of row {@code i} within {@link #chunk(int)}. */
     int offsetInChunk(int i) {
-        return (i % rowsPerChunk) * rowBytes;
+        return rows.offsetInChunk(i);
     }
 
     @Override
     public String toString() {
-        return "MappedVectors[" + size + " x " + dim + ", " + chunks.length + " buffer(s)]";
+        return "MappedVectors[" + rows.size() + " x " + dim + ", " + rows.chunkCount() + " buffer(s)]";
     }
 }

@@ -38,6 +38,7 @@ import org.apache.lucene.util.hnsw.RandomAccessVectorValues;
 import org.apache.lucene.util.hnsw.RandomVectorScorer;
 import org.apache.lucene.util.hnsw.RandomVectorScorerSupplier;
 import org.convnetplayground.vectors.GraphKernels;
+import org.convnetplayground.vectors.MappedRows;
 import org.convnetplayground.vectors.MappedVectors;
 import org.convnetplayground.vectors.Metric;
 import org.convnetplayground.vectors.ScoredRow;
@@ -90,11 +91,11 @@ public final class HnswIndex implements VectorIndex {
      * @param crossover the collection size from which {@link SearchMode#AUTO} answers approximately
      */
     public static HnswIndex open(ExactIndex exact, Path dir, HnswParams params, int crossover) throws IOException {
-        return open(exact, dir, params, crossover, Integer.MAX_VALUE);
+        return open(exact, dir, params, crossover, MappedRows.MAX_CHUNK_BYTES);
     }
 
     /** {@link #open} whose walks map their vectors in buffers of at most {@code walkChunkBytes} (for tests). */
-    static HnswIndex open(ExactIndex exact, Path dir, HnswParams params, int crossover, int walkChunkBytes)
+    static HnswIndex open(ExactIndex exact, Path dir, HnswParams params, int crossover, long walkChunkBytes)
             throws IOException {
         Directory directory = FSDirectory.open(dir);
         List<Segment> segments = new ArrayList<>();
@@ -124,7 +125,7 @@ public final class HnswIndex implements VectorIndex {
 
     /** Lucene's vectors reader of one segment's vector field, as {@code PerFieldKnnVectorsFormat} opens it. */
     private static Segment openSegment(Path dir, Directory directory, SegmentInfo info, GraphKernels kernels,
-                                       FlatVectorsScorer scorer, int docBase, int walkChunkBytes)
+                                       FlatVectorsScorer scorer, int docBase, long walkChunkBytes)
             throws IOException {
         Codec codec = info.getCodec();
         Directory files = info.getUseCompoundFile()

@@ -2,7 +2,6 @@ package org.convnetplayground.search.index;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -21,6 +20,7 @@ import org.apache.lucene.util.hnsw.NeighborQueue;
 import org.apache.lucene.util.quantization.QuantizedByteVectorValues;
 import org.apache.lucene.util.quantization.ScalarQuantizer;
 import org.convnetplayground.vectors.GraphKernels;
+import org.convnetplayground.vectors.MappedRows;
 
 /**
  * Lucene's HNSW search over one segment's graph and its 7-bit quantized vectors, step for step as Lucene 9.12's
@@ -33,8 +33,8 @@ import org.convnetplayground.vectors.GraphKernels;
  *
  * <p>The graph is read through Lucene's reader; the vectors file is mapped here, its layout (rows of {@code dim}
  * bytes and a little-endian float correction, then Lucene's footer) checked against Lucene's own reading of it when
- * the walk opens. Only dot-product fields are served (the index's unit-length rows). As with {@code MappedVectors},
- * the mapping is released when the walk is garbage collected (Java 17 cannot unmap early).
+ * the walk opens. Only dot-product fields are served (the index's unit-length rows). The file is mapped by
+ * {@link MappedRows}, as a collection's vectors are.
  */
 final class QuantizedGraphWalk {
 
@@ -48,23 +48,19 @@ final class QuantizedGraphWalk {
     private final GraphKernels kernels;
     private final int size;
     private final int dim;
-    private final int rowBytes;
-    private final int rowsPerChunk;
-    /** The rows, in chunks of whole rows (a buffer holds at most 2 GB). */
-    private final ByteBuffer[] chunks;
+    /** The rows: {@code dim} bytes and a float correction each. */
+    private final MappedRows rows;
 
     private QuantizedGraphWalk(Lucene99HnswVectorsReader reader, String field, ScalarQuantizer quantizer,
-                               GraphKernels kernels, int size, int dim, int rowsPerChunk, ByteBuffer[] chunks) {
+                               GraphKernels kernels, int dim, MappedRows rows) {
         this.reader = reader;
         this.field = field;
         this.quantizer = quantizer;
         this.multiplier = quantizer.getConstantMultiplier();
         this.kernels = kernels;
-        this.size = size;
+        this.size = rows.size();
         this.dim = dim;
-        this.rowBytes = dim + Float.BYTES;
-        this.rowsPerChunk = rowsPerChunk;
-        this.chunks = chunks;
+        this.rows = rows;
     }
 
     /**
@@ -76,34 +72,28 @@ final class QuantizedGraphWalk {
     static QuantizedGraphWalk open(Lucene99HnswVectorsReader reader, String field,
                                    VectorSimilarityFunction similarity, Path vectorsFile, int size, int dim,
                                    GraphKernels kernels) throws IOException {
-        return open(reader, field, similarity, vectorsFile, size, dim, kernels, Integer.MAX_VALUE);
+        return open(reader, field, similarity, vectorsFile, size, dim, kernels, MappedRows.MAX_CHUNK_BYTES);
     }
 
     /** {@link #open} mapping at most {@code maxChunkBytes} a buffer (tests use small ones to see several). */
     static QuantizedGraphWalk open(Lucene99HnswVectorsReader reader, String field,
                                    VectorSimilarityFunction similarity, Path vectorsFile, int size, int dim,
-                                   GraphKernels kernels, int maxChunkBytes) throws IOException {
+                                   GraphKernels kernels, long maxChunkBytes) throws IOException {
         ScalarQuantizer quantizer = reader.getQuantizationState(field);
         if (quantizer == null || quantizer.getBits() != 7 || similarity != VectorSimilarityFunction.DOT_PRODUCT
                 || size == 0) {
             return null;
         }
         int rowBytes = dim + Float.BYTES;
-        int rowsPerChunk = Math.max(1, maxChunkBytes / rowBytes);
-        ByteBuffer[] chunks = new ByteBuffer[(size + rowsPerChunk - 1) / rowsPerChunk];
+        MappedRows rows;
         try (FileChannel channel = FileChannel.open(vectorsFile, StandardOpenOption.READ)) {
             long start = channel.size() - CodecUtil.footerLength() - (long) size * rowBytes;
             if (start < 0 || start % Float.BYTES != 0) {
                 throw new IOException(vectorsFile + " is not " + size + " rows of " + rowBytes + " bytes");
             }
-            for (int c = 0; c < chunks.length; c++) {
-                long rows = Math.min(rowsPerChunk, size - (long) c * rowsPerChunk);
-                chunks[c] = channel.map(FileChannel.MapMode.READ_ONLY, start + (long) c * rowsPerChunk * rowBytes,
-                        rows * rowBytes).order(ByteOrder.LITTLE_ENDIAN);
-            }
+            rows = MappedRows.map(channel, start, rowBytes, size, maxChunkBytes);
         }
-        QuantizedGraphWalk walk = new QuantizedGraphWalk(reader, field, quantizer, kernels, size, dim, rowsPerChunk,
-                chunks);
+        QuantizedGraphWalk walk = new QuantizedGraphWalk(reader, field, quantizer, kernels, dim, rows);
         walk.checkLayout(reader.getQuantizedVectorValues(field));
         return walk;
     }
@@ -125,11 +115,11 @@ final class QuantizedGraphWalk {
     }
 
     private ByteBuffer chunk(int row) {
-        return chunks[row / rowsPerChunk];
+        return rows.chunk(row);
     }
 
     private int offset(int row) {
-        return (row % rowsPerChunk) * rowBytes;
+        return rows.offsetInChunk(row);
     }
 
     private float correction(int row) {
