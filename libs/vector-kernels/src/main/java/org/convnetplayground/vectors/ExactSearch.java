@@ -193,6 +193,33 @@ public final class ExactSearch {
         sums[3] = s3;
     }
 
+    /** Whether {@link #referenceSums4} serves {@code metric}. */
+    static boolean hasReferenceSums4(Metric metric) {
+        return metric == Metric.COSINE || metric == Metric.CORRELATION || metric == Metric.EUCLIDEAN
+                || metric == Metric.SQEUCLIDEAN;
+    }
+
+    /** {@code q_i - mean} in double: the very values {@link ScalarKernels#centredDot} forms (correlation's sums). */
+    static double[] centred(float[] query, double mean) {
+        double[] qc = new double[query.length];
+        for (int i = 0; i < qc.length; i++) {
+            qc[i] = (double) query[i] - mean;
+        }
+        return qc;
+    }
+
+    /**
+     * The distance from a row's {@link #referenceSums4} sum, as the one-row exact distance finishes it: {@code
+     * rowNorm} is the row's norm under cosine, its centred norm under correlation, unused otherwise.
+     */
+    static double fromReferenceSum(Metric metric, double sum, double queryNorm, double rowNorm) {
+        return switch (metric) {
+            case COSINE, CORRELATION -> Metric.cosineFromDot(sum, queryNorm, rowNorm);
+            case EUCLIDEAN -> Math.sqrt(sum);
+            default -> sum;
+        };
+    }
+
     /** Ranking order: ascending value, NaN after every number, then ascending row. */
     static int compare(double a, int rowA, double b, int rowB) {
         if (a < b) {
@@ -376,18 +403,10 @@ public final class ExactSearch {
          * metric allows; returns the first row not filled (0 for the other metrics).
          */
         int exactDistancesFourAtATime(double[] out) {
-            if (metric != Metric.COSINE && metric != Metric.CORRELATION && metric != Metric.EUCLIDEAN
-                    && metric != Metric.SQEUCLIDEAN) {
+            if (!hasReferenceSums4(metric)) {
                 return 0;
             }
-            // correlation: (q_i - mean(q)) in double, the very value ScalarKernels.centredDot forms
-            double[] qc = null;
-            if (metric == Metric.CORRELATION) {
-                qc = new double[dim];
-                for (int i = 0; i < dim; i++) {
-                    qc[i] = (double) query[i] - queryMean;
-                }
-            }
+            double[] qc = metric == Metric.CORRELATION ? centred(query, queryMean) : null;
             int row = 0;
             double[] sums = new double[4];
             double[] rowMeans = metric == Metric.CORRELATION ? new double[4] : null;
@@ -397,19 +416,11 @@ public final class ExactSearch {
                 }
                 referenceSums4(metric, query, qc, rowMeans, data, row * dim, dim, sums);
                 for (int j = 0; j < 4; j++) {
-                    out[row + j] = fromSum(sums[j], row + j);
+                    out[row + j] = fromReferenceSum(metric, sums[j], queryNorm,
+                            norms == null ? 0 : norms[row + j]);
                 }
             }
             return row;
-        }
-
-        /** The distance from a row's reference sum, as {@link #exactDistance} finishes it. */
-        private double fromSum(double sum, int row) {
-            return switch (metric) {
-                case COSINE, CORRELATION -> Metric.cosineFromDot(sum, queryNorm, norms[row]);
-                case EUCLIDEAN -> Math.sqrt(sum);
-                default -> sum;
-            };
         }
 
         /** Bit-for-bit {@code metric.distance(query, matrix.row(row), p)}, using the caches. */

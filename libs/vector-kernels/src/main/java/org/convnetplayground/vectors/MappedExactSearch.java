@@ -388,16 +388,8 @@ public final class MappedExactSearch {
          */
         void exactDistances(IntUnaryOperator rowAt, double[] out, float[] scratch) {
             int i = 0;
-            if (metric == Metric.COSINE || metric == Metric.CORRELATION || metric == Metric.EUCLIDEAN
-                    || metric == Metric.SQEUCLIDEAN) {
-                double[] qc = null;
-                if (metric == Metric.CORRELATION) {
-                    // (q_i - mean(q)) in double, the very value ScalarKernels.centredDot forms
-                    qc = new double[dim];
-                    for (int j = 0; j < dim; j++) {
-                        qc[j] = (double) query[j] - queryMean;
-                    }
-                }
+            if (ExactSearch.hasReferenceSums4(metric)) {
+                double[] qc = metric == Metric.CORRELATION ? ExactSearch.centred(query, queryMean) : null;
                 float[] four = new float[4 * dim];
                 double[] rowMeans = new double[4];
                 double[] sums = new double[4];
@@ -412,12 +404,8 @@ public final class MappedExactSearch {
                     }
                     ExactSearch.referenceSums4(metric, query, qc, rowMeans, four, 0, dim, sums);
                     for (int j = 0; j < 4; j++) {
-                        out[i + j] = switch (metric) {
-                            case COSINE -> Metric.cosineFromDot(sums[j], queryNorm, norm(rows[j], scratch));
-                            case CORRELATION -> Metric.cosineFromDot(sums[j], queryNorm, norms[rows[j]]);
-                            case EUCLIDEAN -> Math.sqrt(sums[j]);
-                            default -> sums[j];
-                        };
+                        out[i + j] = ExactSearch.fromReferenceSum(metric, sums[j], queryNorm,
+                                norms == null ? 0 : norm(rows[j], scratch));
                     }
                 }
             }
